@@ -1,0 +1,108 @@
+"""The REST API root at /api/v1/: bearer-token auth, one error shape, every app's router mounted here."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from fupin.core.api import TokenAuth
+from fupin.core.api import router as core_router
+from fupin.core.errors import DomainError
+
+api = NinjaAPI(
+    title="Fupin API",
+    version="1",
+    description="扶贫项目资金跟踪问效平台 REST API. Authenticate with `POST /api/v1/auth/token`, then send "
+    "`Authorization: Bearer <token>`. Errors are `{code, message, fields}`; money is a string with two "
+    "decimals; region codes are 12-digit strings.",
+    auth=TokenAuth(),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def error(request, status: int, code: str, message: str, fields: dict | None = None):
+    return api.create_response(
+        request, {"code": code, "message": message, "fields": fields or {}}, status=status
+    )
+
+
+# Pydantic's error types, said in words a county clerk reads.
+VALIDATION_MESSAGES = {
+    "missing": gettext_noop("This field is required."),
+    "string_type": gettext_noop("Must be text."),
+    "string_too_short": gettext_noop("Too short."),
+    "string_too_long": gettext_noop("Too long."),
+    "string_pattern_mismatch": gettext_noop("Wrong format."),
+    "int_parsing": gettext_noop("Must be a whole number."),
+    "int_type": gettext_noop("Must be a whole number."),
+    "decimal_parsing": gettext_noop("Must be a number."),
+    "decimal_max_places": gettext_noop("At most 2 decimal places."),
+    "float_parsing": gettext_noop("Must be a number."),
+    "bool_parsing": gettext_noop("Must be true or false."),
+    "date_from_datetime_parsing": gettext_noop("Use a date like 2026-05-01."),
+    "date_parsing": gettext_noop("Use a date like 2026-05-01."),
+    "datetime_parsing": gettext_noop("Use a time like 2026-05-01T09:00:00+08:00."),
+    "json_invalid": gettext_noop("The request body is not valid JSON."),
+    "model_attributes_type": gettext_noop("The request body must be a JSON object."),
+    "dict_type": gettext_noop("The request body must be a JSON object."),
+    "greater_than": gettext_noop("Too small."),
+    "greater_than_equal": gettext_noop("Too small."),
+    "less_than": gettext_noop("Too large."),
+    "less_than_equal": gettext_noop("Too large."),
+}
+
+
+def _field_name(loc) -> str:
+    # loc looks like ("body", "payload", "username") or ("path", "code").
+    parts = [str(p) for p in loc[1:]]
+    if loc and loc[0] == "body" and len(parts) > 1:
+        parts = parts[1:]
+    return ".".join(parts) or str(loc[0])
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    fields = {}
+    for err in exc.errors:
+        text = VALIDATION_MESSAGES.get(err.get("type"))
+        fields.setdefault(_field_name(err.get("loc", ())), _(text) if text else _("Invalid value."))
+    names = "、".join(fields)
+    return error(
+        request, 400, "validation_error", _("Please correct: %(fields)s") % {"fields": names}, fields
+    )
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    return error(request, exc.status, exc.code, exc.message, exc.fields)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error(request, 404, "not_found", _("Not found, or outside your area."))
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    return error(request, 403, "forbidden", str(exc) or _("Your role does not allow this action."))
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    response = error(request, 401, "unauthorized", _("Missing, expired or revoked token."))
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    if exc.status_code == 400 and "parse" in str(exc).lower():
+        return error(request, 400, "malformed_json", _("The request body is not valid JSON."))
+    return error(request, exc.status_code, "http_error", str(exc))
+
+
+api.add_router("/", core_router)

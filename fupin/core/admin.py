@@ -1,0 +1,126 @@
+"""Configuration pages for county administrators. Every save goes through a service or is audited."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from . import policy, services, workdays
+from .errors import DomainError
+from .models import AuditEvent, CalendarDay, PolicySetting, Region, User
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "kind", "parent"]
+    list_filter = ["level", "kind"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["parent"]
+    readonly_fields = ["level", "kind"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A code is an identity: rows in every module point at it, so it never changes once saved.
+        return [*self.readonly_fields, "code", "parent"] if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        try:
+            if change:
+                services.rename_region(request.user, obj, obj.name)
+            else:
+                services.create_region(request.user, code=obj.code, name=obj.name, parent=obj.parent)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "display_name", "region", "is_active", "is_staff"]
+    list_filter = ["is_active", "is_staff", "roles"]
+    search_fields = ["username", "display_name", "unit"]
+    raw_id_fields = ["region"]
+    filter_horizontal = ["roles", "groups", "user_permissions"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Person"), {"fields": ["display_name", "unit", "phone", "email"]}),
+        (_("Area and roles"), {"fields": ["region", "roles"]}),
+        (
+            _("Permissions"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["username", "password1", "password2"]}),
+        (_("Area and roles"), {"fields": ["display_name", "unit", "region", "roles"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        request._audit_before = services.user_snapshot(User.objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        # Roles are saved here, after the user row: audit once both are in place.
+        super().save_related(request, form, formsets, change)
+        services.record_user_change(request.user, form.instance, getattr(request, "_audit_before", None))
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead: audit events keep pointing at the user
+
+
+class CalendarDayForm(forms.ModelForm):
+    class Meta:
+        model = CalendarDay
+        fields = ["date", "kind", "name"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    form = CalendarDayForm
+    list_display = ["date", "kind", "name", "source"]
+    list_filter = ["kind", "source"]
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        workdays.set_day(request.user, obj.date, obj.kind, obj.name)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PolicySetting)
+class PolicySettingAdmin(admin.ModelAdmin):
+    list_display = ["key", "region", "year", "value", "note"]
+    list_filter = ["key"]
+    raw_id_fields = ["region"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "key":
+            return forms.ChoiceField(
+                label=db_field.verbose_name,
+                choices=[(k, f"{p.label} ({k})") for k, p in policy.POLICIES.items()],
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        policy.set_value(request.user, obj.key, obj.region, obj.year, obj.value, obj.note)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["chain", "seq", "created_at", "actor_username", "action", "target_repr", "region_code"]
+    list_filter = ["action"]
+    search_fields = ["actor_username", "target_repr", "region_code"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

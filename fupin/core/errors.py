@@ -1,0 +1,23 @@
+"""Domain errors: a refused write, with a Chinese message that says why and, where it fits, which field."""
+
+
+class DomainError(Exception):
+    """A rule refused the write. The transaction rolls back; views and the API show `message`."""
+
+    code = "invalid"
+    status = 400
+
+    def __init__(
+        self, message, *, field: str | None = None, code: str | None = None, fields: dict | None = None
+    ):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.fields = dict(fields or {})
+        if field:
+            self.fields.setdefault(field, self.message)
+        if code:
+            self.code = code
+
+
+class TransitionRefused(DomainError):
+    code = "transition_refused"

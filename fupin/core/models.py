@@ -1,0 +1,331 @@
+"""Foundation models: regions, users and roles, the audit chain, API tokens, calendar and policy."""
+
+import hashlib
+import json
+from datetime import UTC
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from .enums import PREFIX_LENGTH, CalendarDayKind, CalendarSource, RegionKind, RegionLevel, Role
+from .scope import RegionQuerySet, code_range
+
+region_code_validator = RegexValidator(r"^\d{12}$", _("A region code has exactly 12 digits."))
+
+
+class Region(models.Model):
+    """An administrative division keyed by its 12-digit statistical code (统计用区划代码)."""
+
+    code = models.CharField(_("code"), max_length=12, primary_key=True, validators=[region_code_validator])
+    name = models.CharField(_("name"), max_length=60)
+    level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=RegionKind.choices, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def prefix(self) -> str:
+        """The leading digits every region inside this one shares."""
+        return self.code[: PREFIX_LENGTH[self.level]]
+
+    @property
+    def county_code(self) -> str:
+        return self.code[:6]
+
+    def contains(self, code: str) -> bool:
+        return code.startswith(self.prefix)
+
+    def ancestors(self) -> list["Region"]:
+        """From the top down to the parent, without this region."""
+        chain, node = [], self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain[::-1]
+
+    @property
+    def full_name(self) -> str:
+        return "".join(r.name for r in [*self.ancestors(), self] if r.level != RegionLevel.PROVINCE)
+
+    def clean(self):
+        if self.parent and not self.code.startswith(self.parent.prefix):
+            raise ValidationError(
+                {"code": _("The code must start with the parent's prefix %s.") % self.parent.prefix}
+            )
+
+
+class RoleDefinition(models.Model):
+    """A role a user may hold (DESIGN.md §1); the rows mirror `enums.Role`."""
+
+    code = models.CharField(_("code"), max_length=20, primary_key=True, choices=Role.choices)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    def __str__(self):
+        return str(Role(self.code).label)
+
+
+class User(AbstractUser):
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    roles = models.ManyToManyField(RoleDefinition, verbose_name=_("roles"), blank=True, related_name="users")
+    display_name = models.CharField(_("display name"), max_length=40, blank=True)
+    unit = models.CharField(_("work unit"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    @cached_property
+    def role_codes(self) -> frozenset[str]:
+        if not self.pk:
+            return frozenset()
+        return frozenset(self.roles.values_list("code", flat=True))
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_codes.intersection(roles))
+
+    @property
+    def scope_prefix(self) -> str | None:
+        """Region-code prefix of everything this user may see; None means nothing."""
+        if not self.is_active or self.region_id is None:
+            return None
+        return self.region.prefix
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditLogImmutable(_("Audit events cannot be changed."))
+
+    def delete(self):
+        raise AuditLogImmutable(_("Audit events cannot be deleted."))
+
+    def in_region(self, prefix: str):
+        return self.filter(region_code__range=code_range(prefix))
+
+
+class AuditLogImmutable(Exception):
+    pass
+
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditEvent(models.Model):
+    """One write, as it happened. Append-only; each event seals its predecessor in the county's chain."""
+
+    chain = models.CharField(_("chain"), max_length=6, help_text=_("County code: one chain per county."))
+    seq = models.PositiveBigIntegerField(_("sequence"))
+    created_at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(
+        User, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_username = models.CharField(_("actor"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    target_type = models.CharField(_("target type"), max_length=64, blank=True)
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    target_repr = models.CharField(_("target"), max_length=200, blank=True)
+    region_code = models.CharField(_("region code"), max_length=12)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_event_chain_seq_unique")]
+        indexes = [
+            models.Index(fields=["region_code", "created_at"], name="audit_region_time_idx"),
+            models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
+        ]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self):
+        return f"{self.chain}#{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogImmutable(_("Audit events cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogImmutable(_("Audit events cannot be deleted."))
+
+    def sealed_content(self) -> dict:
+        """Everything the hash covers, in a form that reads back identically from every database."""
+        return {
+            "chain": self.chain,
+            "seq": self.seq,
+            "created_at": self.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "actor_id": self.actor_id,
+            "actor_username": self.actor_username,
+            "action": self.action,
+            "target_type": self.target_type,
+            "target_id": self.target_id,
+            "target_repr": self.target_repr,
+            "region_code": self.region_code,
+            "before": self.before,
+            "after": self.after,
+            "note": self.note,
+            "prev_hash": self.prev_hash,
+        }
+
+    def compute_hash(self) -> str:
+        payload = json.dumps(self.sealed_content(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class AuditChain(models.Model):
+    """Head of one county's chain. Its row lock serialises appends, and it lets verify notice a cut tail."""
+
+    chain = models.CharField(max_length=6, primary_key=True)
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        verbose_name = _("audit chain")
+        verbose_name_plural = _("audit chains")
+
+    def __str__(self):
+        return self.chain
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 is stored; the owner sees the token once."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=60, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    key_prefix = models.CharField(_("prefix"), max_length=12)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.key_prefix}… ({self.user})"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class CalendarDay(models.Model):
+    """A day that breaks the weekday/weekend rule: a holiday on a weekday or a make-up workday (调休)."""
+
+    date = models.DateField(_("date"), primary_key=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=CalendarDayKind.choices)
+    name = models.CharField(_("name"), max_length=40, blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=CalendarSource.choices)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+
+    def __str__(self):
+        return f"{self.date} {self.get_kind_display()} {self.name}"
+
+
+class PolicySetting(models.Model):
+    """A policy number for a region (and everything inside it) from a year on; see `policy.POLICIES`."""
+
+    key = models.CharField(_("setting"), max_length=40)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(
+        _("from year"), null=True, blank=True, help_text=_("Empty: every year without its own value.")
+    )
+    value = models.CharField(_("value"), max_length=40)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["key", "region_id", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "region", "year"], name="policy_key_region_year_unique"),
+            models.UniqueConstraint(
+                fields=["key", "region"],
+                condition=models.Q(year__isnull=True),
+                name="policy_key_region_any_year",
+            ),
+        ]
+        verbose_name = _("policy setting")
+        verbose_name_plural = _("policy settings")
+
+    def __str__(self):
+        return f"{self.key} {self.region_id} {self.year or '*'} = {self.value}"
+
+    def clean(self):
+        from .policy import POLICIES
+
+        definition = POLICIES.get(self.key)
+        if definition is None:
+            raise ValidationError({"key": _("Unknown policy setting.")})
+        try:
+            self.value = str(definition.parse(self.value))
+        except ValueError as exc:
+            raise ValidationError({"value": str(exc)}) from exc
+
+
+class DemoDataset(models.Model):
+    """Which parts of the demo have been loaded, so that a second `make run` keeps what users changed."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    loaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("demo dataset")
+        verbose_name_plural = _("demo datasets")
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,72 @@
+"""The side menu. An entry shows only when its app is installed and the user holds one of its roles,
+so that modules not built yet are hidden rather than dead links."""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .enums import Role
+
+EVERYONE = None
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    label: str
+    url_name: str
+    app: str
+    roles: tuple[str, ...] | None = EVERYONE
+    staff_only: bool = False
+
+    def visible_to(self, user) -> bool:
+        if not apps.is_installed(f"fupin.{self.app}"):
+            return False
+        if self.staff_only and not user.is_staff:
+            return False
+        return self.roles is EVERYONE or user.has_role(*self.roles)
+
+
+OVERSIGHT = (Role.COUNTY_ADMIN, Role.INSPECTOR)
+
+# Order follows DESIGN.md §2. Later modules add their entries here when they land.
+MENU: list[tuple[str, list[MenuEntry]]] = [
+    (
+        _("Overview"),
+        [
+            MenuEntry(_("Home"), "home", "core"),
+            MenuEntry(_("Regions"), "region-tree", "core"),
+        ],
+    ),
+    (
+        _("Oversight"),
+        [
+            MenuEntry(_("Audit log"), "audit-log", "core", OVERSIGHT),
+            MenuEntry(_("Audit chain check"), "audit-verify", "core", OVERSIGHT),
+        ],
+    ),
+    (
+        _("Settings"),
+        [
+            MenuEntry(_("Working-day calendar"), "calendar", "core"),
+            MenuEntry(_("Policy settings"), "policy", "core"),
+            MenuEntry(_("API tokens"), "tokens", "core"),
+            MenuEntry(_("Configuration (admin)"), "admin:index", "core", staff_only=True),
+        ],
+    ),
+]
+
+
+def menu_for(user, current_path: str = "") -> list[dict]:
+    sections = []
+    for title, entries in MENU:
+        items = []
+        for entry in entries:
+            if entry.visible_to(user):
+                url = reverse(entry.url_name)
+                active = current_path == url or (url != "/" and current_path.startswith(url))
+                items.append({"label": entry.label, "url": url, "active": active})
+        if items:
+            sections.append({"title": title, "items": items})
+    return sections

@@ -1,0 +1,236 @@
+"""Writes of the foundation: regions, users and roles, API tokens. Each is one audited transaction."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import audit
+from .enums import PREFIX_LENGTH, RegionKind, RegionLevel, Role
+from .errors import DomainError
+from .models import ApiToken, Region, RoleDefinition, User
+
+
+# --- Regions --------------------------------------------------------------------------------------
+def level_of(code: str) -> RegionLevel:
+    """The level a 12-digit code denotes, read from where its trailing zeros begin."""
+    for level in (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWN):
+        if set(code[PREFIX_LENGTH[level] :]) == {"0"}:
+            return level
+    return RegionLevel.VILLAGE
+
+
+def kind_of(code: str, level: RegionLevel) -> str:
+    """街道/镇/乡 and 居委会/村委会 follow from the number ranges of the statistical code."""
+    if level == RegionLevel.TOWN:
+        number = int(code[6:9])
+        if 1 <= number <= 99:
+            return RegionKind.SUBDISTRICT
+        if 100 <= number <= 199:
+            return RegionKind.TOWN
+        if 200 <= number <= 399:
+            return RegionKind.TOWNSHIP
+        return RegionKind.OTHER
+    if level == RegionLevel.VILLAGE:
+        number = int(code[9:12])
+        if 1 <= number <= 199:
+            return RegionKind.RESIDENTS_COMMITTEE
+        if 200 <= number <= 399:
+            return RegionKind.VILLAGE_COMMITTEE
+        return RegionKind.OTHER
+    return ""
+
+
+def validate_region_code(code) -> str:
+    code = str(code or "").strip()
+    if len(code) != 12 or not code.isdigit():
+        raise DomainError(_("A region code has exactly 12 digits."), field="code", code="invalid_region_code")
+    return code
+
+
+@transaction.atomic
+def create_region(actor, *, code: str, name: str, parent: Region | None = None) -> Region:
+    code = validate_region_code(code)
+    name = (name or "").strip()
+    if not name:
+        raise DomainError(_("The name is required."), field="name")
+    if Region.objects.filter(code=code).exists():
+        raise DomainError(_("Region code %(code)s is already used.") % {"code": code}, field="code")
+    level = level_of(code)
+    if parent is not None and (
+        not code.startswith(parent.prefix) or PREFIX_LENGTH[level] <= PREFIX_LENGTH[parent.level]
+    ):
+        raise DomainError(
+            _("Code %(code)s does not lie inside %(parent)s (%(prefix)s…).")
+            % {"code": code, "parent": parent.name, "prefix": parent.prefix},
+            field="code",
+        )
+    region = Region.objects.create(
+        code=code, name=name, level=level, kind=kind_of(code, level), parent=parent
+    )
+    audit.record(
+        actor=actor,
+        action="region.create",
+        region_code=code,
+        target=region,
+        after={"code": code, "name": name, "level": level, "parent": parent.code if parent else None},
+    )
+    return region
+
+
+@transaction.atomic
+def rename_region(actor, region: Region, name: str) -> Region:
+    name = (name or "").strip()
+    if not name:
+        raise DomainError(_("The name is required."), field="name")
+    before = {"name": region.name}
+    region.name = name
+    region.save(update_fields=["name"])
+    audit.record(
+        actor=actor,
+        action="region.rename",
+        region_code=region.code,
+        target=region,
+        before=before,
+        after={"name": name},
+    )
+    return region
+
+
+# --- Users and roles ------------------------------------------------------------------------------
+def ensure_role_definitions() -> None:
+    """The role rows come with the migrations; a database flushed by tests gets them back here."""
+    if RoleDefinition.objects.count() != len(Role.values):
+        RoleDefinition.objects.bulk_create(
+            [RoleDefinition(code=c) for c in Role.values], ignore_conflicts=True
+        )
+
+
+def user_snapshot(user: User) -> dict:
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "region": user.region_id,
+        "roles": sorted(user.roles.values_list("code", flat=True)) if user.pk else [],
+        "is_active": user.is_active,
+        "is_staff": user.is_staff,
+        "is_superuser": user.is_superuser,
+    }
+
+
+@transaction.atomic
+def create_user(
+    actor,
+    *,
+    username: str,
+    password: str,
+    region: Region,
+    roles: list[str],
+    display_name: str = "",
+    unit: str = "",
+    phone: str = "",
+    is_staff: bool = False,
+    is_superuser: bool = False,
+) -> User:
+    unknown = set(roles) - set(Role.values)
+    if unknown:
+        raise DomainError(_("Unknown role: %(roles)s") % {"roles": ", ".join(sorted(unknown))}, field="roles")
+    if User.objects.filter(username=username).exists():
+        raise DomainError(_("User name %(name)s is taken.") % {"name": username}, field="username")
+    ensure_role_definitions()
+    user = User(
+        username=username,
+        region=region,
+        display_name=display_name,
+        unit=unit,
+        phone=phone,
+        is_staff=is_staff,
+        is_superuser=is_superuser,
+    )
+    user.set_password(password)
+    user.save()
+    user.roles.set(roles)
+    audit.record(
+        actor=actor, action="user.create", region_code=region.code, target=user, after=user_snapshot(user)
+    )
+    return user
+
+
+def record_user_change(actor, user: User, before: dict | None) -> None:
+    """Audit a change made through the admin's user form (which saves the user itself)."""
+    after = user_snapshot(user)
+    if before == after:
+        return
+    audit.record(
+        actor=actor,
+        action="user.create" if before is None else "user.change",
+        region_code=user.region_id or "",
+        target=user,
+        before=before,
+        after=after,
+    )
+
+
+# --- API tokens -----------------------------------------------------------------------------------
+TOKEN_PREFIX = "fp_"
+
+
+@transaction.atomic
+def issue_token(user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new token for `user`. The plain key is returned once and never stored."""
+    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=(name or "")[:60],
+        key_hash=ApiToken.hash_key(key),
+        key_prefix=key[:10],
+        expires_at=timezone.now() + settings.API_TOKEN_LIFETIME,
+    )
+    audit.record(
+        actor=user,
+        action="token.issue",
+        region_code=user.region_id or "",
+        target=token,
+        after={"name": token.name, "prefix": token.key_prefix, "expires_at": token.expires_at},
+    )
+    return token, key
+
+
+@transaction.atomic
+def revoke_token(actor: User, token: ApiToken) -> ApiToken:
+    if token.revoked_at is not None:
+        raise DomainError(_("This token was already revoked."), code="already_revoked")
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit.record(
+        actor=actor,
+        action="token.revoke",
+        region_code=token.user.region_id or "",
+        target=token,
+        after={"revoked_at": token.revoked_at},
+    )
+    return token
+
+
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+
+def user_for_token(key: str) -> User | None:
+    """The active user a bearer token belongs to, or None for an unknown, expired or revoked token."""
+    if not key or not key.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user", "user__region")
+        .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    # Only a coarse "last used", so that reads do not turn into a write per request.
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,51 @@
+"""Every API route, called by a 鸡黍镇 officer on 司马镇's objects, answers 404 or 403.
+
+The test walks the OpenAPI schema, so a new route is covered the day it lands: register how to make a
+司马镇 object for each new path parameter in SIMA_OBJECTS, or the test fails and says which one is missing.
+"""
+
+import re
+
+import pytest
+
+from fupin.api import api
+from fupin.core import services
+
+# Routes whose every answer is about the caller only, so there is no other town's object to reach.
+SELF_ONLY = {("POST", "/api/v1/auth/token"), ("GET", "/api/v1/me"), ("GET", "/api/v1/auth/tokens")}
+
+
+@pytest.fixture
+def sima_objects(sima_officer):
+    token, _key = services.issue_token(sima_officer, "sima's")
+    return {"code": "370828107200", "token_id": token.pk}
+
+
+def test_every_route_hides_other_towns_objects(api_as, jishu_officer, sima_objects):
+    client = api_as(jishu_officer)
+    schema = api.get_openapi_schema(path_prefix="/api/v1")
+    checked = 0
+    for path, operations in schema["paths"].items():
+        for method in operations:
+            if (method.upper(), path) in SELF_ONLY:
+                continue
+            params = re.findall(r"{(\w+)}", path)
+            missing = [p for p in params if p not in sima_objects]
+            assert not missing, f"{method.upper()} {path}: add a 司马镇 object for {missing} to sima_objects"
+            url = path.format(**sima_objects)
+            response = (
+                getattr(client, method)(url, {})
+                if method in {"post", "patch"}
+                else getattr(client, method)(url)
+            )
+            assert response.status_code in {403, 404}, (
+                f"{method.upper()} {url} answered {response.status_code}"
+            )
+            checked += 1
+    assert checked >= 3
+
+
+def test_self_only_routes_show_only_the_caller(api_as, jishu_officer, sima_objects):
+    client = api_as(jishu_officer)
+    assert client.get("/api/v1/me").json()["username"] == "jishu"
+    assert all(t["name"] != "sima's" for t in client.get("/api/v1/auth/tokens").json())

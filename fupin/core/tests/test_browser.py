@@ -1,0 +1,43 @@
+"""In Debian's chromium: log in through the real page, see the region tree in Chinese, log out."""
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, username, password="correct-horse-battery"):
+    page.goto("/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+
+
+def test_county_admin_sees_the_towns_and_logs_out(page, county_admin):
+    log_in(page, "admin")
+    expect(page.get_by_test_id("home-region")).to_contain_text("金乡县")
+    page.get_by_role("link", name="行政区划").first.click()
+    tree = page.get_by_test_id("region-tree")
+    expect(tree).to_contain_text("司马镇")
+    expect(tree).to_contain_text("鸡黍镇")
+    page.get_by_test_id("expand-370828107000").click()
+    expect(page.locator("#children-370828107000")).to_contain_text("南徐庄村")
+    page.get_by_role("button", name="退出").click()
+    expect(page).to_have_url("/login/")
+    page.goto("/regions/")
+    expect(page).to_have_url("/login/?next=/regions/")
+
+
+def test_wrong_password_is_told_in_chinese(page, sima_officer):
+    log_in(page, "sima", "wrong-password")
+    expect(page.get_by_role("alert")).to_contain_text("请输入一个正确的用户名和密码")
+
+
+def test_town_officer_on_a_phone(phone_page, sima_officer):
+    page = phone_page
+    log_in(page, "sima")
+    expect(page.get_by_test_id("home-region")).to_contain_text("司马镇")
+    page.get_by_role("button", name="菜单").click()
+    page.get_by_role("link", name="行政区划").click()
+    expect(page.get_by_test_id("region-tree")).to_contain_text("南徐庄村")
+    expect(page.get_by_test_id("region-tree")).not_to_contain_text("鸡黍镇")

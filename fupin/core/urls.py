@@ -1,0 +1,18 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("regions/", views.region_tree, name="region-tree"),
+    path("regions/<str:code>/", views.region_tree, name="region-tree-node"),
+    path("audit/", views.audit_log, name="audit-log"),
+    path("audit/verify/", views.audit_verify, name="audit-verify"),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", views.revoke_token, name="token-revoke"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("policy/", views.policy_settings, name="policy"),
+]

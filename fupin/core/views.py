@@ -1,0 +1,192 @@
+"""Foundation pages. Views stay thin: they read through the scope helpers and write through services."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import audit, policy, services, workdays
+from .enums import ROLE_DUTIES, CalendarDayKind, Role
+from .errors import DomainError
+from .models import ApiToken, AuditEvent, CalendarDay, Region
+from .scope import get_visible_or_404, require_role
+
+
+def healthz(request):
+    """A bare view for load balancers (and the benchmark's baseline): no session, no database."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def lockout_response(request, response, credentials):
+    """django-axes calls this when a user name is locked after five failures."""
+    message = _("Too many failed logins: this account is locked for a while. Try again later.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "locked", "message": message, "fields": {}}, status=429)
+    return render(request, "registration/locked.html", {"message": message}, status=429)
+
+
+@login_required
+def home(request):
+    user = request.user
+    region = user.region
+    in_scope = Region.objects.visible_to(user)
+    counts = dict(in_scope.values_list("level").annotate(n=Count("code")).order_by())
+    duties = [(Role(code).label, ROLE_DUTIES[code]) for code in sorted(user.role_codes)]
+    return render(
+        request,
+        "core/home.html",
+        {
+            "region": region,
+            "ancestors": region.ancestors() if region else [],
+            "counts": counts,
+            "duties": duties,
+        },
+    )
+
+
+@login_required
+def region_tree(request, code: str | None = None):
+    user = request.user
+    if user.region is None:
+        raise Http404
+    root = get_visible_or_404(Region, user, code=code) if code else user.region
+    children = (
+        Region.objects.filter(parent=root)
+        .visible_to(user)
+        .annotate(child_count=Count("children"))
+        .order_by("code")
+    )
+    template = "core/_region_children.html" if request.headers.get("HX-Request") else "core/region_tree.html"
+    return render(request, template, {"root": root, "children": children, "ancestors": root.ancestors()})
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@login_required
+def audit_log(request):
+    require_role(request.user, Role.COUNTY_ADMIN, Role.INSPECTOR)
+    events = AuditEvent.objects.in_region(request.user.scope_prefix).select_related("actor")
+    filters = {
+        "action": request.GET.get("action", "").strip(),
+        "actor": request.GET.get("actor", "").strip(),
+        "region": request.GET.get("region", "").strip(),
+        "target": request.GET.get("target", "").strip(),
+        "since": parse_date(request.GET.get("since", "") or "") or None,
+        "until": parse_date(request.GET.get("until", "") or "") or None,
+    }
+    if filters["action"]:
+        events = events.filter(action__startswith=filters["action"])
+    if filters["actor"]:
+        events = events.filter(actor_username=filters["actor"])
+    if filters["region"].isdigit():
+        events = events.in_region(filters["region"])
+    if filters["target"]:
+        events = events.filter(target_repr__icontains=filters["target"])
+    if filters["since"]:
+        events = events.filter(created_at__date__gte=filters["since"])
+    if filters["until"]:
+        events = events.filter(created_at__date__lte=filters["until"])
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    actions = (
+        AuditEvent.objects.in_region(request.user.scope_prefix)
+        .order_by("action")
+        .values_list("action", flat=True)
+        .distinct()
+    )
+    return render(request, "core/audit_log.html", {"page": page, "filters": filters, "actions": actions})
+
+
+@login_required
+def audit_verify(request):
+    require_role(request.user, Role.COUNTY_ADMIN, Role.INSPECTOR)
+    reports = []
+    if request.method == "POST":
+        chain = request.user.scope_prefix[:6]
+        reports = audit.verify([chain])
+    return render(request, "core/audit_verify.html", {"reports": reports})
+
+
+@login_required
+def tokens(request):
+    new_key = None
+    if request.method == "POST":
+        token, new_key = services.issue_token(request.user, request.POST.get("name", ""))
+        messages.success(request, _("Token created. Copy it now: it is shown only once."))
+    return render(
+        request,
+        "core/tokens.html",
+        {"tokens": ApiToken.objects.filter(user=request.user), "new_key": new_key},
+    )
+
+
+@login_required
+@require_POST
+def revoke_token(request, token_id: int):
+    token = ApiToken.objects.filter(user=request.user, pk=token_id).first()
+    if token is None:
+        raise Http404
+    try:
+        services.revoke_token(request.user, token)
+        messages.success(request, _("Token revoked."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("tokens")
+
+
+@login_required
+def calendar(request):
+    try:
+        year = int(request.GET.get("year") or date.today().year)
+    except ValueError:
+        year = date.today().year
+    if request.method == "POST":
+        if not request.user.has_role(Role.COUNTY_ADMIN):
+            raise PermissionDenied(_("Your role does not allow this action."))
+        day = parse_date(request.POST.get("date", "") or "")
+        try:
+            if day is None:
+                raise DomainError(_("Enter a date like 2027-10-08."), field="date")
+            workdays.set_day(
+                request.user, day, request.POST.get("kind", ""), request.POST.get("name", "").strip()
+            )
+            messages.success(request, _("Saved %(day)s.") % {"day": day})
+            return redirect(f"{request.path}?year={day.year}")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    days = CalendarDay.objects.filter(date__year=year)
+    return render(
+        request,
+        "core/calendar.html",
+        {
+            "year": year,
+            "days": days,
+            "covered_until": workdays.covered_until(),
+            "kinds": CalendarDayKind.choices,
+            "can_edit": request.user.has_role(Role.COUNTY_ADMIN),
+        },
+    )
+
+
+@login_required
+def policy_settings(request):
+    region = request.user.region
+    if region is None:
+        raise Http404
+    try:
+        year = int(request.GET.get("year") or date.today().year)
+    except ValueError:
+        year = date.today().year
+    rows = []
+    for key, definition in policy.POLICIES.items():
+        value, source = policy.lookup(key, region.code, year)
+        rows.append({"definition": definition, "value": value, "source": source})
+    return render(request, "core/policy.html", {"rows": rows, "year": year, "region": region})

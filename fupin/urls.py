@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from fupin.api import api
+from fupin.core import views as core_views
+
+admin.site.site_header = admin.site.site_title = "扶贫项目资金跟踪问效平台 · 配置管理"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("", include("fupin.core.urls")),
+]
