@@ -10,8 +10,24 @@ from .errors import DomainError
 from .models import AuditEvent, CalendarDay, PolicySetting, Region, User
 
 
+class RegionForm(forms.ModelForm):
+    class Meta:
+        model = Region
+        fields = ["code", "name", "parent"]
+
+    def clean(self):
+        data = super().clean()
+        try:
+            if self.instance._state.adding:
+                services.check_new_region(data.get("code"), data.get("name"), data.get("parent"))
+        except DomainError as exc:
+            raise forms.ValidationError(exc.fields or exc.message) from exc
+        return data
+
+
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
+    form = RegionForm
     list_display = ["code", "name", "level", "kind", "parent"]
     list_filter = ["level", "kind"]
     search_fields = ["code", "name"]
@@ -23,13 +39,14 @@ class RegionAdmin(admin.ModelAdmin):
         return [*self.readonly_fields, "code", "parent"] if obj else self.readonly_fields
 
     def save_model(self, request, obj, form, change):
-        try:
-            if change:
-                services.rename_region(request.user, obj, obj.name)
-            else:
-                services.create_region(request.user, code=obj.code, name=obj.name, parent=obj.parent)
-        except DomainError as exc:
-            raise forms.ValidationError(exc.message) from exc
+        data = form.cleaned_data
+        if change:
+            services.rename_region(request.user, obj, data["name"])
+        else:
+            created = services.create_region(
+                request.user, code=data["code"], name=data["name"], parent=data.get("parent")
+            )
+            obj.level, obj.kind, obj._state = created.level, created.kind, created._state
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -13,10 +13,35 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import GENESIS_HASH, AuditChain, AuditEvent
 
 NATIONAL_CHAIN = "000000"  # for settings that belong to no county, such as the calendar
+
+# What each action is called on screen. Apps add theirs with `ACTION_LABELS.update(...)` in their apps.py.
+ACTION_LABELS = {
+    "auth.login": gettext_lazy("Logged in"),
+    "auth.logout": gettext_lazy("Logged out"),
+    "region.create": gettext_lazy("Region created"),
+    "region.rename": gettext_lazy("Region renamed"),
+    "user.create": gettext_lazy("User created"),
+    "user.change": gettext_lazy("User changed"),
+    "token.issue": gettext_lazy("API token issued"),
+    "token.revoke": gettext_lazy("API token revoked"),
+    "calendar.sync": gettext_lazy("Calendar synchronised"),
+    "calendar.set_day": gettext_lazy("Calendar day set"),
+    "policy.set": gettext_lazy("Policy setting changed"),
+}
+
+
+def changes(event: AuditEvent) -> list[tuple[str, object, object]]:
+    """(field, before, after) for every field the event touched, for people to read."""
+    before, after = event.before or {}, event.after or {}
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return [("", before, after)]
+    keys = list(dict.fromkeys([*before, *after]))
+    return [(key, before.get(key), after.get(key)) for key in keys]
 
 
 def _plain(value):

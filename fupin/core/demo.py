@@ -8,7 +8,7 @@ import random
 
 from django.db import transaction
 
-from . import services
+from . import policy, services
 from .enums import RegionLevel, Role
 from .models import DemoDataset, Region
 
@@ -146,6 +146,14 @@ def load_users(log) -> None:
     log(f"  演示账号：{len(USERS) + len(EXPERT_UNITS)} 个，密码 {DEMO_PASSWORD}")
 
 
+def load_policy(log) -> None:
+    county = Region.objects.get(code=COUNTY[0])
+    for key, years in policy.JINXIANG_YEARLY.items():
+        for year, value in years.items():
+            policy.set_value(None, key, county, year, value, note="演示数据：山东省标准，请按本省文件核对")
+    log("  政策参数：历年扶贫标准与监测标准")
+
+
 def run_once(name: str, loader, log) -> bool:
     """Run `loader` in one transaction unless the part `name` was loaded before."""
     with transaction.atomic():
@@ -160,3 +168,4 @@ def run_once(name: str, loader, log) -> bool:
 def load(log) -> None:
     run_once("core.regions", load_regions, log)
     run_once("core.users", load_users, log)
+    run_once("core.policy", load_policy, log)

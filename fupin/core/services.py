@@ -51,8 +51,8 @@ def validate_region_code(code) -> str:
     return code
 
 
-@transaction.atomic
-def create_region(actor, *, code: str, name: str, parent: Region | None = None) -> Region:
+def check_new_region(code: str, name: str, parent: Region | None) -> tuple[str, str, RegionLevel]:
+    """The checks a new region must pass; the admin form runs them before saving, too."""
     code = validate_region_code(code)
     name = (name or "").strip()
     if not name:
@@ -68,6 +68,12 @@ def create_region(actor, *, code: str, name: str, parent: Region | None = None) 
             % {"code": code, "parent": parent.name, "prefix": parent.prefix},
             field="code",
         )
+    return code, name, level
+
+
+@transaction.atomic
+def create_region(actor, *, code: str, name: str, parent: Region | None = None) -> Region:
+    code, name, level = check_new_region(code, name, parent)
     region = Region.objects.create(
         code=code, name=name, level=level, kind=kind_of(code, level), parent=parent
     )

@@ -166,3 +166,20 @@ def test_admin_user_change_is_audited(logged_in, county_admin, sima_officer):
 
 def test_healthz(client):
     assert client.get("/healthz").content == b"ok"
+
+
+def test_admin_creates_a_village_through_the_service(logged_in, county_admin):
+    client = logged_in(county_admin)
+    response = client.post(
+        "/admin/core/region/add/", {"code": "370828107260", "name": "新建村", "parent": "370828107000"}
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="region.create", target_id="370828107260")
+    assert event.actor == county_admin and event.after["level"] == "village"
+    response = client.post(
+        "/admin/core/region/add/", {"code": "370828104260", "name": "错村", "parent": "370828107000"}
+    )
+    assert response.status_code == 200 and "不在 司马镇" in response.content.decode()
+    response = client.post(f"/admin/core/region/370828107260/change/", {"name": "新建二村"})
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="region.rename", target_id="370828107260").exists()
