@@ -180,6 +180,6 @@ def test_admin_creates_a_village_through_the_service(logged_in, county_admin):
         "/admin/core/region/add/", {"code": "370828104260", "name": "错村", "parent": "370828107000"}
     )
     assert response.status_code == 200 and "不在 司马镇" in response.content.decode()
-    response = client.post(f"/admin/core/region/370828107260/change/", {"name": "新建二村"})
+    response = client.post("/admin/core/region/370828107260/change/", {"name": "新建二村"})
     assert response.status_code == 302
     assert AuditEvent.objects.filter(action="region.rename", target_id="370828107260").exists()
