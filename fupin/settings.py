@@ -59,7 +59,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "fupin.core",
+    "fupin.registry",
 ]
 
 MIDDLEWARE = [
@@ -213,3 +216,13 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Long jobs (imports, exports, scans) run in `python -m fupin db_worker`, which `make run` starts beside the
+# web server. BACKGROUND_TASKS=immediate runs them inside the request instead (tests, one-off scripts).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if os.environ.get("BACKGROUND_TASKS", "database") == "immediate"
+        else "django_tasks_db.DatabaseBackend",
+    }
+}

@@ -29,6 +29,8 @@ class MenuEntry:
 
 
 OVERSIGHT = (Role.COUNTY_ADMIN, Role.INSPECTOR)
+OFFICERS = (Role.COUNTY_ADMIN, Role.TOWN_OFFICER)
+VILLAGE_UP = (Role.COUNTY_ADMIN, Role.TOWN_OFFICER, Role.VILLAGE_CADRE)
 
 # Order follows DESIGN.md §2. Later modules add their entries here when they land.
 MENU: list[tuple[str, list[MenuEntry]]] = [
@@ -37,6 +39,18 @@ MENU: list[tuple[str, list[MenuEntry]]] = [
         [
             MenuEntry(_("Home"), "home", "core"),
             MenuEntry(_("Regions"), "region-tree", "core"),
+        ],
+    ),
+    (
+        _("Household registry"),
+        [
+            MenuEntry(_("Households"), "registry:households", "registry"),
+            MenuEntry(_("New application"), "registry:household-create", "registry", VILLAGE_UP),
+            MenuEntry(_("Not visited this month"), "registry:not-visited", "registry"),
+            MenuEntry(_("Monitoring"), "registry:monitoring", "registry"),
+            MenuEntry(_("Changes to approve"), "registry:changes", "registry", OFFICERS),
+            MenuEntry(_("Likely duplicates"), "registry:duplicates", "registry", (*OFFICERS, Role.INSPECTOR)),
+            MenuEntry(_("Import"), "registry:import", "registry", OFFICERS),
         ],
     ),
     (

@@ -19,6 +19,14 @@ def code_range(prefix: str) -> tuple[str, str]:
     return prefix.ljust(12, "0"), prefix.ljust(12, "9")
 
 
+def prefix_of(code: str) -> str:
+    """The prefix a full 12-digit code stands for: 370828107000 → 370828107, 370828107200 → itself."""
+    for length in (2, 4, 6, 9):
+        if set(code[length:]) == {"0"}:
+            return code[:length]
+    return code
+
+
 class RegionScopedQuerySet(models.QuerySet):
     """Base queryset for every model that carries a region code."""
 

@@ -15,3 +15,24 @@ def action_label(code: str) -> str:
 
 
 register.filter("audit_changes", audit.changes)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "") if mapping else ""
+
+
+@register.filter
+def split(value: str):
+    return value.split()
+
+
+@register.filter
+def field(form, name: str):
+    """form|field:"name": a bound field by a name held in a variable."""
+    return form[name]
+
+
+@register.filter
+def startswith(value: str, prefix: str) -> bool:
+    return str(value).startswith(str(prefix))

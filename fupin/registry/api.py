@@ -1,0 +1,413 @@
+"""Registry API: households with their members, gate transitions, visits, imports."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, File, Query, Router, Schema
+from ninja.files import UploadedFile
+
+from fupin.core.api import ErrorOut
+from fupin.core.errors import DomainError
+from fupin.core.masking import mask_id_number, mask_phone
+from fupin.core.scope import get_visible_or_404
+
+from . import imports, search, services
+from .enums import GATE_STEPS, Step
+from .models import Household, ImportJob, Member, MonitoringCase, Objection
+
+router = Router(tags=["registry"])
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+class MemberIn(Schema):
+    name: str
+    id_number: str
+    relation: str
+    sex: str | None = None
+    birth_date: str | None = None
+    ethnicity: str | None = None
+    education: str | None = None
+    schooling: str | None = None
+    health: str | None = None
+    labour: str | None = None
+    work: str | None = None
+    months_worked: int | None = None
+    serious_illness_insurance: bool | None = None
+    medical_insurance: bool | None = None
+    pension_insurance: bool | None = None
+    phone: str | None = None
+
+
+class IncomeIn(Schema):
+    year: int | None = None
+    wage: Decimal = Decimal("0")
+    business: Decimal = Decimal("0")
+    transfer: Decimal = Decimal("0")
+    property: Decimal = Decimal("0")
+    production_cost: Decimal = Decimal("0")
+
+
+class HouseholdIn(Schema):
+    region: str = Field(description="12-digit code of the village")
+    number: str | None = Field(None, description="Household number; generated when empty")
+    attribute: str = "general"
+    standard: str = "national"
+    main_cause: str
+    other_causes: list[str] = []
+    phone: str = ""
+    food_secure: bool = True
+    clothing_secure: bool = True
+    education_secure: bool = True
+    medical_secure: bool = True
+    housing_secure: bool = True
+    water_secure: bool = True
+    members: list[MemberIn]
+    income: IncomeIn | None = None
+
+
+class HouseholdPatch(Schema):
+    attribute: str | None = None
+    standard: str | None = None
+    main_cause: str | None = None
+    other_causes: list[str] | None = None
+    phone: str | None = None
+    food_secure: bool | None = None
+    clothing_secure: bool | None = None
+    education_secure: bool | None = None
+    medical_secure: bool | None = None
+    housing_secure: bool | None = None
+    water_secure: bool | None = None
+    income: IncomeIn | None = None
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+    id_number: str = Field(description="Masked; GET …/members/{int:member_id}/id-number reveals it (audited)")
+    sex: str
+    birth_date: date
+    relation: str
+    ethnicity: str
+    education: str
+    schooling: str
+    health: str
+    labour: str
+    work: str
+    months_worked: int
+    serious_illness_insurance: bool
+    medical_insurance: bool
+    pension_insurance: bool
+    phone: str
+    deceased: bool
+    left_household: bool
+
+    @staticmethod
+    def resolve_id_number(obj):
+        return mask_id_number(obj.id_number)
+
+    @staticmethod
+    def resolve_phone(obj):
+        return mask_phone(obj.phone)
+
+
+class HouseholdSummary(Schema):
+    id: int
+    number: str
+    region: str = Field(alias="region_code")
+    head: str | None
+    status: str
+    attribute: str
+    main_cause: str
+    per_capita_income: Decimal | None
+    income_year: int | None
+    size: int
+
+    @staticmethod
+    def resolve_head(obj):
+        return obj.head.name if obj.head else None
+
+    @staticmethod
+    def resolve_size(obj):
+        return getattr(obj, "size", None) or obj.members.living().count()
+
+
+class ProcedureOut(Schema):
+    gate: str
+    step: str
+    next_step: str | None
+    notice_start: date | None
+    notice_end: date | None
+    open_objections: list[int]
+
+
+class HouseholdOut(HouseholdSummary):
+    standard: str
+    other_causes: list[str]
+    phone: str
+    food_secure: bool
+    clothing_secure: bool
+    education_secure: bool
+    medical_secure: bool
+    housing_secure: bool
+    water_secure: bool
+    identified_year: int | None
+    exit_year: int | None
+    data_warnings: list[str]
+    warnings_confirmed: bool
+    members: list[MemberOut]
+    procedure: ProcedureOut | None
+
+    @staticmethod
+    def resolve_phone(obj):
+        return mask_phone(obj.phone)
+
+    @staticmethod
+    def resolve_warnings_confirmed(obj):
+        return obj.warnings_confirmed_by_id is not None
+
+    @staticmethod
+    def resolve_members(obj):
+        return list(obj.members.all())
+
+    @staticmethod
+    def resolve_procedure(obj):
+        procedure = obj.procedures.filter(finished_at__isnull=True).first()
+        if procedure is None:
+            return None
+        following = services.next_step(procedure)
+        return {
+            "gate": procedure.gate,
+            "step": procedure.step,
+            "next_step": following,
+            "notice_start": procedure.notice_start,
+            "notice_end": procedure.notice_end,
+            "open_objections": list(
+                procedure.objections.filter(resolved_at__isnull=True).values_list("pk", flat=True)
+            ),
+        }
+
+
+class HouseholdPage(Schema):
+    items: list[HouseholdSummary]
+    count: int
+
+
+class ListFilters(Schema):
+    region: str | None = Field(None, description="Region-code prefix or full code, e.g. 370828107")
+    status: str | None = None
+    cause: str | None = None
+    q: str | None = Field(
+        None, description="Name, pinyin initials (zs), ID number (full or last 6), household number"
+    )
+    page: int = Field(1, ge=1)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+def _household(request, household_id: int) -> Household:
+    return get_visible_or_404(Household.objects.with_head(), request.auth, pk=household_id)
+
+
+@router.get("/households", response=HouseholdPage, summary="List and search households in my area")
+def list_households(request, filters: Query[ListFilters]):
+    households = search.filter_households(
+        Household.objects.visible_to(request.auth),
+        region=filters.region,
+        status=filters.status,
+        cause=filters.cause,
+        q=filters.q,
+    )
+    count = households.count()
+    start = (filters.page - 1) * filters.page_size
+    page = (
+        households.with_head()
+        .annotate(size=Count("members", filter=Q(members__deceased=False, members__left_household=False)))
+        .order_by("region_code", "number")[start : start + filters.page_size]
+    )
+    return {"items": list(page), "count": count}
+
+
+def _income_values(income: IncomeIn | None) -> dict | None:
+    return income.dict(exclude={"year"}) if income else None
+
+
+@router.post("/households", response={201: HouseholdOut, **ERRORS}, summary="Register an application")
+def create_household(request, payload: HouseholdIn):
+    data = payload.dict(exclude={"region", "members", "income"})
+    household = services.create_household(
+        request.auth,
+        region_code=payload.region,
+        data=data,
+        members=[m.dict(exclude_none=True) for m in payload.members],
+        income=_income_values(payload.income),
+    )
+    return 201, household
+
+
+@router.get(
+    "/households/{int:household_id}", response={200: HouseholdOut, 404: ErrorOut}, summary="One household"
+)
+def household_detail(request, household_id: int):
+    return _household(request, household_id)
+
+
+@router.patch(
+    "/households/{int:household_id}", response={200: HouseholdOut, **ERRORS}, summary="Change a household"
+)
+def update_household(request, household_id: int, payload: HouseholdPatch):
+    household = _household(request, household_id)
+    data = payload.dict(exclude_none=True, exclude={"income"})
+    if data:
+        services.update_household(request.auth, household, data)
+    if payload.income:
+        year = payload.income.year or date.today().year
+        services.set_income(request.auth, household, year, _income_values(payload.income))
+    return _household(request, household_id)
+
+
+class TransitionIn(Schema):
+    action: str = Field(
+        description="A gate step (village_review, first_notice, town_review, second_notice, county_approval, "
+        "verification, consent, notice, announcement), or start_exit, objection, resolve_objection, "
+        "confirm_warnings"
+    )
+    eligible: int | None = None
+    present: int | None = None
+    votes_for: int | None = None
+    start: date | None = None
+    opinion: str | None = None
+    comment: str | None = None
+    consent: bool | None = None
+    raised_by: str | None = None
+    content: str | None = None
+    objection_id: int | None = None
+    resolution: str | None = None
+    upheld: bool | None = None
+
+
+GATE_ACTIONS = {step for steps in GATE_STEPS.values() for step in steps} - {Step.APPLIED, Step.DONE}
+
+
+@router.post(
+    "/households/{int:household_id}/transitions",
+    response={200: HouseholdOut, **ERRORS},
+    summary="Take the next step of the entry or exit gate",
+)
+def household_transition(request, household_id: int, payload: TransitionIn):
+    household = _household(request, household_id)
+    user, action = request.auth, payload.action
+    procedure = household.procedures.filter(finished_at__isnull=True).first()
+    if action == "start_exit":
+        services.start_exit(user, household)
+    elif action == "confirm_warnings":
+        services.confirm_warnings(user, household)
+    elif action in GATE_ACTIONS or action in ("objection", "resolve_objection"):
+        if procedure is None:
+            raise DomainError(_("The household has no procedure under way."), field="action")
+        if action == "objection":
+            services.raise_objection(user, procedure, payload.raised_by or "", payload.content or "")
+        elif action == "resolve_objection":
+            objection = get_object_or_404(Objection, pk=payload.objection_id, procedure=procedure)
+            services.resolve_objection(user, objection, payload.resolution or "", bool(payload.upheld))
+        else:
+            services.take_step(user, procedure, action, payload.dict(exclude_none=True, exclude={"action"}))
+    else:
+        raise DomainError(_("Unknown action “%(action)s”.") % {"action": action}, field="action")
+    return _household(request, household_id)
+
+
+class VisitIn(Schema):
+    visited_on: date
+    findings: str
+    help_given: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+class VisitOut(Schema):
+    id: int
+    household_id: int
+    helper: str
+    visited_on: date
+    findings: str
+    help_given: str
+
+    @staticmethod
+    def resolve_helper(obj):
+        return str(obj.helper)
+
+
+@router.post(
+    "/households/{int:household_id}/visits", response={201: VisitOut, **ERRORS}, summary="Record a visit"
+)
+def create_visit(request, household_id: int, payload: VisitIn):
+    household = _household(request, household_id)
+    visit = services.record_visit(request.auth, household, **payload.dict())
+    return 201, visit
+
+
+class RevealOut(Schema):
+    id_number: str
+
+
+@router.get(
+    "/households/{int:household_id}/members/{int:member_id}/id-number",
+    response={200: RevealOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Reveal a member's full ID number (audited)",
+)
+def reveal_id_number(request, household_id: int, member_id: int):
+    household = _household(request, household_id)
+    member = get_object_or_404(Member, pk=member_id, household=household)
+    return {"id_number": services.reveal_id_number(request.auth, member)}
+
+
+class ImportErrorOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class ImportOut(Schema):
+    id: int
+    status: str
+    total: int
+    done: int
+    imported: int
+    errors: list[ImportErrorOut]
+    ignored_columns: list[str]
+
+
+@router.post(
+    "/households/import", response={202: ImportOut, **ERRORS}, summary="Import households (.xlsx/.csv)"
+)
+def import_households(request, file: File[UploadedFile]):
+    job = imports.start(request.auth, file)
+    return 202, job
+
+
+@router.get("/imports/{int:job_id}", response={200: ImportOut, 404: ErrorOut}, summary="Follow an import")
+def import_status(request, job_id: int):
+    return get_visible_or_404(ImportJob, request.auth, pk=job_id)
+
+
+class MonitoringOut(Schema):
+    id: int
+    household_id: int
+    type: str
+    risks: list[str]
+    state: str
+    found_on: date
+    identify_by: date
+    identified_on: date | None
+    cleared_on: date | None
+
+
+@router.get(
+    "/households/{int:household_id}/monitoring",
+    response={200: list[MonitoringOut], 404: ErrorOut},
+    summary="Monitoring cases of a household",
+)
+def household_monitoring(request, household_id: int):
+    return MonitoringCase.objects.filter(household=_household(request, household_id))

@@ -1,0 +1,474 @@
+"""Import households from the national system's exports (.xlsx, or CSV in UTF-8 or GB18030): all or nothing.
+
+One row per member, grouped by 户编号. Columns are found by their Chinese header in any order; a title row
+above the header is skipped; unknown columns are ignored and listed. Every bad row is reported with its line
+number as a spreadsheet shows it, its column and the reason, and then nothing is written. A good file is
+written in one transaction.
+"""
+
+import csv
+import io
+from collections import OrderedDict
+from datetime import date
+from functools import lru_cache
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from python_calamine import CalamineWorkbook
+
+from fupin.core import audit
+from fupin.core.enums import Role
+from fupin.core.errors import DomainError
+from fupin.core.models import Region
+from fupin.core.scope import require_role
+
+from . import rules
+from .enums import Relation, Status
+from .models import Household, ImportJob, Member
+
+# Header → field. Several spellings of one column, as different exports spell it.
+HEADERS = {
+    "户编号": "household_number",
+    "人编号": "person_number",
+    "姓名": "name",
+    "性别": "sex",
+    "证件号码": "id_number",
+    "身份证号": "id_number",
+    "身份证号码": "id_number",
+    "与户主关系": "relation",
+    "民族": "ethnicity",
+    "文化程度": "education",
+    "在校生状况": "schooling",
+    "健康状况": "health",
+    "劳动技能": "labour",
+    "劳动能力": "labour",
+    "务工状况": "work",
+    "务工时间": "months_worked",
+    "务工时间（月）": "months_worked",
+    "是否参加大病保险": "serious_illness_insurance",
+    "主要致贫原因": "main_cause",
+    "致贫原因": "main_cause",
+    "人均纯收入": "per_capita_income",
+    "户类型": "attribute",
+    "贫困户属性": "attribute",
+    "联系电话": "phone",
+    "所在村": "village",
+    "行政村": "village",
+    "行政区划代码": "region_code",
+    "贫困户状态": "status",
+    "识别标准": "standard",
+}
+REQUIRED = ["household_number", "name", "id_number", "relation"]
+TEMPLATE_COLUMNS = [
+    "户编号",
+    "姓名",
+    "性别",
+    "证件号码",
+    "与户主关系",
+    "民族",
+    "文化程度",
+    "在校生状况",
+    "健康状况",
+    "劳动技能",
+    "务工状况",
+    "务工时间",
+    "是否参加大病保险",
+    "主要致贫原因",
+    "人均纯收入",
+    "贫困户属性",
+    "联系电话",
+    "行政区划代码",
+]
+
+# The national system's words for our stored values.
+ALIASES = {
+    "relation": {
+        "户主": "head",
+        "配偶": "spouse",
+        "之子": "son",
+        "之女": "daughter",
+        "之女婿": "son_in_law",
+        "之儿媳": "daughter_in_law",
+        "之孙子": "grandson",
+        "之孙女": "granddaughter",
+        "之父": "father",
+        "之母": "mother",
+        "兄弟姐妹": "sibling",
+        "其他": "other",
+    },
+    "sex": {"男": "M", "女": "F"},
+    "education": {
+        "文盲或半文盲": "none",
+        "学龄前儿童": "preschool",
+        "小学": "primary",
+        "初中": "junior",
+        "高中": "senior",
+        "大专及以上": "college",
+    },
+    "schooling": {
+        "非在校生": "no",
+        "学前教育": "preschool",
+        "小学": "primary",
+        "初中": "junior",
+        "高中": "senior",
+        "中职": "vocational",
+        "高职": "vocational",
+        "大专及以上": "college",
+    },
+    "health": {"健康": "healthy", "长期慢性病": "chronic", "患有大病": "serious", "残疾": "disabled"},
+    "labour": {
+        "普通劳动力": "ordinary",
+        "技能劳动力": "skilled",
+        "弱劳动力或半劳动力": "weak",
+        "丧失劳动力": "lost",
+        "无劳动力": "none",
+    },
+    "work": {
+        "未务工": "none",
+        "无": "none",
+        "乡镇内务工": "town",
+        "县内务工": "county",
+        "省内县外务工": "province",
+        "县外省内务工": "province",
+        "省外务工": "outside",
+    },
+    "main_cause": {
+        "因病": "illness",
+        "因残": "disability",
+        "因学": "schooling",
+        "因灾": "disaster",
+        "缺土地": "land",
+        "缺水": "water",
+        "缺技术": "skills",
+        "缺劳力": "labour",
+        "缺资金": "capital",
+        "交通条件落后": "transport",
+        "自身发展动力不足": "motivation",
+        "其它": "other",
+        "其他": "other",
+    },
+    "attribute": {
+        "一般贫困户": "general",
+        "低保贫困户": "dibao",
+        "特困供养贫困户": "tekun",
+        "五保贫困户": "tekun",
+    },
+    "standard": {"国家标准": "national", "省定标准": "provincial", "市定标准": "municipal"},
+    "status": {
+        "未脱贫": "not_lifted",
+        "已脱贫享受政策": "lifted_policy",
+        "已脱贫": "lifted_policy",
+        "已脱贫不再享受政策": "lifted",
+        "返贫": "relapsed",
+    },
+}
+FIELD_COLUMN = {}
+for header, field in HEADERS.items():
+    FIELD_COLUMN.setdefault(field, header)
+
+
+class Report:
+    def __init__(self):
+        self.errors: list[dict] = []
+
+    def add(self, row: int, field: str, message: str, columns: dict) -> None:
+        self.errors.append(
+            {"row": row, "column": columns.get(field, FIELD_COLUMN.get(field, field)), "message": message}
+        )
+
+
+def read_rows(name: str, content: bytes) -> list[list[str]]:
+    """Every line of the file as text cells; .xlsx/.xls through calamine, CSV in UTF-8 or GB18030."""
+    lower = name.lower()
+    if lower.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
+        try:
+            sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
+        except Exception as exc:
+            raise DomainError(_("The file could not be read as a spreadsheet."), field="file") from exc
+        return [[_cell(value) for value in row] for row in sheet.to_python(skip_empty_area=False)]
+    if lower.endswith((".csv", ".txt")):
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = content.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise DomainError(_("The CSV file is neither UTF-8 nor GB18030."), field="file")
+        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+    raise DomainError(_("Upload an .xlsx or .csv file."), field="file")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def find_header(rows: list[list[str]]) -> tuple[int, dict[int, str], list[str]]:
+    """The header line (title lines above it are skipped), column index → field, and ignored headers."""
+    for index, row in enumerate(rows[:15]):
+        known = {i: HEADERS[cell] for i, cell in enumerate(row) if cell in HEADERS}
+        if len(known) >= 3:
+            ignored = [cell for cell in row if cell and cell not in HEADERS]
+            missing = [FIELD_COLUMN[f] for f in REQUIRED if f not in known.values()]
+            if missing:
+                raise DomainError(
+                    _("Required columns are missing: %(columns)s") % {"columns": "、".join(missing)},
+                    field="file",
+                )
+            return index, known, ignored
+    raise DomainError(_("No header line with 户编号, 姓名, 证件号码 and 与户主关系 was found."), field="file")
+
+
+@lru_cache(maxsize=200_000)
+def _pinyin(name: str) -> tuple[str, str]:
+    return rules.pinyin_of(name)
+
+
+def _translate(field: str, value: str) -> str:
+    return ALIASES.get(field, {}).get(value, value)
+
+
+def parse(user, rows: list[list[str]], progress=None) -> tuple[list[dict], Report, list[str]]:
+    """Check every row; return the households to write (empty when any row is bad) and the report."""
+    header_index, columns, ignored = find_header(rows)
+    column_of = {field: rows[header_index][i] for i, field in columns.items()}
+    report = Report()
+    villages = _villages_for(user)
+    households: OrderedDict[str, dict] = OrderedDict()
+    seen_ids: dict[str, int] = {}
+    today = timezone.localdate()
+    data_rows = [(header_index + 2 + offset, row) for offset, row in enumerate(rows[header_index + 1 :])]
+    data_rows = [(line, row) for line, row in data_rows if any(row)]
+    for done, (line, row) in enumerate(data_rows, start=1):
+        values = {field: (row[i] if i < len(row) else "") for i, field in columns.items()}
+        values = {field: _translate(field, value) for field, value in values.items()}
+        problems = rules.Problems()
+        member = rules.clean_member(values, "", problems, today)
+        for field, message in problems.errors.items():
+            report.add(line, field, message, column_of)
+        number = values.get("household_number", "")
+        if not number:
+            report.add(line, "household_number", _("The household number is required."), column_of)
+            continue
+        if member.get("id_number") in seen_ids:
+            report.add(
+                line,
+                "id_number",
+                _("The same ID number is on line %(line)s.") % {"line": seen_ids[member["id_number"]]},
+                column_of,
+            )
+        elif member.get("id_number"):
+            seen_ids[member["id_number"]] = line
+        household = households.get(number)
+        if household is None:
+            village = _village_of(values, villages)
+            if village is None:
+                report.add(
+                    line,
+                    "region_code" if "region_code" in values else "village",
+                    _("Unknown village, or outside your area."),
+                    column_of,
+                )
+            household = households[number] = {
+                "number": number,
+                "village": village,
+                "members": [],
+                "lines": [],
+                "values": values,
+            }
+        if member.get("relation") == Relation.HEAD:
+            household["values"] = values
+        household["members"].append(member)
+        household["lines"].append(line)
+        if progress and done % 500 == 0:
+            progress(done, len(data_rows))
+    _check_households(households, report, column_of)
+    _check_against_database(households, seen_ids, report, column_of)
+    if progress:
+        progress(len(data_rows), len(data_rows))
+    report.errors.sort(key=lambda e: (e["row"], e["column"]))
+    return ([] if report.errors else list(households.values())), report, ignored
+
+
+def _villages_for(user) -> dict[str, Region]:
+    villages = Region.objects.visible_to(user).filter(level="village")
+    found = {}
+    for village in villages:
+        found[village.code] = village
+        found.setdefault(village.name, village)
+        found.setdefault(village.name.removesuffix("村"), village)
+    return found
+
+
+def _village_of(values: dict, villages: dict) -> Region | None:
+    return villages.get(values.get("region_code") or "") or villages.get(values.get("village") or "")
+
+
+def _check_households(households: dict, report: Report, column_of: dict) -> None:
+    for household in households.values():
+        heads = [m for m in household["members"] if m.get("relation") == Relation.HEAD]
+        if len(heads) != 1:
+            report.add(
+                household["lines"][0],
+                "relation",
+                _("Household %(number)s needs exactly one head.") % {"number": household["number"]},
+                column_of,
+            )
+        values = household["values"]
+        problems = rules.Problems()
+        rules.clean_causes({"main_cause": values.get("main_cause") or "other"}, problems)
+        if values.get("attribute") and values["attribute"] not in ALIASES["attribute"].values():
+            problems.error("attribute", _("Unknown household attribute."))
+        if values.get("per_capita_income"):
+            rules.money_value(values["per_capita_income"], "per_capita_income", problems)
+        for field, message in problems.errors.items():
+            report.add(household["lines"][0], field, message, column_of)
+
+
+def _check_against_database(households: dict, seen_ids: dict, report: Report, column_of: dict) -> None:
+    numbers = list(households)
+    counties = {h["village"].code[:6] for h in households.values() if h["village"]}
+    taken = set(
+        Household.objects.filter(county_code__in=counties, number__in=numbers).values_list(
+            "number", flat=True
+        )
+    )
+    for number in taken:
+        report.add(
+            households[number]["lines"][0],
+            "household_number",
+            _("Household number %(number)s is already used in the county.") % {"number": number},
+            column_of,
+        )
+    ids = list(seen_ids)
+    for start in range(0, len(ids), 5000):
+        existing = (
+            Member.objects.living()
+            .filter(id_number__in=ids[start : start + 5000])
+            .select_related("household")
+        )
+        for other in existing:
+            report.add(
+                seen_ids[other.id_number],
+                "id_number",
+                _("%(name)s is already registered in household %(number)s.")
+                % {"name": other.name, "number": other.household.number},
+                column_of,
+            )
+
+
+def write(user, households: list[dict], filename: str) -> int:
+    """Write checked households and their members in one transaction, in batches."""
+    year = timezone.localdate().year
+    with transaction.atomic():
+        rows = []
+        for h in households:
+            values = h["values"]
+            per_capita = values.get("per_capita_income")
+            rows.append(
+                Household(
+                    number=h["number"],
+                    county_code=h["village"].code[:6],
+                    region_code=h["village"].code,
+                    attribute=values.get("attribute") or "general",
+                    standard=values.get("standard") or "national",
+                    main_cause=values.get("main_cause") or "other",
+                    phone=values.get("phone") or "",
+                    status=values.get("status")
+                    if values.get("status") in Status.values
+                    else Status.NOT_LIFTED,
+                    identified_year=year,
+                    income_year=year if per_capita else None,
+                    per_capita_income=rules.money_value(per_capita, "", rules.Problems())
+                    if per_capita
+                    else None,
+                )
+            )
+        created = Household.objects.bulk_create(rows, batch_size=2000)
+        members = []
+        for household, h in zip(created, households, strict=True):
+            for m in h["members"]:
+                members.append(Member(household=household, **m))
+        Member.objects.bulk_create(members, batch_size=5000)
+        _set_heads(created)
+        by_region = {}
+        for household in created:
+            by_region[household.region_code[:9]] = by_region.get(household.region_code[:9], 0) + 1
+        audit.record(
+            actor=user,
+            action="household.import",
+            region_code=user.region_id or "",
+            note=filename,
+            after={"households": len(created), "members": len(members), "by_town": by_region},
+        )
+    return len(created)
+
+
+def _set_heads(created: list[Household]) -> None:
+    ids = [h.pk for h in created]
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        heads = dict(
+            Member.objects.filter(household_id__in=chunk, relation=Relation.HEAD).values_list(
+                "household_id", "pk"
+            )
+        )
+        updates = [Household(pk=pk, head_id=heads[pk]) for pk in chunk]
+        Household.objects.bulk_update(updates, ["head"], batch_size=2000)
+
+
+def run(job: ImportJob, progress=None) -> ImportJob:
+    """Check and write the job's file; the job row records progress and the outcome."""
+    job.status = ImportJob.State.RUNNING
+    job.save(update_fields=["status"])
+
+    def report_progress(done, total):
+        job.done, job.total = done, total
+        ImportJob.objects.filter(pk=job.pk).update(done=done, total=total)
+        if progress:
+            progress(done, total)
+
+    try:
+        with job.file.open("rb") as handle:
+            rows = read_rows(job.filename, handle.read())
+        households, report, ignored = parse(job.created_by, rows, report_progress)
+        job.ignored_columns = ignored
+        if report.errors:
+            job.status, job.errors = ImportJob.State.FAILED, report.errors
+        else:
+            job.imported = write(job.created_by, households, job.filename)
+            job.status = ImportJob.State.DONE
+    except DomainError as exc:
+        job.status, job.errors = ImportJob.State.FAILED, [{"row": 0, "column": "", "message": exc.message}]
+    job.finished_at = timezone.now()
+    job.save()
+    return job
+
+
+def start(user, upload) -> ImportJob:
+    """Store the upload as a job and hand it to the background worker (immediate in tests and demos)."""
+    require_role(user, Role.COUNTY_ADMIN, Role.TOWN_OFFICER)
+    name = upload.name or "import"
+    if not name.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")):
+        raise DomainError(_("Upload an .xlsx or .csv file."), field="file")
+    if upload.size > 200 * 1024 * 1024:
+        raise DomainError(_("The file is larger than 200 MB."), field="file")
+    job = ImportJob.objects.create(
+        created_by=user,
+        region_code=user.region_id,
+        filename=name[:200],
+        file=ContentFile(upload.read(), name=name),
+    )
+    from .tasks import import_households
+
+    import_households.enqueue(job.pk)  # the job row is committed: a worker (or the immediate backend) runs it
+    job.refresh_from_db()
+    return job

@@ -1,0 +1,66 @@
+"""Finding households: by area, status, cause, and one search box that understands what was typed.
+
+张三 → name; zs or zhangs → pinyin initials or full pinyin; 18 characters → ID number; 6 digits/X → the
+last six digits of an ID number; other digits → household number.
+"""
+
+import re
+
+from django.db.models import Count, Q
+
+from fupin.core.scope import prefix_of
+
+from .models import Member
+
+PINYIN = re.compile(r"^[a-zA-Z]+$")
+LAST6 = re.compile(r"^\d{5}[\dXx]$")
+ID18 = re.compile(r"^\d{17}[\dXx]$")
+
+
+def member_match(q: str) -> Q | None:
+    """A condition on members for the search text, or None when the text is a household number."""
+    q = q.strip()
+    if ID18.match(q):
+        return Q(id_number=q.upper())
+    if LAST6.match(q):
+        return Q(id_last6=q.upper())
+    if q.isdigit():
+        return None
+    if PINYIN.match(q):
+        q = q.lower()
+        return Q(name_initials__startswith=q) | Q(name_pinyin__startswith=q)
+    return Q(name__startswith=q) if len(q) == 1 else Q(name__contains=q)
+
+
+def filter_households(households, *, region=None, status=None, cause=None, q=None):
+    if region and region.isdigit():
+        households = households.within(prefix_of(region) if len(region) == 12 else region)
+    if status:
+        households = households.filter(status=status)
+    if cause:
+        households = households.filter(Q(main_cause=cause))
+    if q and q.strip():
+        condition = member_match(q)
+        if condition is None:
+            households = households.filter(number__startswith=q.strip())
+        else:
+            matching = Member.objects.filter(condition).values("household_id")
+            households = households.filter(pk__in=matching)
+    return households
+
+
+def likely_duplicates(households, limit: int = 200) -> list[list[Member]]:
+    """Living members who may be one person in two households: the same birth date and the same name, or
+    names that sound the same (same pinyin). Exact ID duplicates are refused when they are written."""
+    living = Member.objects.living().filter(household__in=households)
+    keys = (
+        living.values("birth_date", "name_pinyin")
+        .annotate(households=Count("household", distinct=True))
+        .filter(households__gt=1)
+        .order_by("birth_date", "name_pinyin")[:limit]
+    )
+    groups = []
+    for key in keys:
+        members = living.filter(birth_date=key["birth_date"], name_pinyin=key["name_pinyin"])
+        groups.append(list(members.select_related("household").order_by("household__number")))
+    return groups

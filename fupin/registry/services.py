@@ -1,0 +1,881 @@
+"""Writes of the registry. One function per write; each checks its guard, writes, and audits, atomically."""
+
+from datetime import date, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fupin.core import audit, policy, workdays
+from fupin.core.enums import Role
+from fupin.core.errors import DomainError, TransitionRefused
+from fupin.core.models import Region
+from fupin.core.scope import require_role
+
+from . import rules
+from .enums import (
+    ABLE_TO_WORK,
+    GATE_STEPS,
+    NOTICE_STEPS,
+    ChangeKind,
+    ChangeState,
+    Gate,
+    MonitoringState,
+    Relation,
+    RiskType,
+    Status,
+    Step,
+)
+from .models import (
+    ChangeRequest,
+    HelperPair,
+    Household,
+    Income,
+    Measure,
+    Member,
+    MonitoringCase,
+    Objection,
+    Procedure,
+    ProcedureEvent,
+    Visit,
+    VisitPhoto,
+)
+
+OFFICERS = (Role.TOWN_OFFICER, Role.COUNTY_ADMIN)
+VILLAGE_AND_UP = (Role.VILLAGE_CADRE, Role.TOWN_OFFICER, Role.COUNTY_ADMIN)
+HOUSEHOLD_FIELDS = [
+    "attribute",
+    "standard",
+    "main_cause",
+    "other_causes",
+    "phone",
+    "food_secure",
+    "clothing_secure",
+    "education_secure",
+    "medical_secure",
+    "housing_secure",
+    "water_secure",
+]
+MEMBER_FIELDS = [
+    "name",
+    "id_number",
+    "sex",
+    "birth_date",
+    "relation",
+    "ethnicity",
+    "education",
+    "schooling",
+    "health",
+    "labour",
+    "work",
+    "months_worked",
+    "serious_illness_insurance",
+    "medical_insurance",
+    "pension_insurance",
+    "phone",
+]
+
+
+def _raise(problems: rules.Problems):
+    if problems.errors:
+        first = next(iter(problems.errors.values()))
+        more = len(problems.errors) - 1
+        message = (
+            first if not more else _("%(first)s (and %(n)s more problems)") % {"first": first, "n": more}
+        )
+        raise DomainError(message, fields=problems.errors)
+
+
+def _village(region_code: str) -> Region:
+    region = Region.objects.filter(code=region_code, level="village").first()
+    if region is None:
+        raise DomainError(
+            _("Choose a village: %(code)s is not a village code.") % {"code": region_code}, field="region"
+        )
+    return region
+
+
+def _check_not_registered_elsewhere(
+    members: list[dict], problems: rules.Problems, exclude_household=None
+) -> None:
+    """One living person in one household only; the error names the other household."""
+    numbers = [m["id_number"] for m in members if m.get("id_number")]
+    seen = {}
+    for i, number in enumerate(numbers):
+        if number in seen:
+            problems.error(f"members.{i}.id_number", _("This ID number appears twice in the household."))
+        seen[number] = i
+    existing = Member.objects.living().filter(id_number__in=numbers).select_related("household")
+    if exclude_household is not None:
+        existing = existing.exclude(household=exclude_household)
+    for other in existing:
+        i = numbers.index(other.id_number)
+        problems.error(
+            f"members.{i}.id_number",
+            _("%(name)s is already registered in household %(number)s.")
+            % {"name": other.name, "number": other.household.number},
+        )
+
+
+def next_household_number(village_code: str) -> str:
+    """Village code's last six digits and a running number: unique in the county, readable on paper."""
+    prefix = village_code[6:]
+    last = Household.objects.filter(county_code=village_code[:6], number__startswith=prefix).aggregate(
+        last=Max("number")
+    )["last"]
+    sequence = int(last[len(prefix) :]) + 1 if last and last[len(prefix) :].isdigit() else 1
+    return f"{prefix}{sequence:04d}"
+
+
+def _locked(household: Household) -> Household:
+    """The household as stored now, locked until the transaction ends: the caller's copy may be stale."""
+    return Household.objects.select_for_update().select_related("head").get(pk=household.pk)
+
+
+def household_snapshot(household: Household) -> dict:
+    return {name: getattr(household, name) for name in HOUSEHOLD_FIELDS + ["status", "region_code", "number"]}
+
+
+@transaction.atomic
+def create_household(
+    actor,
+    *,
+    region_code: str,
+    data: dict,
+    members: list[dict],
+    income: dict | None = None,
+    today: date | None = None,
+) -> Household:
+    """Register an application (申请): the household, its members and, if given, this year's income.
+
+    Opens the entry-gate procedure. Hard errors refuse everything; soft warnings are stored on the
+    household for a town officer to confirm.
+    """
+    require_role(actor, *VILLAGE_AND_UP)
+    today = today or timezone.localdate()
+    village = _village(region_code)
+    if not village.code.startswith(actor.scope_prefix):
+        raise DomainError(_("This village is outside your area."), field="region")
+    problems = rules.Problems()
+    main_cause, other_causes = rules.clean_causes(data, problems)
+    cleaned = [rules.clean_member(m, f"members.{i}.", problems, today) for i, m in enumerate(members)]
+    if not cleaned:
+        problems.error("members", _("A household has at least one member."))
+    heads = [m for m in cleaned if m.get("relation") == Relation.HEAD]
+    if cleaned and len(heads) != 1:
+        problems.error("members", _("Exactly one member must be the head of household."))
+    _check_not_registered_elsewhere(cleaned, problems)
+    income_values = rules.clean_income(income, len(cleaned), problems) if income else None
+    number = str(data.get("number") or "").strip() or next_household_number(village.code)
+    if Household.objects.filter(county_code=village.code[:6], number=number).exists():
+        problems.error(
+            "number", _("Household number %(number)s is already used in the county.") % {"number": number}
+        )
+    _raise(problems)
+
+    household = Household.objects.create(
+        number=number,
+        county_code=village.code[:6],
+        region_code=village.code,
+        main_cause=main_cause,
+        other_causes=other_causes,
+        **{k: data[k] for k in HOUSEHOLD_FIELDS if k in data and k not in ("main_cause", "other_causes")},
+    )
+    created = Member.objects.bulk_create([Member(household=household, **m) for m in cleaned])
+    household.head = next(m for m in created if m.relation == Relation.HEAD)
+    if income_values:
+        _store_income(household, today.year, income_values)
+    household.data_warnings = rules.consistency_warnings(
+        main_cause, cleaned, income_values["per_capita"] if income_values else None
+    )
+    household.save()
+    procedure = Procedure.objects.create(household=household, gate=Gate.ENTRY, year=today.year)
+    ProcedureEvent.objects.create(procedure=procedure, step=Step.APPLIED, actor=actor)
+    audit.record(
+        actor=actor,
+        action="household.create",
+        region_code=household.region_code,
+        target=household,
+        after={**household_snapshot(household), "members": [m.name for m in created]},
+    )
+    return household
+
+
+def _store_income(household: Household, year: int, values: dict) -> Income:
+    income, _created = Income.objects.update_or_create(household=household, year=year, defaults=values)
+    latest = household.incomes.order_by("-year").first()
+    household.income_year, household.per_capita_income = latest.year, latest.per_capita
+    return income
+
+
+@transaction.atomic
+def update_household(actor, household: Household, data: dict) -> Household:
+    require_role(actor, *VILLAGE_AND_UP)
+    household = _locked(household)
+    before = household_snapshot(household)
+    problems = rules.Problems()
+    if "main_cause" in data or "other_causes" in data:
+        merged = {"main_cause": household.main_cause, "other_causes": household.other_causes, **data}
+        household.main_cause, household.other_causes = rules.clean_causes(merged, problems)
+    _raise(problems)
+    for name in HOUSEHOLD_FIELDS:
+        if name in data and name not in ("main_cause", "other_causes"):
+            setattr(household, name, data[name])
+    _refresh_warnings(household)
+    household.save()
+    after = household_snapshot(household)
+    changed = {k: v for k, v in after.items() if before.get(k) != v}
+    audit.record(
+        actor=actor,
+        action="household.update",
+        region_code=household.region_code,
+        target=household,
+        before={k: before[k] for k in changed},
+        after=changed,
+    )
+    return household
+
+
+def _refresh_warnings(household: Household) -> None:
+    members = list(household.members.living().values("health", "labour"))
+    warnings = rules.consistency_warnings(household.main_cause, members, household.per_capita_income)
+    if warnings != household.data_warnings:
+        household.data_warnings = warnings
+        household.warnings_confirmed_by = None
+
+
+@transaction.atomic
+def set_income(actor, household: Household, year: int, values: dict) -> Income:
+    require_role(actor, *VILLAGE_AND_UP)
+    household = _locked(household)
+    problems = rules.Problems()
+    members = household.members.living().count()
+    cleaned = rules.clean_income(values, members, problems, prefix="")
+    _raise(problems)
+    income = _store_income(household, year, cleaned)
+    _refresh_warnings(household)
+    household.save()
+    audit.record(
+        actor=actor,
+        action="household.update",
+        region_code=household.region_code,
+        target=household,
+        after={"income_year": year, **{k: cleaned[k] for k in ["net", "per_capita"]}},
+    )
+    return income
+
+
+@transaction.atomic
+def confirm_warnings(actor, household: Household) -> Household:
+    require_role(actor, *OFFICERS)
+    household = _locked(household)
+    if not household.data_warnings:
+        raise DomainError(_("There are no warnings to confirm."))
+    household.warnings_confirmed_by = actor
+    household.save(update_fields=["warnings_confirmed_by"])
+    audit.record(
+        actor=actor,
+        action="household.warnings_confirmed",
+        region_code=household.region_code,
+        target=household,
+        after={"warnings": household.data_warnings},
+    )
+    return household
+
+
+@transaction.atomic
+def reveal_id_number(actor, member: Member) -> str:
+    """Show a full ID number. Allowed to officers and inspectors, and always written to the audit chain."""
+    require_role(actor, Role.COUNTY_ADMIN, Role.TOWN_OFFICER, Role.INSPECTOR)
+    audit.record(
+        actor=actor,
+        action="household.id_revealed",
+        region_code=member.household.region_code,
+        target=member.household,
+        after={"member": member.name},
+    )
+    return member.id_number
+
+
+# --- The gates -------------------------------------------------------------------------------------
+STEP_ROLES = {
+    Step.VILLAGE_REVIEW: VILLAGE_AND_UP,
+    Step.FIRST_NOTICE: VILLAGE_AND_UP,
+    Step.TOWN_REVIEW: OFFICERS,
+    Step.SECOND_NOTICE: OFFICERS,
+    Step.COUNTY_APPROVAL: (Role.COUNTY_ADMIN,),
+    Step.VERIFICATION: OFFICERS,
+    Step.CONSENT: VILLAGE_AND_UP,
+    Step.NOTICE: VILLAGE_AND_UP,
+    Step.ANNOUNCEMENT: (Role.COUNTY_ADMIN,),
+}
+
+
+def next_step(procedure: Procedure) -> Step | None:
+    steps = GATE_STEPS[procedure.gate]
+    index = steps.index(procedure.step)
+    return steps[index + 1] if index + 1 < len(steps) else None
+
+
+def exit_blockers(household: Household, year: int) -> list[str]:
+    """Why a household may not exit this year; empty when it may (DESIGN.md §4, 退出关突出“严”)."""
+    blockers = []
+    income = household.incomes.filter(year=year).first()
+    per_capita = income.per_capita if income else None
+    if per_capita is None and household.income_year == year:
+        per_capita = (
+            household.per_capita_income
+        )  # imported: the national export gives the per-capita figure only
+    line = policy.value("poverty_line", household.region_code, year)
+    if per_capita is None:
+        blockers.append(_("No income is recorded for %(year)s.") % {"year": year})
+    elif per_capita <= line:
+        blockers.append(
+            _("Per-capita net income %(income)s is not above the %(year)s poverty line of %(line)s yuan.")
+            % {"income": per_capita, "year": year, "line": line}
+        )
+    blockers.extend(
+        _("Not guaranteed: %(flag)s.") % {"flag": flag} for flag in household.failing_guarantees()
+    )
+    return blockers
+
+
+@transaction.atomic
+def start_exit(actor, household: Household, today: date | None = None) -> Procedure:
+    require_role(actor, *VILLAGE_AND_UP)
+    today = today or timezone.localdate()
+    household = _locked(household)
+    if household.status not in (Status.NOT_LIFTED, Status.RELAPSED):
+        raise TransitionRefused(_("Only a registered household not yet lifted out can apply to exit."))
+    blockers = exit_blockers(household, today.year)
+    if blockers:
+        raise TransitionRefused(_("The household cannot exit: %(reasons)s") % {"reasons": " ".join(blockers)})
+    try:
+        with transaction.atomic():
+            procedure = Procedure.objects.create(household=household, gate=Gate.EXIT, year=today.year)
+    except IntegrityError:
+        raise TransitionRefused(_("An exit procedure is already under way.")) from None
+    ProcedureEvent.objects.create(procedure=procedure, step=Step.APPLIED, actor=actor)
+    audit.record(
+        actor=actor,
+        action="household.gate_step",
+        region_code=household.region_code,
+        target=household,
+        after={"gate": Gate.EXIT, "step": Step.APPLIED},
+    )
+    return procedure
+
+
+def _check_step_data(procedure: Procedure, step: Step, data: dict, today: date) -> dict:
+    """What each step must record; returns the details to store."""
+    household = procedure.household
+    if step == Step.VILLAGE_REVIEW:
+        try:
+            eligible, present, votes_for = (int(data.get(k)) for k in ("eligible", "present", "votes_for"))
+        except (TypeError, ValueError):
+            raise DomainError(
+                _("Enter the number entitled to vote, present and in favour."), field="present"
+            ) from None
+        if eligible <= 0 or not 0 <= votes_for <= present <= eligible:
+            raise DomainError(
+                _("The numbers do not add up: in favour ≤ present ≤ entitled."), field="votes_for"
+            )
+        if present * 3 < eligible * 2:
+            raise DomainError(
+                _("No quorum: %(present)s of %(eligible)s present, two thirds are needed.")
+                % {"present": present, "eligible": eligible},
+                field="present",
+            )
+        return {
+            "eligible": eligible,
+            "present": present,
+            "votes_for": votes_for,
+            "passed": votes_for * 2 > present,
+        }
+    if step in NOTICE_STEPS:
+        start = data.get("start") or today
+        if isinstance(start, str):
+            start = date.fromisoformat(start)
+        days = policy.value("household_notice_days", household.region_code, procedure.year)
+        return {"start": start, "end": workdays.add_working_days(start, days), "days": days}
+    if step in (Step.TOWN_REVIEW, Step.VERIFICATION):
+        if household.data_warnings and household.warnings_confirmed_by_id is None:
+            raise DomainError(_("Confirm the household's data warnings first."), field="warnings")
+        if procedure.gate == Gate.EXIT:
+            blockers = exit_blockers(household, procedure.year)
+            if blockers:
+                raise TransitionRefused(" ".join(blockers))
+        return {
+            "opinion": str(data.get("opinion") or _("Agreed")),
+            "compared": bool(data.get("compared", True)),
+        }
+    if step == Step.CONSENT:
+        if not data.get("consent"):
+            raise DomainError(_("The household has to agree to exit (signed consent)."), field="consent")
+        return {"consent": True}
+    return {"opinion": str(data.get("opinion") or _("Agreed"))}
+
+
+@transaction.atomic
+def take_step(actor, procedure: Procedure, step: str, data: dict | None = None, today: date | None = None):
+    """Take the next step of a gate procedure, in order, by a role allowed to take it."""
+    data = data or {}
+    today = today or timezone.localdate()
+    procedure = Procedure.objects.select_for_update().select_related("household").get(pk=procedure.pk)
+    household = procedure.household
+    if not procedure.is_open:
+        raise TransitionRefused(_("This procedure is finished."))
+    expected = next_step(procedure)
+    if step != expected:
+        raise TransitionRefused(
+            _("Out of order: the next step is “%(expected)s”.") % {"expected": Step(expected).label}
+        )
+    require_role(actor, *STEP_ROLES[step])
+    if procedure.objections.filter(resolved_at__isnull=True).exists():
+        raise TransitionRefused(_("An objection raised during the notice is not resolved yet."))
+    if procedure.step in NOTICE_STEPS and procedure.notice_end and today < procedure.notice_end:
+        raise TransitionRefused(
+            _("The notice runs until %(end)s; the next step can be taken after it.")
+            % {"end": procedure.notice_end}
+        )
+    details = _check_step_data(procedure, step, data, today)
+    procedure.step = step
+    if step in NOTICE_STEPS:
+        procedure.notice_start, procedure.notice_end = details["start"], details["end"]
+    if step == Step.VILLAGE_REVIEW and not details["passed"]:
+        _finish(procedure, household, refused=True)
+    elif next_step(procedure) == Step.DONE:
+        _finish(procedure, household, refused=False)
+    procedure.save()
+    ProcedureEvent.objects.create(
+        procedure=procedure,
+        step=step,
+        actor=actor,
+        details=_plain(details),
+        comment=str(data.get("comment", "")),
+    )
+    audit.record(
+        actor=actor,
+        action="household.gate_step",
+        region_code=household.region_code,
+        target=household,
+        after={"gate": procedure.gate, "step": step, **_plain(details), "status": household.status},
+    )
+    return procedure
+
+
+def _plain(details: dict) -> dict:
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in details.items()}
+
+
+def _finish(procedure: Procedure, household: Household, refused: bool) -> None:
+    procedure.finished_at = timezone.now()
+    if refused:
+        procedure.step = Step.REFUSED
+        if procedure.gate == Gate.ENTRY:
+            household.status = Status.REJECTED
+    else:
+        procedure.step = Step.DONE
+        if procedure.gate == Gate.ENTRY:
+            household.status, household.identified_year = Status.NOT_LIFTED, procedure.year
+        else:
+            household.status, household.exit_year = Status.LIFTED_WITH_POLICY, procedure.year
+    household.save(update_fields=["status", "identified_year", "exit_year", "updated_at"])
+
+
+@transaction.atomic
+def raise_objection(actor, procedure: Procedure, raised_by: str, content: str, today: date | None = None):
+    today = today or timezone.localdate()
+    require_role(actor, *VILLAGE_AND_UP)
+    procedure = Procedure.objects.select_for_update().select_related("household").get(pk=procedure.pk)
+    if procedure.step not in NOTICE_STEPS or not procedure.is_open:
+        raise TransitionRefused(_("Objections are recorded while a notice is posted."))
+    if not (raised_by or "").strip() or not (content or "").strip():
+        raise DomainError(_("Say who objects and what the objection is."), field="content")
+    objection = Objection.objects.create(
+        procedure=procedure,
+        raised_by=raised_by.strip(),
+        content=content.strip(),
+        raised_on=today,
+        recorded_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="household.objection",
+        region_code=procedure.household.region_code,
+        target=procedure.household,
+        after={"raised_by": objection.raised_by, "content": objection.content},
+    )
+    return objection
+
+
+@transaction.atomic
+def resolve_objection(actor, objection: Objection, resolution: str, upheld: bool):
+    """Settle an objection. Upheld, it ends the procedure as refused; dismissed, the procedure goes on."""
+    require_role(actor, *OFFICERS)
+    objection = (
+        Objection.objects.select_for_update().select_related("procedure__household").get(pk=objection.pk)
+    )
+    if objection.resolved_at:
+        raise TransitionRefused(_("This objection is already resolved."))
+    if not (resolution or "").strip():
+        raise DomainError(_("Record how the objection was resolved."), field="resolution")
+    objection.resolution, objection.upheld, objection.resolved_at = resolution.strip(), upheld, timezone.now()
+    objection.save()
+    procedure = objection.procedure
+    if upheld:
+        _finish(procedure, procedure.household, refused=True)
+        procedure.save()
+    audit.record(
+        actor=actor,
+        action="household.objection_resolved",
+        region_code=procedure.household.region_code,
+        target=procedure.household,
+        after={"upheld": upheld, "resolution": objection.resolution},
+    )
+    return objection
+
+
+# --- Helpers and visits ----------------------------------------------------------------------------
+@transaction.atomic
+def pair_helper(actor, household: Household, helper, start: date) -> HelperPair:
+    require_role(actor, *OFFICERS)
+    if not helper.has_role(Role.HELPER):
+        raise DomainError(_("%(name)s does not hold the helper role.") % {"name": helper}, field="helper")
+    if (
+        helper.phone
+        and Member.objects.living()
+        .filter(phone=helper.phone, household__status__in=[Status.NOT_LIFTED, Status.RELAPSED])
+        .exists()
+    ):
+        raise DomainError(
+            _("%(name)s is registered as poor and cannot be a helper.") % {"name": helper}, field="helper"
+        )
+    if HelperPair.objects.filter(household=household, helper=helper, end__isnull=True).exists():
+        raise DomainError(_("%(name)s already helps this household.") % {"name": helper}, field="helper")
+    pair = HelperPair.objects.create(household=household, helper=helper, start=start)
+    audit.record(
+        actor=actor,
+        action="helper.assign",
+        region_code=household.region_code,
+        target=household,
+        after={"helper": helper.username, "start": start},
+    )
+    return pair
+
+
+ALLOWED_PHOTO_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
+MAX_PHOTO_BYTES = 8 * 1024 * 1024
+
+
+def _photo_type(upload) -> str:
+    head = upload.read(8)
+    upload.seek(0)
+    for magic, content_type in ALLOWED_PHOTO_TYPES.items():
+        if head.startswith(magic):
+            return content_type
+    raise DomainError(_("A photo must be a JPEG or PNG image."), field="photos")
+
+
+@transaction.atomic
+def record_visit(
+    actor,
+    household: Household,
+    *,
+    visited_on: date,
+    findings: str,
+    help_given: str = "",
+    latitude=None,
+    longitude=None,
+    photos=(),
+    today: date | None = None,
+) -> Visit:
+    """A monthly visit (每月走访) by a paired helper, or by a village or town cadre."""
+    today = today or timezone.localdate()
+    paired = HelperPair.objects.filter(household=household, helper=actor, end__isnull=True).exists()
+    if not paired and not actor.has_role(*VILLAGE_AND_UP):
+        raise DomainError(_("Only the household's helpers and cadres record its visits."), field="helper")
+    if visited_on > today:
+        raise DomainError(_("The visit date cannot be in the future."), field="visited_on")
+    if visited_on < today - timedelta(days=62):
+        raise DomainError(_("Record a visit within two months of it."), field="visited_on")
+    if not (findings or "").strip():
+        raise DomainError(_("Write down what you found."), field="findings")
+    if (latitude is None) != (longitude is None):
+        raise DomainError(_("Give both latitude and longitude, or neither."), field="latitude")
+    checked = []
+    for photo in photos:
+        if photo.size > MAX_PHOTO_BYTES:
+            raise DomainError(_("A photo may be at most 8 MB."), field="photos")
+        checked.append((photo, _photo_type(photo)))
+    visit = Visit.objects.create(
+        household=household,
+        helper=actor,
+        visited_on=visited_on,
+        findings=findings.strip(),
+        help_given=(help_given or "").strip(),
+        latitude=latitude,
+        longitude=longitude,
+    )
+    for photo, content_type in checked:
+        VisitPhoto.objects.create(visit=visit, image=photo, content_type=content_type)
+    audit.record(
+        actor=actor,
+        action="visit.create",
+        region_code=household.region_code,
+        target=household,
+        after={"visited_on": visited_on, "findings": visit.findings, "photos": len(checked)},
+    )
+    return visit
+
+
+def not_visited(prefix: str, month: date):
+    """Registered households of the area with no visit in the month of `month` (本月未走访)."""
+    first = month.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    visited = Visit.objects.filter(visited_on__gte=first, visited_on__lt=following).values("household_id")
+    return (
+        Household.objects.within(prefix)
+        .filter(status__in=[Status.NOT_LIFTED, Status.LIFTED_WITH_POLICY, Status.RELAPSED])
+        .exclude(pk__in=visited)
+        .select_related("head")
+    )
+
+
+# --- Dynamic changes (maker-checker) ---------------------------------------------------------------
+@transaction.atomic
+def request_change(
+    actor,
+    household: Household,
+    kind: str,
+    effective_on: date,
+    member: Member | None = None,
+    payload: dict | None = None,
+) -> ChangeRequest:
+    require_role(actor, *VILLAGE_AND_UP, Role.HELPER)
+    if kind not in ChangeKind.values:
+        raise DomainError(_("Unknown kind of change."), field="kind")
+    payload = payload or {}
+    needs_member = kind in (ChangeKind.DEATH, ChangeKind.MARRIAGE_OUT, ChangeKind.MOVE_OUT)
+    if needs_member and (
+        member is None or member.household_id != household.pk or not member.is_living_member
+    ):
+        raise DomainError(_("Choose a living member of this household."), field="member")
+    if kind in (ChangeKind.BIRTH, ChangeKind.MARRIAGE_IN):
+        problems = rules.Problems()
+        cleaned = rules.clean_member(payload, "payload.", problems)
+        _check_not_registered_elsewhere([cleaned], problems)
+        _raise(problems)
+    if kind == ChangeKind.SPLIT:
+        ids = set(payload.get("member_ids") or [])
+        living = set(household.members.living().values_list("pk", flat=True))
+        if not ids or not ids <= living or ids == living:
+            raise DomainError(
+                _("Choose some, not all, living members for the new household."), field="member_ids"
+            )
+    change = ChangeRequest.objects.create(
+        household=household,
+        kind=kind,
+        member=member,
+        payload=payload,
+        effective_on=effective_on,
+        requested_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="change.request",
+        region_code=household.region_code,
+        target=household,
+        after={"kind": kind, "member": member.name if member else None, "effective_on": effective_on},
+    )
+    return change
+
+
+@transaction.atomic
+def decide_change(actor, change: ChangeRequest, approve: bool, reason: str = "") -> ChangeRequest:
+    """A town officer approves or rejects a change someone else requested; approval applies it."""
+    require_role(actor, *OFFICERS)
+    change = ChangeRequest.objects.select_for_update().get(pk=change.pk)
+    if change.state != ChangeState.PENDING:
+        raise TransitionRefused(_("This change was already decided."))
+    if change.requested_by_id == actor.pk:
+        raise TransitionRefused(_("A change is approved by someone other than who requested it."))
+    if not approve and not (reason or "").strip():
+        raise DomainError(_("Give the reason for rejecting."), field="reason")
+    household = change.household
+    if approve:
+        _apply_change(actor, change)
+    change.state = ChangeState.APPROVED if approve else ChangeState.REJECTED
+    change.decided_by, change.decided_at, change.reason = actor, timezone.now(), (reason or "").strip()
+    change.save()
+    audit.record(
+        actor=actor,
+        action="change.decide",
+        region_code=household.region_code,
+        target=household,
+        after={"kind": change.kind, "state": change.state, "reason": change.reason},
+    )
+    return change
+
+
+def _apply_change(actor, change: ChangeRequest) -> None:
+    household = change.household
+    if change.kind in (ChangeKind.BIRTH, ChangeKind.MARRIAGE_IN):
+        problems = rules.Problems()
+        cleaned = rules.clean_member(change.payload, "payload.", problems)
+        _check_not_registered_elsewhere([cleaned], problems)
+        _raise(problems)
+        Member.objects.create(household=household, **cleaned)
+    elif change.kind == ChangeKind.DEATH:
+        Member.objects.filter(pk=change.member_id).update(deceased=True, deceased_on=change.effective_on)
+    elif change.kind in (ChangeKind.MARRIAGE_OUT, ChangeKind.MOVE_OUT):
+        Member.objects.filter(pk=change.member_id).update(left_household=True, left_on=change.effective_on)
+    elif change.kind == ChangeKind.SPLIT:
+        new = Household.objects.create(
+            number=next_household_number(household.region_code),
+            county_code=household.county_code,
+            region_code=household.region_code,
+            main_cause=household.main_cause,
+            status=household.status,
+            identified_year=household.identified_year,
+        )
+        Member.objects.filter(pk__in=change.payload["member_ids"]).update(household=new)
+        new.head = new.members.order_by("birth_date").first()
+        new.save(update_fields=["head"])
+        audit.record(
+            actor=actor,
+            action="household.create",
+            region_code=new.region_code,
+            target=new,
+            after={"split_from": household.number},
+        )
+    if household.head_id and not household.members.living().filter(pk=household.head_id).exists():
+        household.head = household.members.living().order_by("birth_date").first()
+        household.save(update_fields=["head"])
+
+
+# --- Monitoring (防返贫) -----------------------------------------------------------------------------
+@transaction.atomic
+def open_monitoring(
+    actor, household: Household, *, type: str, risks: list[str], found_on: date
+) -> MonitoringCase:
+    """Record a household at risk; it must be identified within the policy's working days."""
+    require_role(actor, *VILLAGE_AND_UP)
+    unknown = [r for r in risks if r not in RiskType.values]
+    if not risks or unknown:
+        raise DomainError(_("Name at least one known risk."), field="risks")
+    if MonitoringCase.objects.filter(household=household).exclude(state=MonitoringState.CLEARED).exists():
+        raise DomainError(_("This household is already being monitored."), field="household")
+    days = policy.value("monitoring_identification_days", household.region_code, found_on.year)
+    case = MonitoringCase.objects.create(
+        household=household,
+        type=type,
+        risks=risks,
+        found_on=found_on,
+        identify_by=workdays.add_working_days(found_on, days),
+    )
+    audit.record(
+        actor=actor,
+        action="monitoring.open",
+        region_code=household.region_code,
+        target=household,
+        after={"type": type, "risks": risks, "identify_by": case.identify_by},
+    )
+    return case
+
+
+@transaction.atomic
+def identify_monitoring(actor, case: MonitoringCase, on: date) -> MonitoringCase:
+    require_role(actor, *OFFICERS)
+    if case.state != MonitoringState.IDENTIFYING:
+        raise TransitionRefused(_("This case is already identified."))
+    case.state, case.identified_on = MonitoringState.MONITORED, on
+    case.save()
+    audit.record(
+        actor=actor,
+        action="monitoring.identify",
+        region_code=case.household.region_code,
+        target=case.household,
+        after={"identified_on": on, "late": on > case.identify_by},
+    )
+    return case
+
+
+@transaction.atomic
+def add_measure(actor, case: MonitoringCase, kind: str, description: str, taken_on: date) -> Measure:
+    require_role(actor, *VILLAGE_AND_UP, Role.HELPER)
+    if case.state == MonitoringState.CLEARED:
+        raise TransitionRefused(_("The risk of this case is already cleared."))
+    if not (kind or "").strip() or not (description or "").strip():
+        raise DomainError(_("Name the measure and describe it."), field="description")
+    measure = Measure.objects.create(
+        case=case, kind=kind.strip(), description=description.strip(), taken_on=taken_on, recorded_by=actor
+    )
+    audit.record(
+        actor=actor,
+        action="monitoring.measure",
+        region_code=case.household.region_code,
+        target=case.household,
+        after={"kind": measure.kind, "taken_on": taken_on},
+    )
+    return measure
+
+
+def clearing_blockers(case: MonitoringCase, today: date) -> list[str]:
+    """Why the risk may not be cleared yet (six months above the line, every guarantee, labour)."""
+    household = case.household
+    blockers = []
+    if case.state != MonitoringState.MONITORED:
+        blockers.append(_("The case has to be identified first."))
+        return blockers
+    six_months_after = _add_months(case.identified_on, 6)
+    if today < six_months_after:
+        blockers.append(
+            _("Income has to stay above the line for six months: not before %(day)s.")
+            % {"day": six_months_after}
+        )
+    line = policy.value("monitoring_line", household.region_code, today.year)
+    recent = household.incomes.filter(year__gte=case.identified_on.year).order_by("year")
+    if not recent or any(income.per_capita <= line for income in recent):
+        blockers.append(
+            _("Per-capita income has not stayed above the monitoring line of %(line)s yuan.") % {"line": line}
+        )
+    blockers.extend(
+        _("Not guaranteed: %(flag)s.") % {"flag": flag} for flag in household.failing_guarantees()
+    )
+    if not household.members.living().filter(labour__in=ABLE_TO_WORK).exists():
+        blockers.append(_("A household without labour stays under monitoring with basic support."))
+    return blockers
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for candidate in range(day.day, 27, -1):
+        try:
+            return date(year, month, candidate)
+        except ValueError:
+            continue
+    return date(year, month, min(day.day, 28))
+
+
+@transaction.atomic
+def clear_risk(actor, case: MonitoringCase, today: date | None = None) -> MonitoringCase:
+    require_role(actor, *OFFICERS)
+    today = today or timezone.localdate()
+    blockers = clearing_blockers(case, today)
+    if blockers:
+        raise TransitionRefused(
+            _("The risk cannot be cleared: %(reasons)s") % {"reasons": " ".join(blockers)}
+        )
+    case.state, case.cleared_on = MonitoringState.CLEARED, today
+    case.save()
+    audit.record(
+        actor=actor,
+        action="monitoring.clear",
+        region_code=case.household.region_code,
+        target=case.household,
+        after={"cleared_on": today},
+    )
+    return case

@@ -1,0 +1,382 @@
+"""Registry pages. Thin: read through the scope helpers, write through services, show DomainError messages."""
+
+import os
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fupin.core.enums import Role
+from fupin.core.errors import DomainError
+from fupin.core.models import AuditEvent, Region
+from fupin.core.scope import get_visible_or_404, require_role
+
+from . import exports, imports, search, services
+from .enums import NOTICE_STEPS, ChangeState, Status, Step
+from .forms import FilterForm, HouseholdForm, ImportForm, MemberFormSet, MonitoringForm, VisitForm
+from .models import ChangeRequest, Household, ImportJob, Member, MonitoringCase, Objection, Procedure
+
+PAGE_SIZE = 20
+
+
+def _households(request):
+    form = FilterForm(request.GET or None, user=request.user)
+    households = Household.objects.visible_to(request.user)
+    if form.is_valid():
+        households = search.filter_households(households, **form.cleaned_data)
+    return form, households
+
+
+@login_required
+def household_list(request):
+    form, households = _households(request)
+    households = (
+        households.with_head()
+        .annotate(size=Count("members", filter=Q(members__deceased=False, members__left_household=False)))
+        .order_by("region_code", "number")
+    )
+    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    villages = dict(Region.objects.filter(code__in={h.region_code for h in page}).values_list("code", "name"))
+    context = {
+        "form": form,
+        "page": page,
+        "villages": villages,
+        "can_register": request.user.has_role(*services.VILLAGE_AND_UP),
+    }
+    return render(request, "registry/household_list.html", context)
+
+
+@login_required
+def household_export(request):
+    _form, households = _households(request)
+    path = exports.households_xlsx(households.order_by("region_code", "number"))
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return FileResponse(_open_and_unlink(path), as_attachment=True, filename=f"贫困户成员-{stamp}.xlsx")
+
+
+def _open_and_unlink(path: str):
+    """The open file streams on; its name is gone at once, so no temporary file is left behind."""
+    handle = open(path, "rb")  # noqa: SIM115 (FileResponse closes it)
+    os.unlink(path)
+    return handle
+
+
+def _household(request, household_id):
+    return get_visible_or_404(Household.objects.with_head(), request.user, pk=household_id)
+
+
+@login_required
+def household_detail(request, household_id: int):
+    household = _household(request, household_id)
+    procedure = household.procedures.filter(finished_at__isnull=True).first()
+    procedures = household.procedures.prefetch_related(
+        Prefetch("events", to_attr="event_list"), Prefetch("objections", to_attr="objection_list")
+    ).order_by("-started_at")
+    today = timezone.localdate()
+    context = {
+        "household": household,
+        "village": Region.objects.select_related("parent").get(code=household.region_code),
+        "members": household.members.all(),
+        "incomes": household.incomes.all(),
+        "procedure": procedure,
+        "next_step": services.next_step(procedure) if procedure else None,
+        "notice_steps": NOTICE_STEPS,
+        "procedures": procedures,
+        "visits": household.visits.select_related("helper").prefetch_related("photos")[:12],
+        "helpers": household.helper_pairs.filter(end__isnull=True).select_related("helper"),
+        "changes": household.change_requests.select_related("requested_by", "decided_by", "member")[:10],
+        "cases": household.monitoring_cases.prefetch_related("measures"),
+        "exit_blockers": services.exit_blockers(household, today.year)
+        if household.status in (Status.NOT_LIFTED, Status.RELAPSED)
+        else [],
+        "events": AuditEvent.objects.filter(target_type="registry.household", target_id=str(household.pk))[
+            :30
+        ],
+        "can_reveal": request.user.has_role(Role.COUNTY_ADMIN, Role.TOWN_OFFICER, Role.INSPECTOR),
+        "is_officer": request.user.has_role(*services.OFFICERS),
+        "today": today,
+    }
+    return render(request, "registry/household_detail.html", context)
+
+
+def _run(request, action, success: str):
+    """Call a service; show its refusal as an error message instead of a page error."""
+    try:
+        result = action()
+        messages.success(request, success)
+        return result
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return None
+
+
+@login_required
+@require_POST
+def household_step(request, household_id: int):
+    household = _household(request, household_id)
+    procedure = household.procedures.filter(finished_at__isnull=True).first()
+    action = request.POST.get("action", "")
+    data = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "action")}
+    if "consent" in data:
+        data["consent"] = data["consent"] == "on"
+    if action == "start_exit":
+        _run(request, lambda: services.start_exit(request.user, household), _("Exit procedure started."))
+    elif action == "confirm_warnings":
+        _run(request, lambda: services.confirm_warnings(request.user, household), _("Warnings confirmed."))
+    elif procedure is None:
+        messages.error(request, _("The household has no procedure under way."))
+    elif action == "objection":
+        _run(
+            request,
+            lambda: services.raise_objection(
+                request.user, procedure, data.get("raised_by", ""), data.get("content", "")
+            ),
+            _("Objection recorded."),
+        )
+    elif action == "resolve_objection":
+        objection = get_object_or_404(Objection, pk=data.get("objection_id"), procedure=procedure)
+        _run(
+            request,
+            lambda: services.resolve_objection(
+                request.user, objection, data.get("resolution", ""), data.get("upheld") == "yes"
+            ),
+            _("Objection resolved."),
+        )
+    else:
+        _run(request, lambda: services.take_step(request.user, procedure, action, data), _("Step recorded."))
+    return redirect("registry:household", household.pk)
+
+
+@login_required
+def household_create(request):
+    require_role(request.user, *services.VILLAGE_AND_UP)
+    form = HouseholdForm(request.POST or None, user=request.user)
+    members = MemberFormSet(request.POST or None, prefix="m")
+    errors = {}
+    if request.method == "POST" and form.is_valid() and members.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("region",) and k not in INCOME_FIELDS}
+        people = [m.cleaned_data for m in members if m.has_person()]
+        income = {k: form.cleaned_data[k] for k in INCOME_FIELDS if form.cleaned_data.get(k) is not None}
+        try:
+            household = services.create_household(
+                request.user,
+                region_code=form.cleaned_data["region"],
+                data=data,
+                members=people,
+                income=income or None,
+            )
+            messages.success(request, _("Application %(number)s registered.") % {"number": household.number})
+            return redirect("registry:household", household.pk)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            errors = exc.fields
+    if request.method == "GET":
+        members.forms[0].initial = {"relation": "head"}
+    # The service numbers members as they were given, blank rows skipped: map its errors back to the rows.
+    given = 0
+    for form_row in members:
+        form_row.service_errors = []
+        if getattr(form_row, "cleaned_data", None) and form_row.has_person():
+            form_row.service_errors = [m for k, m in errors.items() if k.startswith(f"members.{given}.")]
+            given += 1
+    income_errors = [msg for key, msg in errors.items() if key.startswith("income.")]
+    context = {"form": form, "members": members, "errors": errors, "income_errors": income_errors}
+    return render(request, "registry/household_form.html", context)
+
+
+INCOME_FIELDS = ["wage", "business", "transfer", "property", "production_cost"]
+
+
+@login_required
+def visit_create(request, household_id: int):
+    household = _household(request, household_id)
+    form = VisitForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_visit(
+                request.user,
+                household,
+                visited_on=data["visited_on"],
+                findings=data["findings"],
+                help_given=data["help_given"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                photos=request.FILES.getlist("photos"),
+            )
+            messages.success(request, _("Visit recorded."))
+            return redirect("registry:household", household.pk)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return render(request, "registry/visit_form.html", {"household": household, "form": form})
+
+
+@login_required
+def not_visited(request):
+    month = parse_date((request.GET.get("month") or "") + "-01") or timezone.localdate()
+    region = request.GET.get("region") or request.user.scope_prefix
+    if not region.startswith(request.user.scope_prefix):
+        raise Http404
+    households = services.not_visited(region, month).order_by("region_code", "number")
+    page = Paginator(households, 50).get_page(request.GET.get("page"))
+    villages = dict(Region.objects.filter(code__in={h.region_code for h in page}).values_list("code", "name"))
+    return render(request, "registry/not_visited.html", {"page": page, "month": month, "villages": villages})
+
+
+@login_required
+@require_POST
+def reveal_id(request, household_id: int, member_id: int):
+    household = _household(request, household_id)
+    member = get_object_or_404(Member, pk=member_id, household=household)
+    return HttpResponse(services.reveal_id_number(request.user, member))
+
+
+@login_required
+def import_start(request):
+    require_role(request.user, Role.COUNTY_ADMIN, Role.TOWN_OFFICER)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = imports.start(request.user, form.cleaned_data["file"])
+            return redirect("registry:import-job", job.pk)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    jobs = ImportJob.objects.visible_to(request.user).filter(created_by=request.user)[:10]
+    return render(request, "registry/import.html", {"form": form, "jobs": jobs})
+
+
+@login_required
+def import_job(request, job_id: int):
+    job = get_visible_or_404(ImportJob, request.user, pk=job_id)
+    template = (
+        "registry/_import_progress.html" if request.headers.get("HX-Request") else "registry/import_job.html"
+    )
+    return render(request, template, {"job": job})
+
+
+@login_required
+def import_template(request):
+    path = exports.import_template()
+    return FileResponse(_open_and_unlink(path), as_attachment=True, filename="贫困户导入模板.xlsx")
+
+
+@login_required
+def duplicates(request):
+    require_role(request.user, Role.COUNTY_ADMIN, Role.TOWN_OFFICER, Role.INSPECTOR)
+    groups = search.likely_duplicates(Household.objects.visible_to(request.user))
+    return render(request, "registry/duplicates.html", {"groups": groups})
+
+
+@login_required
+def notice(request):
+    """A printable notice (公示) of the households whose procedure is at a notice step, IDs masked."""
+    region = request.GET.get("region") or request.user.scope_prefix
+    if not region.startswith(request.user.scope_prefix):
+        raise Http404
+    procedures = (
+        Procedure.objects.filter(finished_at__isnull=True, step__in=NOTICE_STEPS)
+        .filter(household__in=Household.objects.within(region))
+        .select_related("household__head")
+        .order_by("household__region_code", "household__number")
+    )
+    area = Region.objects.filter(code=region.ljust(12, "0")).first()
+    return render(request, "registry/notice.html", {"procedures": procedures, "area": area, "steps": Step})
+
+
+@login_required
+def monitoring(request):
+    cases = (
+        MonitoringCase.objects.filter(household__in=Household.objects.visible_to(request.user))
+        .select_related("household__head")
+        .order_by("state", "identify_by")
+    )
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    return render(request, "registry/monitoring.html", {"page": page, "today": timezone.localdate()})
+
+
+@login_required
+def monitoring_open(request, household_id: int):
+    household = _household(request, household_id)
+    form = MonitoringForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = _run(
+            request,
+            lambda: services.open_monitoring(request.user, household, **form.cleaned_data),
+            _("Monitoring opened."),
+        )
+        if result:
+            return redirect("registry:household", household.pk)
+    return render(request, "registry/monitoring_form.html", {"household": household, "form": form})
+
+
+@login_required
+@require_POST
+def monitoring_action(request, case_id: int):
+    case = get_object_or_404(
+        MonitoringCase.objects.select_related("household"),
+        pk=case_id,
+        household__in=Household.objects.visible_to(request.user),
+    )
+    action = request.POST.get("action")
+    today = timezone.localdate()
+    if action == "identify":
+        _run(request, lambda: services.identify_monitoring(request.user, case, today), _("Identified."))
+    elif action == "measure":
+        _run(
+            request,
+            lambda: services.add_measure(
+                request.user, case, request.POST.get("kind", ""), request.POST.get("description", ""), today
+            ),
+            _("Measure recorded."),
+        )
+    elif action == "clear":
+        _run(request, lambda: services.clear_risk(request.user, case, today), _("Risk cleared."))
+    return redirect("registry:household", case.household_id)
+
+
+@login_required
+def changes(request):
+    pending = ChangeRequest.objects.filter(
+        household__in=Household.objects.visible_to(request.user), state=ChangeState.PENDING
+    ).select_related("household__head", "member", "requested_by")
+    return render(request, "registry/changes.html", {"changes": pending})
+
+
+@login_required
+@require_POST
+def change_decide(request, change_id: int):
+    change = get_object_or_404(
+        ChangeRequest, pk=change_id, household__in=Household.objects.visible_to(request.user)
+    )
+    approve = request.POST.get("decision") == "approve"
+    _run(
+        request,
+        lambda: services.decide_change(request.user, change, approve, request.POST.get("reason", "")),
+        _("Change approved.") if approve else _("Change rejected."),
+    )
+    return redirect("registry:changes")
+
+
+@login_required
+@require_POST
+def change_request(request, household_id: int):
+    household = _household(request, household_id)
+    member = household.members.filter(pk=request.POST.get("member") or 0).first()
+    payload = {k: request.POST.get(k, "") for k in ("name", "id_number", "relation") if request.POST.get(k)}
+    effective = parse_date(request.POST.get("effective_on", "") or "") or date.today()
+    _run(
+        request,
+        lambda: services.request_change(
+            request.user, household, request.POST.get("kind", ""), effective, member, payload
+        ),
+        _("Change requested."),
+    )
+    return redirect("registry:household", household.pk)
