@@ -4,8 +4,10 @@ Each app has a `demo.py` with `load(log)`; `python -m fupin demo` calls them in 
 once (a `DemoDataset` row remembers it), so a second run keeps whatever users changed since.
 """
 
+import functools
 import random
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from . import policy, services
@@ -13,6 +15,13 @@ from .enums import RegionLevel, Role
 from .models import DemoDataset, Region
 
 DEMO_PASSWORD = "fupin-demo"
+
+
+@functools.cache
+def demo_password_hash() -> str:
+    return make_password(DEMO_PASSWORD)
+
+
 COUNTY = ("370828000000", "金乡县")
 PROVINCE = ("370000000000", "山东省")
 CITY = ("370800000000", "济宁市")
@@ -126,6 +135,7 @@ def load_users(log) -> None:
             None,
             username=username,
             password=DEMO_PASSWORD,
+            password_hash=demo_password_hash(),
             region=Region.objects.get(code=region_code) if region_code else nanxu,
             roles=roles,
             display_name=display,
@@ -138,6 +148,7 @@ def load_users(log) -> None:
             None,
             username=f"expert{i}",
             password=DEMO_PASSWORD,
+            password_hash=demo_password_hash(),
             region=Region.objects.get(code=COUNTY[0]),
             roles=[Role.EXPERT],
             display_name=f"评审专家{i}",

@@ -140,6 +140,7 @@ def create_user(
     phone: str = "",
     is_staff: bool = False,
     is_superuser: bool = False,
+    password_hash: str | None = None,
 ) -> User:
     unknown = set(roles) - set(Role.values)
     if unknown:
@@ -156,7 +157,10 @@ def create_user(
         is_staff=is_staff,
         is_superuser=is_superuser,
     )
-    user.set_password(password)
+    if password_hash:
+        user.password = password_hash  # the demo hashes its one public password once for all its users
+    else:
+        user.set_password(password)
     user.save()
     user.roles.set(roles)
     audit.record(
