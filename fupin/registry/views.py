@@ -226,6 +226,9 @@ def not_visited(request):
     if not region.startswith(request.user.scope_prefix):
         raise Http404
     households = services.not_visited(region, month).order_by("region_code", "number")
+    if not request.user.has_role(*services.VILLAGE_AND_UP, Role.INSPECTOR):
+        # A helper's list is the households paired with them.
+        households = households.filter(helper_pairs__helper=request.user, helper_pairs__end__isnull=True)
     page = Paginator(households, 50).get_page(request.GET.get("page"))
     villages = dict(Region.objects.filter(code__in={h.region_code for h in page}).values_list("code", "name"))
     return render(request, "registry/not_visited.html", {"page": page, "month": month, "villages": villages})

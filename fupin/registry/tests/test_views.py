@@ -190,3 +190,14 @@ def test_import_page_and_progress(as_user, sima_officer):
     assert "<html" not in fragment
     template = client.get("/households/import/template.xlsx")
     assert template["Content-Type"].startswith("application/")
+
+
+def test_a_helper_sees_only_their_own_unvisited_households(as_user, sima_officer, helper_user):
+    from fupin.registry import services
+
+    mine, other = make_sima_household(sima_officer), make_sima_household(sima_officer, offset=5)
+    Household.objects.update(status="not_lifted")
+    services.pair_helper(sima_officer, mine, helper_user, date(2025, 1, 1))
+    page = as_user(helper_user).get("/households/not-visited/").context["page"]
+    assert list(page) == [mine]
+    assert other in as_user(sima_officer).get("/households/not-visited/").context["page"]
