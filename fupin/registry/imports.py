@@ -10,7 +10,6 @@ import csv
 import io
 from collections import OrderedDict
 from datetime import date
-from functools import lru_cache
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -225,11 +224,6 @@ def find_header(rows: list[list[str]]) -> tuple[int, dict[int, str], list[str]]:
                 )
             return index, known, ignored
     raise DomainError(_("No header line with 户编号, 姓名, 证件号码 and 与户主关系 was found."), field="file")
-
-
-@lru_cache(maxsize=200_000)
-def _pinyin(name: str) -> tuple[str, str]:
-    return rules.pinyin_of(name)
 
 
 def _translate(field: str, value: str) -> str:

@@ -7,7 +7,9 @@ services call it before they write, and the import calls it for every row.
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
@@ -30,11 +32,20 @@ class Problems:
         self.errors.setdefault(name, message)
 
 
+@lru_cache(maxsize=100_000)
 def pinyin_of(name: str) -> tuple[str, str]:
     """Full pinyin without tones and the initials, both lower-case: 张三 → ("zhangsan", "zs")."""
     syllables = lazy_pinyin(name, errors="ignore")
     initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")
     return "".join(syllables).lower(), "".join(initials).lower()
+
+
+@lru_cache(maxsize=64)
+def _accepted(choices, language: str | None) -> dict[str, str]:
+    """Stored values and their labels in the active language → stored value (built once per language)."""
+    accepted = {str(shown): stored for stored, shown in choices.choices}
+    accepted.update({stored: stored for stored in choices.values})
+    return accepted
 
 
 def choice(value, choices, name: str, problems: Problems, label: str, default=None):
@@ -45,9 +56,9 @@ def choice(value, choices, name: str, problems: Problems, label: str, default=No
         problems.error(name, _("%(field)s is required.") % {"field": label})
         return None
     text = str(value).strip()
-    for stored, shown in choices.choices:
-        if text in (stored, str(shown)):
-            return stored
+    stored = _accepted(choices, get_language()).get(text)
+    if stored is not None:
+        return stored
     problems.error(
         name, _("%(field)s “%(value)s” is not one of the allowed values.") % {"field": label, "value": text}
     )
