@@ -68,6 +68,21 @@ class HouseholdIn(Schema):
     income: IncomeIn | None = None
 
 
+class MemberPatch(Schema):
+    id: int
+    education: str | None = None
+    schooling: str | None = None
+    health: str | None = None
+    labour: str | None = None
+    work: str | None = None
+    months_worked: int | None = None
+    serious_illness_insurance: bool | None = None
+    medical_insurance: bool | None = None
+    pension_insurance: bool | None = None
+    phone: str | None = None
+    ethnicity: str | None = None
+
+
 class HouseholdPatch(Schema):
     attribute: str | None = None
     standard: str | None = None
@@ -81,6 +96,7 @@ class HouseholdPatch(Schema):
     housing_secure: bool | None = None
     water_secure: bool | None = None
     income: IncomeIn | None = None
+    members: list[MemberPatch] | None = Field(None, description="Circumstances of existing members, by id")
 
 
 class MemberOut(Schema):
@@ -258,12 +274,16 @@ def household_detail(request, household_id: int):
 )
 def update_household(request, household_id: int, payload: HouseholdPatch):
     household = _household(request, household_id)
-    data = payload.dict(exclude_none=True, exclude={"income"})
-    if data:
-        services.update_household(request.auth, household, data)
-    if payload.income:
-        year = payload.income.year or date.today().year
-        services.set_income(request.auth, household, year, _income_values(payload.income))
+    income = (
+        (payload.income.year or date.today().year, _income_values(payload.income)) if payload.income else None
+    )
+    services.change_household(
+        request.auth,
+        household,
+        data=payload.dict(exclude_none=True, exclude={"income", "members"}),
+        members=[m.dict(exclude_none=True) for m in payload.members or []],
+        income=income,
+    )
     return _household(request, household_id)
 
 

@@ -59,8 +59,13 @@ def likely_duplicates(households, limit: int = 200) -> list[list[Member]]:
         .filter(households__gt=1)
         .order_by("birth_date", "name_pinyin")[:limit]
     )
-    groups = []
-    for key in keys:
-        members = living.filter(birth_date=key["birth_date"], name_pinyin=key["name_pinyin"])
-        groups.append(list(members.select_related("household").order_by("household__number")))
-    return groups
+    wanted = [(key["birth_date"], key["name_pinyin"]) for key in keys]
+    if not wanted:
+        return []
+    condition = Q()
+    for birth_date, pinyin in wanted:
+        condition |= Q(birth_date=birth_date, name_pinyin=pinyin)
+    groups: dict[tuple, list[Member]] = {key: [] for key in wanted}
+    for member in living.filter(condition).select_related("household").order_by("household__number"):
+        groups[(member.birth_date, member.name_pinyin)].append(member)
+    return list(groups.values())

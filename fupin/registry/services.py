@@ -237,6 +237,102 @@ def update_household(actor, household: Household, data: dict) -> Household:
     return household
 
 
+EDITABLE_MEMBER_FIELDS = [
+    "education",
+    "schooling",
+    "health",
+    "labour",
+    "work",
+    "months_worked",
+    "serious_illness_insurance",
+    "medical_insurance",
+    "pension_insurance",
+    "phone",
+    "ethnicity",
+]
+
+
+@transaction.atomic
+def update_members(actor, household: Household, changes: list[dict]) -> list[Member]:
+    """Correct members' circumstances (health, labour, work, schooling …). Identity, births, deaths and moves
+    go through change requests instead, so that another person approves them."""
+    require_role(actor, *VILLAGE_AND_UP)
+    household = _locked(household)
+    members = {m.pk: m for m in household.members.all()}
+    problems, updated, before, after = rules.Problems(), [], {}, {}
+    for i, change in enumerate(changes):
+        member = members.get(change.get("id"))
+        if member is None:
+            problems.error(f"members.{i}.id", _("Not a member of this household."))
+            continue
+        forbidden = set(change) - {"id", *EDITABLE_MEMBER_FIELDS}
+        if forbidden:
+            problems.error(f"members.{i}", _("Change names, ID numbers and relations with a change request."))
+            continue
+        merged = {f: getattr(member, f) for f in ["name", "id_number", "relation", *EDITABLE_MEMBER_FIELDS]}
+        merged.update({k: v for k, v in change.items() if k != "id"})
+        cleaned = rules.clean_member(merged, f"members.{i}.", problems)
+        fields = [
+            f
+            for f in EDITABLE_MEMBER_FIELDS
+            if f in change and cleaned.get(f, merged[f]) != getattr(member, f)
+        ]
+        before[member.name] = {f: getattr(member, f) for f in fields}
+        for name in fields:
+            setattr(member, name, cleaned.get(name, merged[name]))
+        after[member.name] = {f: getattr(member, f) for f in fields}
+        updated.append((member, fields))
+    _raise(problems)
+    for member, fields in updated:
+        if fields:
+            member.save(update_fields=fields)
+    _refresh_warnings(household)
+    household.save(update_fields=["data_warnings", "warnings_confirmed_by"])
+    audit.record(
+        actor=actor,
+        action="household.member_update",
+        region_code=household.region_code,
+        target=household,
+        before=before,
+        after=after,
+    )
+    return [member for member, _fields in updated]
+
+
+@transaction.atomic
+def change_household(
+    actor,
+    household: Household,
+    *,
+    data: dict,
+    members: list[dict] | None = None,
+    income: tuple[int, dict] | None = None,
+) -> Household:
+    """One edit of a household from the API: its fields, its members' circumstances and a year's income,
+    all written or none."""
+    if data:
+        update_household(actor, household, data)
+    if members:
+        update_members(actor, household, members)
+    if income:
+        set_income(actor, household, *income)
+    return household
+
+
+def monitoring_candidates(prefix: str, year: int):
+    """Registered households whose per-capita income of `year` is below that year's monitoring line and who
+    are not monitored yet: the list to look at first (防返贫 income trigger)."""
+    line = policy.value("monitoring_line", prefix.ljust(12, "0"), year)
+    open_cases = MonitoringCase.objects.exclude(state=MonitoringState.CLEARED).values("household_id")
+    return (
+        Household.objects.within(prefix)
+        .filter(income_year=year, per_capita_income__lt=line)
+        .filter(status__in=[Status.NOT_LIFTED, Status.LIFTED_WITH_POLICY, Status.LIFTED, Status.RELAPSED])
+        .exclude(pk__in=open_cases)
+        .select_related("head")
+    ), line
+
+
 def _refresh_warnings(household: Household) -> None:
     members = list(household.members.living().values("health", "labour"))
     warnings = rules.consistency_warnings(household.main_cause, members, household.per_capita_income)

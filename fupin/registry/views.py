@@ -20,7 +20,7 @@ from fupin.core.models import AuditEvent, Region
 from fupin.core.scope import get_visible_or_404, require_role
 
 from . import exports, imports, search, services
-from .enums import NOTICE_STEPS, ChangeState, Status, Step
+from .enums import NOTICE_STEPS, ChangeKind, ChangeState, Relation, Status, Step
 from .forms import FilterForm, HouseholdForm, ImportForm, MemberFormSet, MonitoringForm, VisitForm
 from .models import ChangeRequest, Household, ImportJob, Member, MonitoringCase, Objection, Procedure
 
@@ -100,6 +100,8 @@ def household_detail(request, household_id: int):
         "events": AuditEvent.objects.filter(target_type="registry.household", target_id=str(household.pk))[
             :30
         ],
+        "change_kinds": ChangeKind.choices,
+        "relations": [(v, label) for v, label in Relation.choices if v != Relation.HEAD],
         "can_reveal": request.user.has_role(Role.COUNTY_ADMIN, Role.TOWN_OFFICER, Role.INSPECTOR),
         "is_officer": request.user.has_role(*services.OFFICERS),
         "today": today,
@@ -302,7 +304,15 @@ def monitoring(request):
         .order_by("state", "identify_by")
     )
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
-    return render(request, "registry/monitoring.html", {"page": page, "today": timezone.localdate()})
+    today = timezone.localdate()
+    candidates, line = services.monitoring_candidates(request.user.scope_prefix, today.year)
+    context = {
+        "page": page,
+        "today": today,
+        "candidates": candidates.order_by("per_capita_income")[:50],
+        "line": line,
+    }
+    return render(request, "registry/monitoring.html", context)
 
 
 @login_required

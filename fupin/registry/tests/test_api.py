@@ -191,3 +191,23 @@ def test_visit_and_reveal(api_as, sima_officer, inspector, cadre, three_househol
     assert AuditEvent.objects.filter(action="household.id_revealed", actor=inspector).count() == 1
     assert_error(api_as(cadre).get(url), 403, "forbidden")
     assert api_as(sima_officer).get(f"/api/v1/households/{a.pk}/monitoring").json() == []
+
+
+def test_patch_members_circumstances_all_or_nothing(api_as, sima_officer, three_households):
+    a = three_households[0]
+    wife = a.members.get(name="赵六")
+    client = api_as(sima_officer)
+    url = f"/api/v1/households/{a.pk}"
+    ok = client.patch(url, {"members": [{"id": wife.pk, "health": "serious", "months_worked": 6}]})
+    assert ok.status_code == 200
+    wife.refresh_from_db()
+    assert (wife.health, wife.months_worked) == ("serious", 6)
+    event = AuditEvent.objects.get(action="household.member_update")
+    assert event.before == {"赵六": {"health": "healthy", "months_worked": 0}}
+    bad = client.patch(url, {"housing_secure": False, "members": [{"id": wife.pk, "months_worked": 13}]})
+    assert "0 到 12" in assert_error(bad, 400, "invalid")["fields"]["members.0.months_worked"]
+    a.refresh_from_db()
+    assert a.housing_secure is True  # the household change rolled back with the member's
+    other = three_households[2].head
+    stranger = client.patch(url, {"members": [{"id": other.pk, "health": "healthy"}]})
+    assert assert_error(stranger, 400, "invalid")["fields"] == {"members.0.id": "不是本户成员。"}

@@ -210,3 +210,11 @@ def test_household_without_labour_stays_monitored(registered, cadre, sima_office
     services.set_income(sima_officer, registered, 2025, {"transfer": "24000"})
     with pytest.raises(TransitionRefused, match="无劳动力"):
         services.clear_risk(sima_officer, case, today=date(2025, 8, 1))
+
+
+def test_monitoring_candidates_are_below_the_line_and_not_yet_monitored(registered, cadre, sima_officer):
+    services.set_income(sima_officer, registered, 2025, {"wage": "9000"})
+    candidates, line = services.monitoring_candidates("370828107", 2025)
+    assert line == Decimal("6000.00") and list(candidates) == [registered]
+    services.open_monitoring(cadre, registered, type="unstable", risks=["income"], found_on=date(2025, 3, 3))
+    assert list(services.monitoring_candidates("370828107", 2025)[0]) == []
