@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "csp",
     "ninja",
     "fupin.core",
+    "fupin.lectures",
 ]
 
 MIDDLEWARE = [
