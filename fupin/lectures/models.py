@@ -5,13 +5,25 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.models import User, region_code_validator
-from fupin.core.scope import RegionScopedQuerySet
+from fupin.core.scope import RegionScopedQuerySet, code_range
 
 from .enums import AudienceKind, BookingKind, DraftState, LectureMode, LecturerStatus, RequestState
 from .scoring import CRITERION_FIELDS, SCORE_MAX, SCORE_MIN
 
 
-class LecturerQuerySet(RegionScopedQuerySet):
+class CatalogueQuerySet(RegionScopedQuerySet):
+    """The catalogue belongs to the county: everybody in the county reads it, besides what lies within
+    their own area (a county user sees every town's rows anyway)."""
+
+    def visible_to(self, user):
+        prefix = getattr(user, "scope_prefix", None) if user.is_authenticated else None
+        if prefix is None:
+            return self.none()
+        county = prefix[:6].ljust(12, "0")
+        return self.filter(models.Q(region_code=county) | models.Q(region_code__range=code_range(prefix)))
+
+
+class LecturerQuerySet(CatalogueQuerySet):
     def active(self):
         return self.filter(status=LecturerStatus.ACTIVE)
 
@@ -66,7 +78,7 @@ class Topic(models.Model):
     )
     is_active = models.BooleanField(_("in the catalogue"), default=True)
 
-    objects = RegionScopedQuerySet.as_manager()
+    objects = CatalogueQuerySet.as_manager()
 
     class Meta:
         ordering = ["title", "id"]
