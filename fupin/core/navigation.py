@@ -29,6 +29,7 @@ class MenuEntry:
 
 
 OVERSIGHT = (Role.COUNTY_ADMIN, Role.INSPECTOR)
+LECTURES = (Role.LECTURE_ADMIN, Role.LECTURER, Role.REQUESTER, *OVERSIGHT)
 
 # Order follows DESIGN.md §2. Later modules add their entries here when they land.
 MENU: list[tuple[str, list[MenuEntry]]] = [
@@ -44,6 +45,15 @@ MENU: list[tuple[str, list[MenuEntry]]] = [
         [
             MenuEntry(_("Audit log"), "audit-log", "core", OVERSIGHT),
             MenuEntry(_("Audit chain check"), "audit-verify", "core", OVERSIGHT),
+        ],
+    ),
+    (
+        _("Clean-governance lectures"),
+        [
+            MenuEntry(_("Lecture requests"), "lecture-requests", "lectures", LECTURES),
+            MenuEntry(_("Lecture team"), "lecturers", "lectures", LECTURES),
+            MenuEntry(_("Topic catalogue"), "lecture-topics", "lectures", LECTURES),
+            MenuEntry(_("Lecture statistics"), "lecture-statistics", "lectures", LECTURES),
         ],
     ),
     (
