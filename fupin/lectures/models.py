@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.enums import Role
 from fupin.core.models import User, region_code_validator
 from fupin.core.scope import RegionScopedQuerySet, code_range
 
@@ -136,17 +137,23 @@ class Tour(models.Model):
         return self.title
 
 
+OVERSEERS = (Role.LECTURE_ADMIN, Role.COUNTY_ADMIN, Role.INSPECTOR)
+NARROWED = (Role.REQUESTER, Role.LECTURER)
+
+
 class LectureRequestQuerySet(RegionScopedQuerySet):
     def visible_to(self, user):
-        """Requests in the user's area; a lecturer who is neither admin nor requester sees only their own."""
+        """Requests in the user's area, narrowed by role: the lecture office and the overseers see them
+        all, a requesting unit sees its own unit's requests, a lecturer the lectures given to them."""
         rows = super().visible_to(user)
-        if (
-            user.is_authenticated
-            and user.has_role("lecturer")
-            and not user.has_role("lecture_admin", "requester", "county_admin", "inspector")
-        ):
-            rows = rows.filter(lecturer__user=user)
-        return rows
+        if not user.is_authenticated or user.has_role(*OVERSEERS) or not user.has_role(*NARROWED):
+            return rows
+        own = models.Q(pk__in=[])
+        if user.has_role(Role.REQUESTER):
+            own |= models.Q(unit=user.unit) if user.unit else models.Q(requested_by=user)
+        if user.has_role(Role.LECTURER):
+            own |= models.Q(lecturer__user=user)
+        return rows.filter(own)
 
     def with_related(self):
         return self.select_related("topic", "lecturer", "preferred_lecturer", "tour", "feedback")

@@ -126,5 +126,6 @@ def chart_data(lecturer_rows: list[dict], month_rows: list[dict]) -> dict:
         "people": [row["people"] for row in month_rows],
         "lecturers": [row["lecturer__name"] for row in lecturer_rows],
         "delivered": [row["delivered"] for row in lecturer_rows],
-        "scores": [float(row["average"] or 0) for row in lecturer_rows],
+        # No feedback yet is no score, not a score of 0: ECharts leaves a gap for null.
+        "scores": [float(row["average"]) if row["average"] is not None else None for row in lecturer_rows],
     }

@@ -194,3 +194,20 @@ def test_list_pages_cost_the_same_queries_for_1_and_15_rows(
         services.create_topic(lecture_admin, title=f"课题{number}", lecturers=[lecturer, liu])
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_a_unit_sees_only_its_own_requests_and_a_lecturer_only_theirs(
+    as_user, make_user, requester, lecturer_user, approved, hu
+):
+    from fupin.core.enums import Role
+
+    mine = approved()  # 刘烨华's
+    others = approved(lecturer=hu)
+    bureau = make_user("jiaotong", roles=[Role.REQUESTER], unit="金乡县交通运输局")  # county-level unit
+    assert bureau.region_id == "370828000000"
+
+    assert as_user(bureau).get(reverse("lecture-request", args=[mine.pk])).status_code == 404
+    assert as_user(requester).get(reverse("lecture-request", args=[mine.pk])).status_code == 200
+    lecturer = as_user(lecturer_user)
+    assert lecturer.get(reverse("lecture-request", args=[mine.pk])).status_code == 200
+    assert lecturer.get(reverse("lecture-request", args=[others.pk])).status_code == 404

@@ -12,7 +12,7 @@ document.addEventListener("DOMContentLoaded", () => {
       title: { text: months.dataset.title, textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis" },
       legend: { bottom: 0 },
-      grid: { left: 40, right: 40, top: 40, bottom: 50 },
+      grid: { left: 40, right: 40, top: 40, bottom: 70 },
       xAxis: { type: "category", data: data.months },
       yAxis: [{ type: "value", minInterval: 1 }, { type: "value", minInterval: 1 }],
       series: [
