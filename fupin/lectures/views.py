@@ -92,7 +92,7 @@ def _detail_context(request, lecture, approve_form=None, clashes=None, reschedul
         reschedule_form = RescheduleForm(
             initial={"preferred_start": lecture.preferred_start, "preferred_end": lecture.preferred_end}
         )
-    feedback = getattr(lecture, "feedback", None) if hasattr(lecture, "feedback") else None
+    feedback = getattr(lecture, "feedback", None)  # the reverse one-to-one raises AttributeError when absent
     return {
         "lecture": lecture,
         "approve_form": approve_form,
@@ -198,7 +198,7 @@ def feedback_new(request, pk):
 @login_required
 def feedback_print(request, pk):
     lecture = _lecture(request, pk)
-    feedback = getattr(lecture, "feedback", None) if hasattr(lecture, "feedback") else None
+    feedback = getattr(lecture, "feedback", None)  # the reverse one-to-one raises AttributeError when absent
     return render(
         request,
         "lectures/feedback_print.html",
