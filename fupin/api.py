@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from fupin.core.api import TokenAuth
 from fupin.core.api import router as core_router
 from fupin.core.errors import DomainError
+from fupin.lectures.api import router as lectures_router
 from fupin.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -108,3 +109,4 @@ def on_http_error(request, exc: HttpError):
 
 api.add_router("/", core_router)
 api.add_router("/", registry_router)
+api.add_router("/lectures/", lectures_router)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "fupin.core",
     "fupin.registry",
+    "fupin.lectures",
 ]
 
 MIDDLEWARE = [

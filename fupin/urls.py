@@ -12,4 +12,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("fupin.core.urls")),
     path("", include("fupin.registry.urls")),
+    path("", include("fupin.lectures.urls")),
 ]

@@ -31,6 +31,7 @@ class MenuEntry:
 OVERSIGHT = (Role.COUNTY_ADMIN, Role.INSPECTOR)
 OFFICERS = (Role.COUNTY_ADMIN, Role.TOWN_OFFICER)
 VILLAGE_UP = (Role.COUNTY_ADMIN, Role.TOWN_OFFICER, Role.VILLAGE_CADRE)
+LECTURES = (Role.LECTURE_ADMIN, Role.LECTURER, Role.REQUESTER, *OVERSIGHT)
 
 # Order follows DESIGN.md §2. Later modules add their entries here when they land.
 MENU: list[tuple[str, list[MenuEntry]]] = [
@@ -58,6 +59,15 @@ MENU: list[tuple[str, list[MenuEntry]]] = [
         [
             MenuEntry(_("Audit log"), "audit-log", "core", OVERSIGHT),
             MenuEntry(_("Audit chain check"), "audit-verify", "core", OVERSIGHT),
+        ],
+    ),
+    (
+        _("Clean-governance lectures"),
+        [
+            MenuEntry(_("Lecture requests"), "lecture-requests", "lectures", LECTURES),
+            MenuEntry(_("Lecture team"), "lecturers", "lectures", LECTURES),
+            MenuEntry(_("Topic catalogue"), "lecture-topics", "lectures", LECTURES),
+            MenuEntry(_("Lecture statistics"), "lecture-statistics", "lectures", LECTURES),
         ],
     ),
     (

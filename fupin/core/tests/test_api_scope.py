@@ -32,7 +32,7 @@ BODIES = {
 
 
 @pytest.fixture
-def sima_objects(sima_officer):
+def sima_objects(sima_officer, make_user):
     from fupin.registry.tests.conftest import make_sima_household
 
     token, _key = services.issue_token(sima_officer, "sima's")
@@ -44,6 +44,7 @@ def sima_objects(sima_officer):
         "household_id": household.pk,
         "member_id": household.head_id,
         "job_id": job.pk,
+        **lecture_objects(make_user),
     }
 
 
@@ -53,6 +54,35 @@ def household_import_job(user):
     return ImportJob.objects.create(
         created_by=user, region_code=user.region_id, filename="x.csv", file="x.csv"
     )
+
+
+def lecture_objects(make_user):
+    """A lecture request filed by a 司马镇 unit, and the county's lecturer it asks for."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from fupin.core.enums import Role
+    from fupin.lectures import services as lectures
+
+    admin = make_user("lectureadmin", roles=[Role.LECTURE_ADMIN])
+    unit = make_user("simaunit", "370828107000", roles=[Role.REQUESTER], unit="司马镇人民政府")
+    topic = lectures.create_topic(admin, title="扶贫领域正风反腐")
+    lecturer = lectures.create_lecturer(admin, name="刘烨华", unit="县委党校", topics=[topic])
+    start = timezone.now() + timedelta(days=7)
+    request = lectures.create_request(
+        unit,
+        topic=topic,
+        preferred_lecturer=lecturer,
+        preferred_start=start,
+        preferred_end=start + timedelta(hours=2),
+        audience_size=100,
+        audience_kind="organ",
+        place="司马镇会议室",
+        contact_name="李某",
+        contact_phone="13800000000",
+    )
+    return {"request_id": request.pk, "lecturer_id": lecturer.pk}
 
 
 def test_every_route_hides_other_towns_objects(api_as, jishu_officer, sima_objects):
