@@ -12,6 +12,8 @@ from fupin.core.api import router as core_router
 from fupin.core.errors import DomainError
 from fupin.lectures.api import router as lectures_router
 from fupin.registry.api import router as registry_router
+from fupin.supervision.api import public as supervision_public
+from fupin.supervision.api import router as supervision_router
 
 api = NinjaAPI(
     title="Fupin API",
@@ -110,3 +112,5 @@ def on_http_error(request, exc: HttpError):
 api.add_router("/", core_router)
 api.add_router("/", registry_router)
 api.add_router("/lectures/", lectures_router)
+api.add_router("/", supervision_router)
+api.add_router("/", supervision_public)

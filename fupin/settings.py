@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "fupin.core",
     "fupin.registry",
     "fupin.lectures",
+    "fupin.supervision",
 ]
 
 MIDDLEWARE = [

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("fupin.core.urls")),
     path("", include("fupin.registry.urls")),
     path("", include("fupin.lectures.urls")),
+    path("", include("fupin.supervision.urls")),
 ]

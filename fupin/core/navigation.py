@@ -30,6 +30,8 @@ class MenuEntry:
 
 OVERSIGHT = (Role.COUNTY_ADMIN, Role.INSPECTOR)
 OFFICERS = (Role.COUNTY_ADMIN, Role.TOWN_OFFICER)
+URBAN = (Role.COUNTY_ADMIN, Role.DISPATCHER, Role.GRID_STAFF, Role.INSPECTOR)
+REPORTERS = (Role.COUNTY_ADMIN, Role.INSPECTOR, Role.DISPATCHER, Role.GRID_STAFF, Role.TOWN_OFFICER)
 VILLAGE_UP = (Role.COUNTY_ADMIN, Role.TOWN_OFFICER, Role.VILLAGE_CADRE)
 LECTURES = (Role.LECTURE_ADMIN, Role.LECTURER, Role.REQUESTER, *OVERSIGHT)
 
@@ -52,6 +54,20 @@ MENU: list[tuple[str, list[MenuEntry]]] = [
             MenuEntry(_("Changes to approve"), "registry:changes", "registry", OFFICERS),
             MenuEntry(_("Likely duplicates"), "registry:duplicates", "registry", (*OFFICERS, Role.INSPECTOR)),
             MenuEntry(_("Import"), "registry:import", "registry", OFFICERS),
+        ],
+    ),
+    (
+        _("Tracking results"),
+        [
+            MenuEntry(_("Problem ledger"), "supervision:problems", "supervision"),
+            MenuEntry(_("Report a problem"), "supervision:problem-create", "supervision", REPORTERS),
+            MenuEntry(_("Ledger statistics"), "supervision:statistics", "supervision"),
+            MenuEntry(_("Inspection campaigns"), "supervision:campaigns", "supervision", OVERSIGHT),
+            MenuEntry(_("Grids and duty"), "supervision:grids", "supervision", URBAN),
+            MenuEntry(_("Assessment"), "supervision:assessment", "supervision", URBAN),
+            MenuEntry(
+                _("Complaints"), "supervision:complaints", "supervision", (*OVERSIGHT, Role.DISPATCHER)
+            ),
         ],
     ),
     (

@@ -130,7 +130,7 @@ def next_household_number(village_code: str) -> str:
 
 def _locked(household: Household) -> Household:
     """The household as stored now, locked until the transaction ends: the caller's copy may be stale."""
-    return Household.objects.select_for_update().select_related("head").get(pk=household.pk)
+    return Household.objects.select_for_update(of=("self",)).select_related("head").get(pk=household.pk)
 
 
 def household_snapshot(household: Household) -> dict:

@@ -7,6 +7,8 @@ The test walks the OpenAPI schema, so a new route is covered the day it lands: r
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.client import MULTIPART_CONTENT
 
 from fupin.api import api
 from fupin.core import services
@@ -21,6 +23,14 @@ SELF_ONLY = {
     # Creating in another town is refused by the service (tested in the registry's own API tests).
     ("POST", "/api/v1/households"),
     ("POST", "/api/v1/households/import"),
+    ("GET", "/api/v1/problems"),
+    ("POST", "/api/v1/problems"),
+    ("GET", "/api/v1/problems/stats"),
+    ("GET", "/api/v1/campaigns"),
+    ("POST", "/api/v1/campaigns"),
+    # Public: anyone may file a complaint and look one up by its code.
+    ("POST", "/api/v1/complaints"),
+    ("GET", "/api/v1/complaints/status/{lookup_code}"),
 }
 
 
@@ -28,6 +38,15 @@ SELF_ONLY = {
 BODIES = {
     ("POST", "/api/v1/households/{household_id}/transitions"): {"action": "village_review"},
     ("POST", "/api/v1/households/{household_id}/visits"): {"visited_on": "2025-03-03", "findings": "看过了"},
+    ("POST", "/api/v1/problems/{problem_id}/transitions"): {"action": "comment", "comment": "看过了"},
+    ("POST", "/api/v1/campaigns/{campaign_id}/checks"): {"subject_id": "1", "results": []},
+    ("POST", "/api/v1/complaints/{complaint_id}/decision"): {"decision": "dismiss", "reason": "不属实"},
+}
+# Routes that take files: sent as multipart.
+MULTIPART = {
+    ("POST", "/api/v1/problems/{problem_id}/attachments"): lambda: {
+        "files": SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n0000", content_type="image/png")
+    },
 }
 
 
@@ -45,6 +64,45 @@ def sima_objects(sima_officer, make_user):
         "member_id": household.head_id,
         "job_id": job.pk,
         **lecture_objects(make_user),
+        **supervision_objects(make_user, sima_officer),
+    }
+
+
+def supervision_objects(make_user, sima_officer):
+    """A problem, a campaign and a complaint of 司马镇."""
+    from datetime import date
+
+    from fupin.core.enums import Role
+    from fupin.core.models import Region
+    from fupin.supervision import services as supervision
+
+    inspector = make_user("simainspector", "370828107000", roles=[Role.INSPECTOR])
+    campaign = supervision.create_campaign(
+        inspector,
+        name="司马镇自查",
+        use="projects",
+        region=Region.objects.get(code="370828107000"),
+        start=date(2025, 5, 1),
+        end=date(2025, 5, 31),
+        items=[{"aspect": "review", "text": "资料齐全"}],
+    )
+    problem = supervision.open_problem(
+        inspector,
+        use="projects",
+        category="review",
+        title="资料缺失",
+        region_code="370828107200",
+        found_on=date(2025, 5, 6),
+        campaign=campaign,
+    )
+    complaint = supervision.receive_complaint(
+        None, channel="12317", content="反映司马镇某项目收益未发放的问题", region_code="370828107200"
+    )
+    return {
+        "problem_id": problem.pk,
+        "campaign_id": campaign.pk,
+        "complaint_id": complaint.pk,
+        "lookup_code": complaint.code,
     }
 
 
@@ -97,7 +155,11 @@ def test_every_route_hides_other_towns_objects(api_as, jishu_officer, sima_objec
             missing = [p for p in params if p not in sima_objects]
             assert not missing, f"{method.upper()} {path}: add a 司马镇 object for {missing} to sima_objects"
             url = path.format(**sima_objects)
-            if method in {"post", "patch"}:
+            if (method.upper(), path) in MULTIPART:
+                response = client.post(
+                    url, MULTIPART[(method.upper(), path)](), content_type=MULTIPART_CONTENT
+                )
+            elif method in {"post", "patch"}:
                 response = getattr(client, method)(url, BODIES.get((method.upper(), path), {}))
             else:
                 response = getattr(client, method)(url)

@@ -1,6 +1,6 @@
 """Deadlines in working days: weekends and holidays off, make-up workdays (调休) on."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -75,3 +75,13 @@ def test_sync_keeps_admin_days(county_admin):
     assert workdays.sync_from_library() == 1
     assert CalendarDay.objects.get(date=date(2025, 10, 8)).name == "县里改过的名字"
     assert workdays.covered_until() >= date(2025, 12, 31)
+
+
+def test_long_spans_use_the_day_numbers(db):
+    # Over 60 days the count comes from cumulative day numbers; it must agree with counting day by day.
+    start, end = date(2025, 1, 1), date(2025, 12, 31)
+    by_day = sum(
+        1 for i in range(1, (end - start).days + 1) if workdays.is_working_day(start + timedelta(days=i))
+    )
+    assert workdays.working_days_between(start, end) == by_day == 248
+    assert workdays.working_days_between(end, start) == -248

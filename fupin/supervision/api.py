@@ -1,0 +1,467 @@
+"""Supervision API: the problem ledger, its statistics, campaigns and checks, complaints (public create and
+status lookup)."""
+
+from datetime import date
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
+
+from fupin.core.api import ErrorOut
+from fupin.core.errors import DomainError
+from fupin.core.models import Region, User
+from fupin.core.scope import get_visible_or_404
+
+from . import ledger, services, stats
+from .models import Campaign, Complaint, Grid, Problem
+
+router = Router(tags=["supervision"])
+public = Router(tags=["supervision (public)"])
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+class EventOut(Schema):
+    action: str
+    actor: str | None
+    role: str = Field(alias="actor_role")
+    at: str
+    comment: str
+    data: dict
+    attachments: list[dict]
+
+    @staticmethod
+    def resolve_actor(obj):
+        return str(obj.actor) if obj.actor_id else None
+
+    @staticmethod
+    def resolve_at(obj):
+        return timezone.localtime(obj.at).isoformat()
+
+    @staticmethod
+    def resolve_attachments(obj):
+        return [
+            {"id": a.pk, "name": a.name, "content_type": a.content_type, "size": a.size}
+            for a in obj.attachments.all()
+        ]
+
+
+class ProblemOut(Schema):
+    id: int
+    number: str
+    use: str
+    category: str
+    title: str
+    region: str = Field(alias="region_code")
+    state: str
+    escalation: str
+    overdue: bool
+    responsible_unit: str
+    responsible: str | None
+    found_on: date
+    deadline: date | None
+    effective_deadline: date | None
+    rework_count: int
+    campaign_id: int | None
+
+    @staticmethod
+    def resolve_overdue(obj):
+        return obj.is_overdue()
+
+    @staticmethod
+    def resolve_responsible(obj):
+        return obj.responsible.username if obj.responsible_id else None
+
+
+class ProblemDetail(ProblemOut):
+    description: str
+    subject_label: str
+    first_deadline: date | None
+    requested_deadline: date | None
+    closed_on: date | None
+    closed_on_time: bool | None
+    events: list[EventOut]
+
+    @staticmethod
+    def resolve_events(obj):
+        return list(obj.events.select_related("actor").prefetch_related("attachments"))
+
+
+class ProblemPage(Schema):
+    items: list[ProblemOut]
+    count: int
+
+
+class ProblemFilters(Schema):
+    region: str | None = None
+    campaign: int | None = None
+    use: str | None = None
+    state: str | None = None
+    category: str | None = None
+    overdue: bool | None = None
+    q: str | None = None
+    page: int = Field(1, ge=1)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+@router.get("/problems", response=ProblemPage, summary="The problem ledger in my area (overdue first)")
+def list_problems(request, filters: Query[ProblemFilters]):
+    problems = ledger.filtered(
+        Problem.objects.visible_to(request.auth), **filters.dict(exclude={"page", "page_size"})
+    )
+    count = problems.count()
+    start = (filters.page - 1) * filters.page_size
+    return {"items": list(ledger.overdue_first(problems)[start : start + filters.page_size]), "count": count}
+
+
+class ProblemIn(Schema):
+    use: str
+    category: str
+    title: str
+    description: str = ""
+    region: str
+    found_on: date | None = None
+    grid_id: int | None = None
+
+
+@router.post("/problems", response={201: ProblemDetail, **ERRORS}, summary="Register a problem")
+def create_problem(request, payload: ProblemIn):
+    grid = get_visible_or_404(Grid, request.auth, pk=payload.grid_id) if payload.grid_id else None
+    if not payload.region.startswith(request.auth.scope_prefix or "#"):
+        raise DomainError(_("This area is outside yours."), field="region")
+    problem = services.open_problem(
+        request.auth,
+        use=payload.use,
+        category=payload.category,
+        title=payload.title,
+        description=payload.description,
+        region_code=payload.region,
+        found_on=payload.found_on or timezone.localdate(),
+        grid=grid,
+    )
+    return 201, problem
+
+
+def _problem(request, problem_id: int) -> Problem:
+    return get_visible_or_404(
+        Problem.objects.select_related("responsible", "campaign"), request.auth, pk=problem_id
+    )
+
+
+@router.get(
+    "/problems/{int:problem_id}",
+    response={200: ProblemDetail, 404: ErrorOut},
+    summary="A problem and its timeline",
+)
+def problem_detail(request, problem_id: int):
+    return _problem(request, problem_id)
+
+
+class TransitionIn(Schema):
+    action: str
+    comment: str = ""
+    unit: str = ""
+    person: str | None = Field(None, description="User name of the responsible person")
+    deadline: date | None = None
+    duplicate_of: int | None = Field(None, description="Id of the problem this one duplicates")
+    beyond_campaign_end: bool = False
+
+
+def _transition(request, problem, payload: TransitionIn, attachments=()):
+    person = None
+    if payload.person:
+        person = User.objects.filter(username=payload.person, is_active=True).first()
+        if person is None:
+            raise DomainError(_("Unknown user %(name)s.") % {"name": payload.person}, field="person")
+    duplicate = _problem(request, payload.duplicate_of) if payload.duplicate_of else None
+    return services.transition(
+        request.auth,
+        problem,
+        payload.action,
+        comment=payload.comment,
+        attachments=attachments,
+        unit=payload.unit,
+        person=person,
+        deadline=payload.deadline,
+        duplicate_of=duplicate,
+        beyond_campaign_end=payload.beyond_campaign_end,
+    )
+
+
+@router.post(
+    "/problems/{int:problem_id}/transitions",
+    response={200: ProblemDetail, **ERRORS},
+    summary="Take an action on a problem",
+)
+def problem_transition(request, problem_id: int, payload: TransitionIn):
+    return _transition(request, _problem(request, problem_id), payload)
+
+
+@router.post(
+    "/problems/{int:problem_id}/attachments",
+    response={200: ProblemDetail, **ERRORS},
+    summary="Upload evidence: with action=submit it is the rectification report",
+)
+def problem_attachments(
+    request,
+    problem_id: int,
+    files: File[list[UploadedFile]],
+    action: Form[str] = "comment",
+    comment: Form[str] = "",
+):
+    if action not in ("comment", "submit"):
+        raise DomainError(_("Attachments go with a comment or a rectification report."), field="action")
+    payload = TransitionIn(action=action, comment=comment)
+    return _transition(request, _problem(request, problem_id), payload, attachments=files)
+
+
+class StatsOut(Schema):
+    key: str
+    found: int
+    closed: int
+    closed_on_time: int
+    open_overdue: int
+    reworks: int
+    clearance_rate: float | None
+    on_time_rate: float | None
+    average_days_to_close: float | None
+
+
+class StatsFilters(Schema):
+    region: str | None = None
+    campaign: int | None = None
+    use: str | None = None
+    group: str | None = Field(None, description="campaign, unit, town, category or month")
+
+
+@router.get(
+    "/problems/stats",
+    response={200: list[StatsOut], 400: ErrorOut},
+    summary="Found, rectified, on time, overdue; clearance and on-time rates",
+)
+def problem_stats(request, filters: Query[StatsFilters]):
+    if filters.group and filters.group not in stats.GROUPS:
+        raise DomainError(_("Group by campaign, unit, town, category or month."), field="group")
+    problems = ledger.filtered(
+        Problem.objects.visible_to(request.auth),
+        region=filters.region,
+        campaign=filters.campaign,
+        use=filters.use,
+    )
+    result = stats.figures(problems, timezone.localdate(), filters.group)
+    return [
+        {
+            "key": str(key),
+            **{
+                k: (float(v) if v is not None and not isinstance(v, int) else v)
+                for k, v in figures.as_dict().items()
+            },
+        }
+        for key, figures in sorted(result.items())
+    ]
+
+
+class ItemIn(Schema):
+    aspect: str
+    text: str
+    method: str = "archives"
+
+
+class CampaignIn(Schema):
+    name: str
+    use: str = "projects"
+    region: str
+    start: date
+    end: date
+    scope: dict = {}
+    items: list[ItemIn]
+
+
+class CampaignOut(Schema):
+    id: int
+    name: str
+    use: str
+    region: str = Field(alias="region_code")
+    start: date
+    end: date
+    scope: dict
+    items: list[dict]
+    checked: int
+    in_scope: int
+
+    @staticmethod
+    def resolve_items(obj):
+        return [{"id": i.pk, "aspect": i.aspect, "text": i.text, "method": i.method} for i in obj.items.all()]
+
+    @staticmethod
+    def resolve_checked(obj):
+        return obj.checks.count()
+
+    @staticmethod
+    def resolve_in_scope(obj):
+        return len(services.subjects_in_scope(obj))
+
+
+@router.get("/campaigns", response=list[CampaignOut], summary="Campaigns in my area")
+def list_campaigns(request):
+    return Campaign.objects.visible_to(request.auth).prefetch_related("items")
+
+
+@router.post(
+    "/campaigns", response={201: CampaignOut, **ERRORS}, summary="Create a campaign with its checklist"
+)
+def create_campaign(request, payload: CampaignIn):
+    region = Region.objects.filter(code=payload.region).first()
+    if region is None:
+        raise DomainError(_("Unknown area."), field="region")
+    campaign = services.create_campaign(
+        request.auth,
+        name=payload.name,
+        use=payload.use,
+        region=region,
+        start=payload.start,
+        end=payload.end,
+        scope=payload.scope,
+        items=[i.dict() for i in payload.items],
+    )
+    return 201, campaign
+
+
+@router.get("/campaigns/{int:campaign_id}", response={200: CampaignOut, 404: ErrorOut}, summary="A campaign")
+def campaign_detail(request, campaign_id: int):
+    return get_visible_or_404(Campaign, request.auth, pk=campaign_id)
+
+
+class ResultIn(Schema):
+    item: int
+    passed: bool
+    note: str = ""
+
+
+class CheckIn(Schema):
+    subject_id: str
+    results: list[ResultIn]
+    checked_on: date | None = None
+
+
+class CheckOut(Schema):
+    id: int
+    subject: str = Field(alias="subject_label")
+    checked_on: date
+    problems: list[str]
+
+    @staticmethod
+    def resolve_problems(obj):
+        return [r.problem.number for r in obj.results.select_related("problem") if hasattr(r, "problem")]
+
+
+@router.post(
+    "/campaigns/{int:campaign_id}/checks",
+    response={201: CheckOut, **ERRORS},
+    summary="Record a check of one subject against the checklist",
+)
+def create_check(request, campaign_id: int, payload: CheckIn):
+    campaign = get_visible_or_404(Campaign, request.auth, pk=campaign_id)
+    subjects = {str(obj.pk): (obj, label, code) for obj, label, code in services.subjects_in_scope(campaign)}
+    if payload.subject_id not in subjects:
+        raise Http404
+    obj, label, code = subjects[payload.subject_id]
+    check = services.record_check(
+        request.auth,
+        campaign,
+        obj,
+        label=label,
+        region_code=code,
+        checked_on=payload.checked_on,
+        results={r.item: (r.passed, r.note) for r in payload.results},
+    )
+    return 201, check
+
+
+class ComplaintIn(Schema):
+    content: str
+    region: str
+    name: str = ""
+    phone: str = ""
+
+
+class ComplaintStatus(Schema):
+    code: str
+    state: str
+    received_at: str
+    reason: str
+    reply: str
+    problem_state: str | None
+
+    @staticmethod
+    def resolve_received_at(obj):
+        return timezone.localtime(obj.received_at).isoformat()
+
+    @staticmethod
+    def resolve_problem_state(obj):
+        problem = getattr(obj, "problem", None)
+        return problem.state if problem else None
+
+
+@public.post(
+    "/complaints",
+    auth=None,
+    response={201: ComplaintStatus, 400: ErrorOut},
+    summary="File a complaint (no login; a few per address and hour)",
+)
+def file_complaint(request, payload: ComplaintIn):
+    complaint = services.receive_complaint(
+        None,
+        channel="web",
+        content=payload.content,
+        region_code=payload.region,
+        name=payload.name,
+        phone=payload.phone,
+        ip=request.META.get("REMOTE_ADDR"),
+    )
+    return 201, complaint
+
+
+@public.get(
+    "/complaints/status/{lookup_code}",
+    auth=None,
+    response={200: ComplaintStatus, 404: ErrorOut},
+    summary="Look up a complaint's status by its code",
+)
+def complaint_status(request, lookup_code: str):
+    return get_object_or_404(Complaint, code=lookup_code.strip().upper())
+
+
+class DecisionIn(Schema):
+    decision: str = Field(description="accept, dismiss or answer")
+    use: str = "projects"
+    category: str = ""
+    title: str = ""
+    reason: str = ""
+    reply: str = ""
+
+
+@router.post(
+    "/complaints/{int:complaint_id}/decision",
+    response={200: ComplaintStatus, **ERRORS},
+    summary="Accept (opens a problem), dismiss, or record the reply",
+)
+def decide_complaint(request, complaint_id: int, payload: DecisionIn):
+    complaint = get_visible_or_404(Complaint, request.auth, pk=complaint_id)
+    if payload.decision == "accept":
+        services.accept_complaint(
+            request.auth,
+            complaint,
+            use=payload.use,
+            category=payload.category,
+            title=payload.title or complaint.content[:60],
+        )
+    elif payload.decision == "dismiss":
+        services.dismiss_complaint(request.auth, complaint, payload.reason)
+    elif payload.decision == "answer":
+        services.answer_complaint(request.auth, complaint, payload.reply)
+    else:
+        raise DomainError(_("Decide accept, dismiss or answer."), field="decision")
+    return get_visible_or_404(Complaint, request.auth, pk=complaint_id)

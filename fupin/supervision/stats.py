@@ -1,0 +1,170 @@
+"""Ledger statistics (DESIGN.md §4): found, rectified, on time, open overdue, rework, average working days to
+close; 动态清零率 = closed ÷ found; 按期率 = closed on time ÷ (closed + open overdue).
+
+Counts come from the database in one grouped query; only the open problems with a deadline are looked at
+one by one, because whether they are overdue depends on the working-day calendar and on suspensions.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, Sum
+
+from fupin.core import workdays
+
+from .enums import CLOCK_STATES, State
+
+GROUPS = {
+    "campaign": "campaign__name",
+    "unit": "responsible_unit",
+    "town": "region_code",  # cut to the town below
+    "category": "category",
+    "month": "found_on",  # cut to the month below
+}
+
+
+@dataclass
+class Figures:
+    found: int = 0
+    closed: int = 0
+    closed_on_time: int = 0
+    open_overdue: int = 0
+    reworks: int = 0
+    days_to_close: int = 0  # working days, summed over the closed problems
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def clearance_rate(self) -> Decimal | None:
+        return _ratio(self.closed, self.found)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return _ratio(self.closed_on_time, self.closed + self.open_overdue)
+
+    @property
+    def average_days_to_close(self) -> Decimal | None:
+        return _ratio(self.days_to_close, self.closed, percent=False)
+
+    def as_dict(self) -> dict:
+        return {
+            "found": self.found,
+            "closed": self.closed,
+            "closed_on_time": self.closed_on_time,
+            "open_overdue": self.open_overdue,
+            "reworks": self.reworks,
+            "clearance_rate": self.clearance_rate,
+            "on_time_rate": self.on_time_rate,
+            "average_days_to_close": self.average_days_to_close,
+        }
+
+
+def _ratio(part, whole, percent=True) -> Decimal | None:
+    if not whole:
+        return None
+    value = Decimal(part) / Decimal(whole) * (100 if percent else 1)
+    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _key(group: str | None, value):
+    if group == "town":
+        return value[:9] if value else ""
+    if group == "month":
+        return value.strftime("%Y-%m") if value else ""
+    return value if group else "all"
+
+
+def figures(problems, today: date, group: str | None = None) -> dict:
+    """Figures per group value (or one entry "all"), for any queryset of problems."""
+    column = GROUPS.get(group)
+    result: dict = defaultdict(Figures)
+    values = [column] if column else []
+    counted = (
+        problems.values(*values)
+        .annotate(
+            found=Count("id"),
+            closed=Count("id", filter=Q(state=State.CLOSED)),
+            on_time=Count("id", filter=Q(state=State.CLOSED, closed_on_time=True)),
+            reworks=Sum("rework_count"),
+        )
+        .order_by()
+    )
+    for row in counted:
+        item = result[_key(group, row.get(column))]
+        item.found += row["found"]
+        item.closed += row["closed"]
+        item.closed_on_time += row["on_time"]
+        item.reworks += row["reworks"] or 0
+    running = problems.filter(state__in=CLOCK_STATES, deadline__isnull=False, deadline__lt=today)
+    for row in running.values("deadline", "paused_days", *values).iterator(chunk_size=5000):
+        deadline = row["deadline"]
+        if row["paused_days"]:
+            deadline = workdays.add_working_days(deadline, row["paused_days"])
+        if today > deadline:
+            result[_key(group, row.get(column))].open_overdue += 1
+    closed = problems.filter(state=State.CLOSED, closed_on__isnull=False)
+    for row in closed.values("found_on", "closed_on", *values).iterator(chunk_size=5000):
+        days = workdays.working_day_number(row["closed_on"]) - workdays.working_day_number(row["found_on"])
+        result[_key(group, row.get(column))].days_to_close += max(days, 0)
+    return dict(result)
+
+
+def totals(problems, today: date) -> Figures:
+    return figures(problems, today).get("all", Figures())
+
+
+def assessment(prefix: str, month: date, today: date) -> list[dict]:
+    """目标责任考核 per person and grid for a month: problems closed, on-time rate, reworks, duty points,
+    and a score = 60 × on-time rate + 20 × (1 − reworked share) + points (at most 20)."""
+    from .models import Problem, Shift
+
+    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    rows: dict = {}
+    closed = Problem.objects.within(prefix).filter(
+        grid__isnull=False, responsible__isnull=False, closed_on__gte=month, closed_on__lt=following
+    )
+    for row in (
+        closed.values("responsible__username", "responsible__display_name", "grid__name")
+        .annotate(
+            n=Count("id"),
+            on_time=Count("id", filter=Q(closed_on_time=True)),
+            reworked=Count("id", filter=Q(rework_count__gt=0)),
+        )
+        .order_by()
+    ):
+        key = (row["responsible__username"], row["grid__name"])
+        rows[key] = {
+            "person": row["responsible__display_name"] or key[0],
+            "grid": key[1],
+            "closed": row["n"],
+            "on_time": row["on_time"],
+            "reworked": row["reworked"],
+            "points": 0,
+        }
+    shifts = Shift.objects.within(prefix).filter(start__date__gte=month, start__date__lt=following)
+    for row in (
+        shifts.values("staff__username", "staff__display_name", "grid__name")
+        .annotate(points=Sum("points"))
+        .order_by()
+    ):
+        key = (row["staff__username"], row["grid__name"])
+        entry = rows.setdefault(
+            key,
+            {
+                "person": row["staff__display_name"] or key[0],
+                "grid": key[1],
+                "closed": 0,
+                "on_time": 0,
+                "reworked": 0,
+                "points": 0,
+            },
+        )
+        entry["points"] = row["points"] or 0
+    for entry in rows.values():
+        on_time_rate = Decimal(entry["on_time"]) / entry["closed"] if entry["closed"] else Decimal(1)
+        reworked_share = Decimal(entry["reworked"]) / entry["closed"] if entry["closed"] else Decimal(0)
+        score = 60 * on_time_rate + 20 * (1 - reworked_share) + min(entry["points"], 20)
+        entry["on_time_rate"] = (on_time_rate * 100).quantize(Decimal("0.1"))
+        entry["score"] = score.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return sorted(rows.values(), key=lambda e: (-e["score"], e["person"]))
