@@ -32,6 +32,7 @@ OVERSIGHT = (Role.COUNTY_ADMIN, Role.INSPECTOR)
 OFFICERS = (Role.COUNTY_ADMIN, Role.TOWN_OFFICER)
 VILLAGE_UP = (Role.COUNTY_ADMIN, Role.TOWN_OFFICER, Role.VILLAGE_CADRE)
 LECTURES = (Role.LECTURE_ADMIN, Role.LECTURER, Role.REQUESTER, *OVERSIGHT)
+LESSON_DRAFTS = (Role.LECTURE_ADMIN, Role.LECTURER, *OVERSIGHT)
 
 # Order follows DESIGN.md §2. Later modules add their entries here when they land.
 MENU: list[tuple[str, list[MenuEntry]]] = [
@@ -67,6 +68,9 @@ MENU: list[tuple[str, list[MenuEntry]]] = [
             MenuEntry(_("Lecture requests"), "lecture-requests", "lectures", LECTURES),
             MenuEntry(_("Lecture team"), "lecturers", "lectures", LECTURES),
             MenuEntry(_("Topic catalogue"), "lecture-topics", "lectures", LECTURES),
+            MenuEntry(_("Team lecture tours"), "lecture-tours", "lectures", LECTURES),
+            MenuEntry(_("Lesson drafts"), "lecture-drafts", "lectures", LESSON_DRAFTS),
+            MenuEntry(_("My lecture feedback"), "lecture-my-feedback", "lectures", (Role.LECTURER,)),
             MenuEntry(_("Lecture statistics"), "lecture-statistics", "lectures", LECTURES),
         ],
     ),
