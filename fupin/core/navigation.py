@@ -34,6 +34,7 @@ URBAN = (Role.COUNTY_ADMIN, Role.DISPATCHER, Role.GRID_STAFF, Role.INSPECTOR)
 REPORTERS = (Role.COUNTY_ADMIN, Role.INSPECTOR, Role.DISPATCHER, Role.GRID_STAFF, Role.TOWN_OFFICER)
 VILLAGE_UP = (Role.COUNTY_ADMIN, Role.TOWN_OFFICER, Role.VILLAGE_CADRE)
 LECTURES = (Role.LECTURE_ADMIN, Role.LECTURER, Role.REQUESTER, *OVERSIGHT)
+LESSON_DRAFTS = (Role.LECTURE_ADMIN, Role.LECTURER, *OVERSIGHT)
 
 # Order follows DESIGN.md §2. Later modules add their entries here when they land.
 MENU: list[tuple[str, list[MenuEntry]]] = [
@@ -83,6 +84,9 @@ MENU: list[tuple[str, list[MenuEntry]]] = [
             MenuEntry(_("Lecture requests"), "lecture-requests", "lectures", LECTURES),
             MenuEntry(_("Lecture team"), "lecturers", "lectures", LECTURES),
             MenuEntry(_("Topic catalogue"), "lecture-topics", "lectures", LECTURES),
+            MenuEntry(_("Team lecture tours"), "lecture-tours", "lectures", LECTURES),
+            MenuEntry(_("Lesson drafts"), "lecture-drafts", "lectures", LESSON_DRAFTS),
+            MenuEntry(_("My lecture feedback"), "lecture-my-feedback", "lectures", (Role.LECTURER,)),
             MenuEntry(_("Lecture statistics"), "lecture-statistics", "lectures", LECTURES),
         ],
     ),

@@ -12,7 +12,8 @@ from fupin.core.errors import DomainError
 from fupin.core.scope import get_visible_or_404, require_role
 
 from . import services, stats
-from .models import Feedback, Lecturer, LectureRequest, Topic
+from .enums import BookingKind
+from .models import OVERSEERS, Booking, Feedback, Lecturer, LectureRequest, LessonDraft, Topic, Tour
 
 LECTURE_ROLES = (Role.LECTURE_ADMIN, Role.LECTURER, Role.REQUESTER, Role.COUNTY_ADMIN, Role.INSPECTOR)
 
@@ -271,3 +272,223 @@ def _plain(row: dict) -> dict:
             round(float(value), 2) if value is not None and key.startswith(("avg", "average")) else value
         )
     return out
+
+
+# --- Lesson drafts (集体备课、集中审核) -------------------------------------------------------------
+DRAFT_ROLES = (*OVERSEERS, Role.LECTURER)
+
+
+class DraftIn(Schema):
+    topic_id: int
+    lecturer_id: int | None = Field(
+        None, description="The lecture office names the lecturer; a lecturer omits it."
+    )
+    text: str = Field("", description="The draft. (A file is handed in on the page.)")
+
+
+class ReviewIn(Schema):
+    accept: bool
+    comment: str = Field("", description="Required when the draft is returned.")
+
+
+class DraftOut(Schema):
+    id: int
+    lecturer_id: int
+    lecturer: str = Field(alias="lecturer.name")
+    topic_id: int
+    topic: str = Field(alias="topic.title")
+    text: str
+    has_file: bool
+    state: str
+    review_comment: str
+    submitted_at: datetime
+    reviewed_at: datetime | None
+
+    @staticmethod
+    def resolve_has_file(obj):
+        return bool(obj.attachment)
+
+
+def _draft(request, draft_id: int) -> LessonDraft:
+    return get_visible_or_404(
+        LessonDraft.objects.select_related("lecturer", "topic"), request.auth, pk=draft_id
+    )
+
+
+@router.get(
+    "/drafts",
+    auth=RoleAuth(*DRAFT_ROLES),
+    response=list[DraftOut],
+    summary="Lesson drafts (mine, or all to review)",
+)
+def list_drafts(request, state: str = ""):
+    rows = LessonDraft.objects.visible_to(request.auth).select_related("lecturer", "topic")
+    return rows.filter(state=state) if state else rows
+
+
+@router.post(
+    "/drafts",
+    auth=RoleAuth(Role.LECTURE_ADMIN, Role.LECTURER),
+    response={201: DraftOut, **ERRORS},
+    summary="Hand in a lesson draft for the central review",
+)
+def submit_draft(request, payload: DraftIn):
+    user = request.auth
+    topic = Topic.objects.visible_to(user).filter(pk=payload.topic_id).first()
+    if topic is None:
+        raise DomainError(_("No such topic."), field="topic_id")
+    if payload.lecturer_id is None:
+        lecturer = Lecturer.objects.filter(user=user).first()
+        if lecturer is None:
+            raise DomainError(_("Choose the lecturer."), field="lecturer_id")
+    else:
+        lecturer = _lecturer(request, payload.lecturer_id, "lecturer_id")
+    draft = services.submit_draft(user, lecturer=lecturer, topic=topic, text=payload.text)
+    return Status(201, draft)
+
+
+@router.get(
+    "/drafts/{draft_id}", auth=RoleAuth(*DRAFT_ROLES), response={200: DraftOut, **ERRORS}, summary="One draft"
+)
+def draft_detail(request, draft_id: int):
+    return _draft(request, draft_id)
+
+
+@router.post(
+    "/drafts/{draft_id}/review",
+    auth=RoleAuth(*DRAFT_ROLES),
+    response={200: DraftOut, **ERRORS},
+    summary="Accept a draft, or return it with comments",
+)
+def review_draft(request, draft_id: int, payload: ReviewIn):
+    draft = _draft(request, draft_id)
+    return services.review_draft(request.auth, draft, accept=payload.accept, comment=payload.comment)
+
+
+# --- Unavailability periods ------------------------------------------------------------------------
+class PeriodIn(Schema):
+    starts_at: datetime
+    ends_at: datetime
+    note: str = Field("", max_length=200)
+
+
+class PeriodOut(Schema):
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    note: str
+
+
+def _calendar_lecturer(request, lecturer_id: int) -> Lecturer:
+    return get_visible_or_404(Lecturer.objects.all(), request.auth, pk=lecturer_id)
+
+
+@router.get(
+    "/lecturers/{lecturer_id}/unavailability",
+    response={200: list[PeriodOut], **ERRORS},
+    summary="A lecturer's unavailable periods ahead",
+)
+def list_unavailability(request, lecturer_id: int):
+    lecturer = _calendar_lecturer(request, lecturer_id)
+    return lecturer.bookings.filter(kind=BookingKind.UNAVAILABLE, ends_at__gt=services.now())
+
+
+@router.post(
+    "/lecturers/{lecturer_id}/unavailability",
+    auth=RoleAuth(Role.LECTURE_ADMIN, Role.LECTURER),
+    response={201: PeriodOut, **ERRORS},
+    summary="Mark a period unavailable (the lecture office or the lecturer)",
+)
+def add_unavailability(request, lecturer_id: int, payload: PeriodIn):
+    lecturer = _calendar_lecturer(request, lecturer_id)
+    booking = services.add_unavailability(request.auth, lecturer, **payload.dict())
+    return Status(201, booking)
+
+
+@router.delete(
+    "/lecturers/{lecturer_id}/unavailability/{booking_id}",
+    auth=RoleAuth(Role.LECTURE_ADMIN, Role.LECTURER),
+    response={204: None, **ERRORS},
+    summary="Remove an unavailable period",
+)
+def remove_unavailability(request, lecturer_id: int, booking_id: int):
+    lecturer = _calendar_lecturer(request, lecturer_id)
+    booking = get_object_or_404(Booking, pk=booking_id, lecturer=lecturer, kind=BookingKind.UNAVAILABLE)
+    services.remove_unavailability(request.auth, booking)
+    return Status(204, None)
+
+
+# --- Team lectures (组团式) ---------------------------------------------------------------------------
+class StopIn(Schema):
+    region_code: str = Field(description="The town (or village) of the stop")
+    place: str = Field(max_length=120)
+    lecturer_id: int
+    starts_at: datetime
+    ends_at: datetime
+    audience_size: int
+    audience_kind: str = Field("rural", description="organ, rural, school or enterprise")
+    unit: str = Field("", max_length=100, description="The host; empty: the town's name")
+
+
+class TourIn(Schema):
+    title: str = Field(max_length=120)
+    topic_id: int
+    lecturer_ids: list[int]
+    stops: list[StopIn]
+
+
+class TourOut(Schema):
+    id: int
+    title: str
+    topic_id: int
+    lecturer_ids: list[int]
+    stop_ids: list[int]
+
+    @staticmethod
+    def resolve_lecturer_ids(obj):
+        return [lecturer.pk for lecturer in obj.lecturers.all()]
+
+    @staticmethod
+    def resolve_stop_ids(obj):
+        return [stop.pk for stop in obj.stops.all()]
+
+
+@router.get("/tours", response=list[TourOut], summary="Team lecture tours")
+def list_tours(request):
+    return Tour.objects.visible_to(request.auth).prefetch_related("lecturers", "stops")
+
+
+@router.post(
+    "/tours",
+    auth=RoleAuth(Role.LECTURE_ADMIN),
+    response={201: TourOut, **ERRORS},
+    summary="Create a team tour; a clash on any stop refuses the whole tour",
+)
+def create_tour(request, payload: TourIn):
+    from fupin.core.models import Region
+
+    user = request.auth
+    topic = Topic.objects.visible_to(user).filter(pk=payload.topic_id).first()
+    if topic is None:
+        raise DomainError(_("No such topic."), field="topic_id")
+    team = list(Lecturer.objects.visible_to(user).filter(pk__in=payload.lecturer_ids))
+    if len(team) != len(set(payload.lecturer_ids)):
+        raise DomainError(_("No such lecturer."), field="lecturer_ids")
+    by_id = {lecturer.pk: lecturer for lecturer in team}
+    regions = Region.objects.visible_to(user).in_bulk(
+        [stop.region_code for stop in payload.stops], field_name="code"
+    )
+    stops = []
+    for number, stop in enumerate(payload.stops, start=1):
+        if stop.region_code not in regions:
+            raise DomainError(_("Stop %(n)s: no such place in your area.") % {"n": number}, field="stops")
+        lecturer = by_id.get(stop.lecturer_id) or _lecturer(request, stop.lecturer_id, "stops")
+        stops.append(
+            {
+                **stop.dict(exclude={"region_code", "lecturer_id"}),
+                "region": regions[stop.region_code],
+                "lecturer": lecturer,
+            }
+        )
+    tour = services.create_tour(user, title=payload.title, topic=topic, lecturers=team, stops=stops)
+    return Status(201, tour)

@@ -169,6 +169,20 @@ def load_drafts(log) -> None:
     log("  清风讲堂：集体备课 2 份讲稿（1 份退回修改）")
 
 
+def load_open_draft(log) -> None:
+    """A draft of today waiting for the central review, handed in by the demo `lecturer` (刘烨华)."""
+    from .models import Lecturer, Topic
+
+    liu = Lecturer.objects.get(name="刘烨华")
+    services.submit_draft(
+        liu.user,
+        lecturer=liu,
+        topic=Topic.objects.get(title="扶贫领域正风反腐"),
+        text="一、扶贫资金的纪律红线\n二、本县近期查处的典型问题\n三、如何守住底线",
+    )
+    log("  清风讲堂：1 份讲稿待审核")
+
+
 def deliver(admin, lecture, end, rng, *, feedback_by=None, attendance=None, close=False):
     """Confirm, deliver and (optionally) take the feedback of a lecture the demo has approved."""
     services.transition(admin, lecture, "confirm")
@@ -398,5 +412,6 @@ def load_open_requests(admin, units, topics) -> None:
 def load(log) -> None:
     run_once("lectures.team", load_team, log)
     run_once("lectures.drafts", load_drafts, log)
+    run_once("lectures.drafts.open", load_open_draft, log)
     run_once("lectures.tours", load_tours, log)
     run_once("lectures.requests", load_requests, log)

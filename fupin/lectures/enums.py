@@ -88,6 +88,7 @@ ACTION_LABELS = {
     "lectures.lecturer.status": _("Lecturer status changed"),
     "lectures.topic.create": _("Lecture topic added"),
     "lectures.unavailability.add": _("Lecturer unavailability added"),
+    "lectures.unavailability.remove": _("Lecturer unavailability removed"),
     "lectures.draft.submit": _("Lesson draft submitted"),
     "lectures.draft.review": _("Lesson draft reviewed"),
     "lectures.request.create": _("Lecture requested"),

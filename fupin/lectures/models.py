@@ -66,6 +66,10 @@ class Lecturer(models.Model):
         return self.name
 
 
+OVERSEERS = (Role.LECTURE_ADMIN, Role.COUNTY_ADMIN, Role.INSPECTOR)
+NARROWED = (Role.REQUESTER, Role.LECTURER)
+
+
 class Topic(models.Model):
     """An entry of the lecture catalogue (宣讲目录)."""
 
@@ -90,6 +94,20 @@ class Topic(models.Model):
         return self.title
 
 
+class LessonDraftQuerySet(RegionScopedQuerySet):
+    def visible_to(self, user):
+        """Drafts in the user's area, narrowed by role: the lecture office and the overseers read them all,
+        a lecturer only their own; nobody else (a requesting unit has no business with drafts)."""
+        rows = super().visible_to(user)
+        if not user.is_authenticated:
+            return rows.none()
+        if user.has_role(*OVERSEERS):
+            return rows
+        if user.has_role(Role.LECTURER):
+            return rows.filter(lecturer__user=user)
+        return rows.none()
+
+
 class LessonDraft(models.Model):
     """A lecturer's lesson draft, reviewed centrally (集体备课、集中审核) and returned with comments."""
 
@@ -98,7 +116,8 @@ class LessonDraft(models.Model):
         Lecturer, verbose_name=_("lecturer"), on_delete=models.PROTECT, related_name="drafts"
     )
     topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="drafts")
-    text = models.TextField(_("draft"))
+    text = models.TextField(_("draft"), blank=True)
+    attachment = models.FileField(_("draft file"), upload_to="lectures/drafts/%Y/%m/", blank=True)
     state = models.CharField(
         _("state"), max_length=10, choices=DraftState.choices, default=DraftState.SUBMITTED
     )
@@ -106,7 +125,7 @@ class LessonDraft(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
 
-    objects = RegionScopedQuerySet.as_manager()
+    objects = LessonDraftQuerySet.as_manager()
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -135,10 +154,6 @@ class Tour(models.Model):
 
     def __str__(self):
         return self.title
-
-
-OVERSEERS = (Role.LECTURE_ADMIN, Role.COUNTY_ADMIN, Role.INSPECTOR)
-NARROWED = (Role.REQUESTER, Role.LECTURER)
 
 
 class LectureRequestQuerySet(RegionScopedQuerySet):

@@ -128,33 +128,67 @@ def create_topic(
     return topic
 
 
+# Uploads are checked by their first bytes, not by the name or the browser's word for the type.
+PDF, JPEG, PNG = (b"%PDF-", "PDF"), (b"\xff\xd8\xff", "JPEG"), (b"\x89PNG\r\n\x1a\n", "PNG")
+DOCX, DOC = (b"PK\x03\x04", "Word"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Word")
+SIGN_IN_TYPES = (JPEG, PNG, PDF)
+DRAFT_TYPES = (PDF, DOCX, DOC)
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+def check_upload(upload, field: str, kinds) -> None:
+    """Refuse a file that is too large or not of one of `kinds` (magic bytes, name)."""
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise DomainError(
+            _("The file may be at most %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}, field=field
+        )
+    head = upload.read(8)
+    upload.seek(0)
+    if not any(head.startswith(magic) for magic, _name in kinds):
+        names = "、".join(dict.fromkeys(name for _magic, name in kinds))
+        raise DomainError(
+            _("Upload a file of one of these types: %(types)s.") % {"types": names}, field=field
+        )
+
+
 @transaction.atomic
-def submit_draft(actor, *, lecturer: Lecturer, topic: Topic, text: str) -> LessonDraft:
-    """A lecturer hands in a lesson draft for the central review (集中审核)."""
+def submit_draft(actor, *, lecturer: Lecturer, topic: Topic, text: str = "", attachment=None) -> LessonDraft:
+    """A lecturer hands in a lesson draft (text, a PDF or Word file, or both) for the central review."""
     if not (actor.has_role(ADMIN) or lecturer.user_id == actor.pk):
         require_role(actor, ADMIN)
-    if not (text or "").strip():
-        raise DomainError(_("The draft is empty."), field="text")
+    text = (text or "").strip()
+    if not text and not attachment:
+        raise DomainError(_("Write the draft or attach its file."), field="text")
+    if attachment:
+        check_upload(attachment, "attachment", DRAFT_TYPES)
     draft = LessonDraft.objects.create(
         region_code=lecturer.region_code,
         lecturer=lecturer,
         topic=topic,
-        text=text.strip(),
+        text=text,
+        attachment=attachment or "",
         submitted_at=now(),
     )
-    audit.record(actor=actor, action="lectures.draft.submit", region_code=draft.region_code, target=draft)
+    audit.record(
+        actor=actor,
+        action="lectures.draft.submit",
+        region_code=draft.region_code,
+        target=draft,
+        after={"topic_id": topic.pk, "file": draft.attachment.name if draft.attachment else ""},
+    )
     return draft
 
 
 @transaction.atomic
 def review_draft(actor, draft: LessonDraft, *, accept: bool, comment: str = "") -> LessonDraft:
     require_role(actor, ADMIN)
+    draft.refresh_from_db(from_queryset=LessonDraft.objects.select_for_update())
     if draft.state != DraftState.SUBMITTED:
         raise TransitionRefused(_("This draft was already reviewed."), field="state")
     if not accept and not (comment or "").strip():
         raise DomainError(_("Say what to improve when returning a draft."), field="review_comment")
     draft.state = DraftState.ACCEPTED if accept else DraftState.RETURNED
-    draft.review_comment, draft.reviewed_at = comment.strip(), now()
+    draft.review_comment, draft.reviewed_at = (comment or "").strip(), now()
     draft.save(update_fields=["state", "review_comment", "reviewed_at"])
     audit.record(
         actor=actor,
@@ -275,10 +309,34 @@ def add_unavailability(actor, lecturer: Lecturer, *, starts_at, ends_at, note: s
     return booking
 
 
+@transaction.atomic
+def remove_unavailability(actor, booking: Booking) -> None:
+    """Free a period the lecturer had marked unavailable (never a lecture's booking: that is a transition)."""
+    lecturer = booking.lecturer
+    if not (actor.has_role(ADMIN) or lecturer.user_id == actor.pk):
+        require_role(actor, ADMIN)
+    if booking.kind != BookingKind.UNAVAILABLE:
+        raise DomainError(_("Only an unavailability period can be removed here."), field="booking")
+    Lecturer.objects.select_for_update().get(pk=lecturer.pk)
+    audit.record(
+        actor=actor,
+        action="lectures.unavailability.remove",
+        region_code=lecturer.region_code,
+        target=lecturer,
+        before={"starts_at": booking.starts_at, "ends_at": booking.ends_at, "note": booking.note},
+    )
+    booking.delete()
+
+
 def pending_clashes(lecture: LectureRequest, lecturer: Lecturer, starts_at, ends_at) -> list[LectureRequest]:
     """Other submitted requests that want this lecturer around this time: approving this one takes it.
 
     Shown on the approval page so that the admin sees whom the approval will disappoint.
+
+    Requests for "any lecturer" are left out on purpose: they do not clash with this lecturer until one
+    is assigned to them, and the office can give them another lecturer of the topic. Listing every
+    any-lecturer request of the same hours would warn about requests this approval does not take; when
+    one of them is approved with this lecturer later, the booking rule refuses the clash and names it.
     """
     blocked_until = ends_at + travel_buffer(lecture.region_code)
     return list(
@@ -512,18 +570,24 @@ def transition(actor, lecture: LectureRequest, action: str, **params) -> Lecture
 
 # --- Team lectures (组团式) ------------------------------------------------------------------------
 @transaction.atomic
-def create_tour(actor, *, title: str, topic: Topic, lecturers, stops) -> Tour:
+def create_tour(actor, *, title: str, topic: Topic | None, lecturers, stops) -> Tour:
     """A team tour: `stops` are dicts (region, place, lecturer, starts_at, ends_at, audience_size, unit).
 
     Each stop is a lecture the admin schedules directly (approved, waiting for the lecturer's
-    confirmation), checked against the lecturer's calendar like any approval.
+    confirmation), checked against the lecturer's calendar like any approval. A refused stop refuses the
+    whole tour: the message names the stop, and nothing is written.
     """
     require_role(actor, ADMIN)
     if not (title or "").strip():
         raise DomainError(_("The title is required."), field="title")
+    if topic is None:
+        raise DomainError(_("Choose the topic."), field="topic")
     lecturers = list(lecturers)
     if len(lecturers) < 2:
         raise DomainError(_("A team lecture needs at least two lecturers."), field="lecturers")
+    stops = list(stops)
+    if not stops:
+        raise DomainError(_("Add at least one stop to the tour."), field="stops")
     tour = Tour.objects.create(
         region_code=county_of(actor), title=title.strip(), topic=topic, created_at=now()
     )
@@ -535,7 +599,15 @@ def create_tour(actor, *, title: str, topic: Topic, lecturers, stops) -> Tour:
                 % {"n": number, "lecturer": stop["lecturer"]},
                 field="stops",
             )
-        _add_stop(actor, tour, stop)
+        try:
+            _add_stop(actor, tour, stop)
+        except DomainError as exc:
+            raise DomainError(
+                _("Stop %(n)s (%(place)s): %(message)s")
+                % {"n": number, "place": stop.get("place") or stop["region"].name, "message": exc.message},
+                field="stops",
+                code=exc.code,
+            ) from exc
     audit.record(
         actor=actor,
         action="lectures.tour.create",
@@ -549,6 +621,10 @@ def create_tour(actor, *, title: str, topic: Topic, lecturers, stops) -> Tour:
 def _add_stop(actor, tour: Tour, stop: dict) -> LectureRequest:
     check_audience(stop["audience_size"])
     region = stop["region"]
+    if not region.code.startswith(actor.scope_prefix):
+        raise DomainError(_("This place lies outside your area."), field="region")
+    if not (stop.get("place") or "").strip():
+        raise DomainError(_("This field is required."), field="place")
     lecture = LectureRequest.objects.create(
         region_code=region.code,
         mode=LectureMode.TEAM,
@@ -619,6 +695,8 @@ def file_feedback(
     if attendance is None or attendance <= 0:
         raise DomainError(_("The attendance must be at least one person."), field="attendance")
     checked = check_scores(scores)
+    if sign_in_sheet:
+        check_upload(sign_in_sheet, "sign_in_sheet", SIGN_IN_TYPES)
     feedback = Feedback.objects.create(
         lecture=lecture,
         region_code=lecture.region_code,

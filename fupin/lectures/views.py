@@ -1,10 +1,15 @@
 """Lecture pages. Thin: read through the scope helpers, write through services, show DomainError's words."""
 
+import os
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.db.models import Avg, Case, Count, Max, Min, Sum, When
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,11 +17,28 @@ from fupin.core.enums import Role
 from fupin.core.errors import DomainError
 from fupin.core.scope import get_visible_or_404, require_role
 
-from . import scoring, services, stats
+from . import exports, scoring, services, stats
 from .api import LECTURE_ROLES
-from .enums import ACTION_VERBS, RequestState
-from .forms import ApproveForm, FeedbackForm, RequestForm, RescheduleForm
-from .models import Lecturer, LectureRequest, Topic
+from .enums import (
+    ACTION_VERBS,
+    BOOKED_STATES,
+    DELIVERED_STATES,
+    BookingKind,
+    DraftState,
+    RequestState,
+)
+from .forms import (
+    ApproveForm,
+    DraftForm,
+    FeedbackForm,
+    RequestForm,
+    RescheduleForm,
+    ReviewForm,
+    TourForm,
+    UnavailabilityForm,
+    stop_formset,
+)
+from .models import OVERSEERS, Booking, Feedback, Lecturer, LectureRequest, LessonDraft, Topic, Tour
 
 PAGE_SIZE = 30
 # Actions that need more than a click: they have their own forms on the detail page.
@@ -40,22 +62,34 @@ def _show_error(request, exc: DomainError, form=None) -> None:
 
 @login_required
 def request_list(request):
-    require_role(request.user, *LECTURE_ROLES)
-    lectures = LectureRequest.objects.visible_to(request.user).with_related()
-    state = request.GET.get("state", "")
-    if state in RequestState.values:
-        lectures = lectures.filter(state=state)
-    page = Paginator(lectures, PAGE_SIZE).get_page(request.GET.get("page"))
+    lectures, state, tour = _filtered_requests(request)
+    page = Paginator(lectures.with_related(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "lectures/request_list.html",
         {
             "page": page,
             "state": state,
+            "tour": tour,
             "states": RequestState.choices,
             "can_request": request.user.has_role(Role.REQUESTER),
+            "query": request.GET.urlencode(),
         },
     )
+
+
+def _filtered_requests(request):
+    """The requests in the user's view, filtered by state and tour as the list page and its export are."""
+    require_role(request.user, *LECTURE_ROLES)
+    lectures = LectureRequest.objects.visible_to(request.user)
+    state = request.GET.get("state", "")
+    if state in RequestState.values:
+        lectures = lectures.filter(state=state)
+    tour = None
+    if request.GET.get("tour", "").isdigit():
+        tour = Tour.objects.visible_to(request.user).filter(pk=request.GET["tour"]).first()
+        lectures = lectures.filter(tour=tour) if tour else lectures.none()
+    return lectures, state, tour
 
 
 @login_required
@@ -243,3 +277,240 @@ def statistics(request):
             "criteria": scoring.CRITERIA,
         },
     )
+
+
+def _xlsx_response(path: str, name: str) -> FileResponse:
+    handle = open(path, "rb")  # noqa: SIM115 (FileResponse closes it)
+    os.unlink(path)  # the open file streams on; no temporary file is left behind
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return FileResponse(handle, as_attachment=True, filename=f"{name}-{stamp}.xlsx")
+
+
+@login_required
+def request_export(request):
+    """The request list as Excel, with the same scope and state filter as the page."""
+    lectures, _state, _tour = _filtered_requests(request)
+    return _xlsx_response(exports.requests_xlsx(lectures), "清风讲堂宣讲申请")
+
+
+@login_required
+def statistics_export(request):
+    require_role(request.user, *LECTURE_ROLES)
+    lectures = LectureRequest.objects.visible_to(request.user)
+    return _xlsx_response(exports.statistics_xlsx(lectures), "清风讲堂统计")
+
+
+# --- Lesson drafts (集体备课、集中审核) -------------------------------------------------------------
+DRAFT_ROLES = (*OVERSEERS, Role.LECTURER)
+
+
+def _draft(request, pk) -> LessonDraft:
+    require_role(request.user, *DRAFT_ROLES)
+    return get_visible_or_404(LessonDraft.objects.select_related("lecturer", "topic"), request.user, pk=pk)
+
+
+def _own_lecturer(user) -> Lecturer | None:
+    return Lecturer.objects.filter(user=user).first() if user.has_role(Role.LECTURER) else None
+
+
+@login_required
+def draft_list(request):
+    """The lecture office sees the drafts to review first; a lecturer sees their own and the comments."""
+    require_role(request.user, *DRAFT_ROLES)
+    drafts = LessonDraft.objects.visible_to(request.user).select_related("lecturer", "topic")
+    state = request.GET.get("state", "")
+    if state in DraftState.values:
+        drafts = drafts.filter(state=state)
+    drafts = drafts.order_by(
+        Case(When(state=DraftState.SUBMITTED, then=0), default=1), "-submitted_at", "-id"
+    )
+    page = Paginator(drafts, PAGE_SIZE).get_page(request.GET.get("page"))
+    can_submit = request.user.has_role(Role.LECTURE_ADMIN) or _own_lecturer(request.user) is not None
+    return render(
+        request,
+        "lectures/draft_list.html",
+        {"page": page, "state": state, "states": DraftState.choices, "can_submit": can_submit},
+    )
+
+
+@login_required
+def draft_new(request):
+    user = request.user
+    own = None if user.has_role(Role.LECTURE_ADMIN) else _own_lecturer(user)
+    if own is None:
+        require_role(user, Role.LECTURE_ADMIN)
+    form = DraftForm(request.POST or None, request.FILES or None, user=user, lecturer=own)
+    if request.method == "POST" and form.is_valid():
+        try:
+            draft = services.submit_draft(user, **form.service_kwargs())
+            messages.success(request, _("The draft was handed in for review."))
+            return redirect("lecture-draft", pk=draft.pk)
+        except DomainError as exc:
+            _show_error(request, exc, form)
+    return render(request, "lectures/draft_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def draft_detail(request, pk):
+    draft = _draft(request, pk)
+    can_review = request.user.has_role(Role.LECTURE_ADMIN) and draft.state == DraftState.SUBMITTED
+    return render(
+        request,
+        "lectures/draft_detail.html",
+        {"draft": draft, "review_form": ReviewForm() if can_review else None},
+    )
+
+
+@login_required
+@require_POST
+def draft_review(request, pk):
+    draft = _draft(request, pk)
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    accept = request.POST.get("decision") == "accept"
+    try:
+        services.review_draft(
+            request.user, draft, accept=accept, comment=form.cleaned_data.get("review_comment", "")
+        )
+        messages.success(request, _("Accepted.") if accept else _("Returned with your comments."))
+        return redirect("lecture-draft", pk=draft.pk)
+    except DomainError as exc:
+        _show_error(request, exc, form)
+    context = {"draft": draft, "review_form": form if draft.state == DraftState.SUBMITTED else None}
+    return render(request, "lectures/draft_detail.html", context, status=400)
+
+
+@login_required
+def draft_file(request, pk):
+    draft = _draft(request, pk)
+    if not draft.attachment:
+        raise Http404
+    name = os.path.basename(draft.attachment.name)
+    return FileResponse(draft.attachment.open("rb"), as_attachment=True, filename=name)
+
+
+# --- A lecturer's page and calendar -----------------------------------------------------------------
+def _lecturer(request, pk) -> Lecturer:
+    require_role(request.user, *LECTURE_ROLES)
+    return get_visible_or_404(Lecturer.objects.prefetch_related("topics"), request.user, pk=pk)
+
+
+def _may_manage_calendar(user, lecturer) -> bool:
+    return user.has_role(Role.LECTURE_ADMIN) or (lecturer.user_id is not None and lecturer.user_id == user.pk)
+
+
+def _lecturer_context(request, lecturer, form=None):
+    can_manage = _may_manage_calendar(request.user, lecturer)
+    upcoming = Booking.objects.filter(lecturer=lecturer, blocked_until__gt=services.now())
+    lectures = (
+        LectureRequest.objects.visible_to(request.user)
+        .filter(lecturer=lecturer, starts_at__gte=services.now(), state__in=BOOKED_STATES)
+        .select_related("topic")
+        .order_by("starts_at")[:20]
+    )
+    return {
+        "lecturer": lecturer,
+        "periods": upcoming.filter(kind=BookingKind.UNAVAILABLE).order_by("starts_at"),
+        "lectures": lectures,
+        "can_manage": can_manage,
+        "form": form if form is not None else (UnavailabilityForm() if can_manage else None),
+    }
+
+
+@login_required
+def lecturer_detail(request, pk):
+    lecturer = _lecturer(request, pk)
+    return render(request, "lectures/lecturer_detail.html", _lecturer_context(request, lecturer))
+
+
+@login_required
+@require_POST
+def unavailability_add(request, pk):
+    lecturer = _lecturer(request, pk)
+    form = UnavailabilityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_unavailability(request.user, lecturer, **form.cleaned_data)
+            messages.success(request, _("The period was added to the lecturer's calendar."))
+            return redirect("lecturer", pk=lecturer.pk)
+        except DomainError as exc:
+            _show_error(request, exc, form)
+    context = _lecturer_context(request, lecturer, form=form)
+    return render(request, "lectures/lecturer_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def unavailability_remove(request, pk, booking_id):
+    lecturer = _lecturer(request, pk)
+    booking = get_object_or_404(Booking, pk=booking_id, lecturer=lecturer, kind=BookingKind.UNAVAILABLE)
+    try:
+        services.remove_unavailability(request.user, booking)
+        messages.success(request, _("The period was removed."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("lecturer", pk=lecturer.pk)
+
+
+# --- Team lectures (组团式) ---------------------------------------------------------------------------
+@login_required
+def tour_list(request):
+    require_role(request.user, *LECTURE_ROLES)
+    tours = (
+        Tour.objects.visible_to(request.user)
+        .select_related("topic")
+        .prefetch_related("lecturers")
+        .annotate(
+            stop_count=Count("stops", distinct=True),
+            first_start=Min("stops__starts_at"),
+            last_end=Max("stops__ends_at"),
+        )
+    )
+    page = Paginator(tours, PAGE_SIZE).get_page(request.GET.get("page"))
+    can_create = request.user.has_role(Role.LECTURE_ADMIN)
+    return render(request, "lectures/tour_list.html", {"page": page, "can_create": can_create})
+
+
+@login_required
+def tour_new(request):
+    require_role(request.user, Role.LECTURE_ADMIN)
+    user = request.user
+    try:
+        rows = int(request.GET.get("rows", 5))
+    except ValueError:
+        rows = 5
+    formset_class = stop_formset(0 if request.method == "POST" else rows)
+    form = TourForm(request.POST or None, user=user)
+    stops = formset_class(request.POST or None, prefix="stops", form_kwargs={"user": user})
+    if request.method == "POST" and form.is_valid() and stops.is_valid():
+        filled = [stop.cleaned_data for stop in stops if stop.has_changed() and stop.cleaned_data]
+        try:
+            tour = services.create_tour(user, stops=filled, **form.cleaned_data)
+            messages.success(request, _("The tour was scheduled: %(n)s stops.") % {"n": len(filled)})
+            return redirect(f"{reverse('lecture-requests')}?tour={tour.pk}")
+        except DomainError as exc:
+            _show_error(request, exc, form)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "lectures/tour_form.html", {"form": form, "stops": stops, "rows": rows}, status=status
+    )
+
+
+# --- What a lecturer hears back -----------------------------------------------------------------
+@login_required
+def my_feedback(request):
+    """A lecturer's delivered lectures with the hosts' scores and comments."""
+    require_role(request.user, Role.LECTURER)
+    lectures = (
+        LectureRequest.objects.filter(lecturer__user=request.user, state__in=DELIVERED_STATES)
+        .with_related()
+        .order_by("-starts_at", "-id")
+    )
+    summary = Feedback.objects.filter(lecture__lecturer__user=request.user).aggregate(
+        count=Count("id"), average=Avg("weighted_score"), people=Sum("attendance")
+    )
+    page = Paginator(lectures, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for lecture in page.object_list:
+        lecture.score_rows = _criteria_rows(getattr(lecture, "feedback", None))
+    return render(request, "lectures/my_feedback.html", {"page": page, "summary": summary})

@@ -115,7 +115,8 @@ def household_import_job(user):
 
 
 def lecture_objects(make_user):
-    """A lecture request filed by a 司马镇 unit, and the county's lecturer it asks for."""
+    """A lecture request filed by a 司马镇 unit, the county's lecturer it asks for, a lesson draft of
+    that lecturer and a period they are unavailable."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -140,7 +141,16 @@ def lecture_objects(make_user):
         contact_name="李某",
         contact_phone="13800000000",
     )
-    return {"request_id": request.pk, "lecturer_id": lecturer.pk}
+    draft = lectures.submit_draft(admin, lecturer=lecturer, topic=topic, text="讲稿")
+    period = lectures.add_unavailability(
+        admin, lecturer, starts_at=start + timedelta(days=1), ends_at=start + timedelta(days=2)
+    )
+    return {
+        "request_id": request.pk,
+        "lecturer_id": lecturer.pk,
+        "draft_id": draft.pk,
+        "booking_id": period.pk,
+    }
 
 
 def test_every_route_hides_other_towns_objects(api_as, jishu_officer, sima_objects):
