@@ -80,6 +80,7 @@ def allocate(
     """Assign money of a source to a project; never more than the source still holds."""
     require_role(actor, *WRITERS)
     amount = parse_amount(amount)
+    project = Project.objects.get(pk=project.pk)  # the state as it is now
     if project.state not in FUNDABLE_STATES:
         raise TransitionRefused(
             _("Funds cannot be allocated to a project that is “%(state)s”.")
