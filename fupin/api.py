@@ -10,7 +10,9 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from fupin.core.api import TokenAuth
 from fupin.core.api import router as core_router
 from fupin.core.errors import DomainError
+from fupin.funds.api import router as funds_router
 from fupin.lectures.api import router as lectures_router
+from fupin.projects.api import router as projects_router
 from fupin.registry.api import router as registry_router
 from fupin.supervision.api import public as supervision_public
 from fupin.supervision.api import router as supervision_router
@@ -114,3 +116,5 @@ api.add_router("/", registry_router)
 api.add_router("/lectures/", lectures_router)
 api.add_router("/", supervision_router)
 api.add_router("/", supervision_public)
+api.add_router("/", projects_router)
+api.add_router("/funds/", funds_router)

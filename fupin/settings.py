@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "fupin.core",
     "fupin.registry",
+    "fupin.projects",
+    "fupin.funds",
     "fupin.lectures",
     "fupin.supervision",
 ]

@@ -12,6 +12,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("fupin.core.urls")),
     path("", include("fupin.registry.urls")),
+    path("", include("fupin.projects.urls")),
+    path("", include("fupin.funds.urls")),
     path("", include("fupin.lectures.urls")),
     path("", include("fupin.supervision.urls")),
 ]

@@ -72,6 +72,32 @@ MENU: list[tuple[str, list[MenuEntry]]] = [
         ],
     ),
     (
+        _("Project library"),
+        [
+            MenuEntry(_("Projects"), "projects:list", "projects", (*OFFICERS, Role.INSPECTOR, Role.FINANCE)),
+            MenuEntry(_("New project"), "projects:new", "projects", OFFICERS),
+            MenuEntry(_("Expert reviews"), "projects:reviews", "projects", (Role.EXPERT, *OVERSIGHT)),
+            MenuEntry(
+                _("Library statistics"), "projects:statistics", "projects", (*OFFICERS, Role.INSPECTOR)
+            ),
+        ],
+    ),
+    (
+        _("Special funds"),
+        [
+            MenuEntry(
+                _("Funds and balances"), "funds:overview", "funds", (*OFFICERS, Role.FINANCE, Role.INSPECTOR)
+            ),
+        ],
+    ),
+    (
+        _("Public disclosure"),
+        [
+            MenuEntry(_("Project notices"), "projects:public", "projects"),
+            MenuEntry(_("Fund allocation results"), "funds:public", "funds"),
+        ],
+    ),
+    (
         _("Oversight"),
         [
             MenuEntry(_("Audit log"), "audit-log", "core", OVERSIGHT),

@@ -31,6 +31,17 @@ SELF_ONLY = {
     # Public: anyone may file a complaint and look one up by its code.
     ("POST", "/api/v1/complaints"),
     ("GET", "/api/v1/complaints/status/{lookup_code}"),
+    # Projects and funds: lists filter by area (tested in their apps), a project is created in the
+    # caller's area or refused by the service.
+    ("GET", "/api/v1/projects"),
+    ("POST", "/api/v1/projects"),
+    ("GET", "/api/v1/projects/statistics"),
+    ("GET", "/api/v1/reviews"),
+    ("GET", "/api/v1/funds/sources"),
+    ("GET", "/api/v1/funds/allocations"),
+    ("GET", "/api/v1/funds/disbursements"),
+    ("GET", "/api/v1/funds/execution"),
+    ("GET", "/api/v1/funds/idle"),
 }
 
 
@@ -41,6 +52,12 @@ BODIES = {
     ("POST", "/api/v1/problems/{problem_id}/transitions"): {"action": "comment", "comment": "看过了"},
     ("POST", "/api/v1/campaigns/{campaign_id}/checks"): {"subject_id": "1", "results": []},
     ("POST", "/api/v1/complaints/{complaint_id}/decision"): {"decision": "dismiss", "reason": "不属实"},
+    ("POST", "/api/v1/projects/{project_id}/transitions"): {"action": "terminate", "reason": "试探"},
+    ("POST", "/api/v1/reviews/{review_id}/scores"): dict.fromkeys(
+        ["feasibility", "compliance", "soundness", "durability", "linkage"], 20
+    ),
+    ("POST", "/api/v1/funds/allocations/{allocation_id}/reversals"): {"amount": "1.00", "reason": "试探"},
+    ("POST", "/api/v1/funds/disbursements/{disbursement_id}/reversals"): {"reason": "试探"},
 }
 # Routes that take files: sent as multipart.
 MULTIPART = {
@@ -153,7 +170,54 @@ def lecture_objects(make_user):
     }
 
 
-def test_every_route_hides_other_towns_objects(api_as, jishu_officer, sima_objects):
+def project_objects(sima_officer, county_admin, monkeypatch):
+    """A 司马镇 project under way, with its review, a county source, an allocation and a payment."""
+    from datetime import date
+
+    from fupin.core.enums import Role
+    from fupin.funds import services as funds
+    from fupin.projects.tests.conftest import make_pool, make_project, to_implementing
+
+    make_pool(county_admin)
+    finance = services.create_user(
+        None,
+        username="finance",
+        password="x-long-password",
+        region=county_admin.region,
+        roles=[Role.FINANCE],
+        unit="县财政局",
+    )
+    source = funds.create_source(
+        finance, level="central", year=2018, document_no="财〔2018〕1号", title="中央资金", amount="2000000"
+    )
+    project = to_implementing(
+        make_project(sima_officer), sima_officer, county_admin, finance, source, monkeypatch
+    )
+    allocation = project.allocations.get()
+    payment = funds.disburse(
+        finance,
+        allocation=allocation,
+        amount="10",
+        paid_on=date(2018, 6, 1),
+        payee="金乡建工",
+        voucher_no="记1",
+    )
+    return {
+        "project_id": project.pk,
+        "review_id": project.reviews.get().pk,
+        "source_id": source.pk,
+        "allocation_id": allocation.pk,
+        "disbursement_id": payment.pk,
+    }
+
+
+@pytest.fixture
+def sima_projects(sima_objects, sima_officer, county_admin, monkeypatch):
+    return {**sima_objects, **project_objects(sima_officer, county_admin, monkeypatch)}
+
+
+def test_every_route_hides_other_towns_objects(api_as, jishu_officer, sima_projects):
+    sima_objects = sima_projects
     client = api_as(jishu_officer)
     schema = api.get_openapi_schema(path_prefix="/api/v1")
     checked = 0

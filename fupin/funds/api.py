@@ -1,0 +1,281 @@
+"""API of the funds module (issue 4 §8). Money is a string with two decimals, in and out."""
+
+from datetime import date
+
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+
+from fupin.core.api import ErrorOut, TokenAuth
+from fupin.core.errors import DomainError
+from fupin.core.scope import get_visible_or_404, require_role
+from fupin.projects.models import Project
+from fupin.projects.money import yuan
+
+from . import services, stats
+from .models import Allocation, Disbursement, FundSource
+
+
+class RoleAuth(TokenAuth):
+    """A valid token whose user holds one of `roles`; otherwise 403 before the body is even read."""
+
+    def __init__(self, *roles):
+        super().__init__()
+        self.roles = roles
+
+    def authenticate(self, request, token):
+        user = super().authenticate(request, token)
+        if user is not None:
+            require_role(user, *self.roles)
+        return user
+
+
+WRITE = RoleAuth(*services.WRITERS)
+router = Router(tags=["funds"])
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+MONEY = Field(description="Yuan as a string, at most two decimals", examples=["50000.00"])
+
+
+class SourceIn(Schema):
+    level: str = Field(description="central, province, city or county")
+    year: int
+    document_no: str = Field(max_length=80)
+    title: str = Field(max_length=120)
+    amount: str = MONEY
+    received_on: date | None = None
+
+
+class SourceOut(Schema):
+    id: int
+    level: str
+    year: int
+    document_no: str
+    title: str
+    amount: str
+    allocated: str
+    available: str
+    received_on: date
+
+    @staticmethod
+    def resolve_amount(obj):
+        return yuan(obj.amount)
+
+    @staticmethod
+    def resolve_allocated(obj):
+        return yuan(obj.allocated)
+
+    @staticmethod
+    def resolve_available(obj):
+        return yuan(obj.available)
+
+
+class AllocationIn(Schema):
+    source_id: int
+    project_id: int
+    amount: str = MONEY
+    allocated_on: date | None = None
+    document_no: str = ""
+
+
+class ReversalIn(Schema):
+    amount: str | None = MONEY
+    reason: str = ""
+
+
+class AllocationOut(Schema):
+    id: int
+    source_id: int
+    project_id: int
+    region_code: str
+    amount: str
+    net_amount: str
+    paid: str
+    available: str
+    allocated_on: date
+    reverses_id: int | None
+    reason: str
+
+    @staticmethod
+    def resolve_amount(obj):
+        return yuan(obj.amount)
+
+    @staticmethod
+    def resolve_net_amount(obj):
+        return yuan(obj.net_amount)
+
+    @staticmethod
+    def resolve_paid(obj):
+        return yuan(obj.paid)
+
+    @staticmethod
+    def resolve_available(obj):
+        return yuan(obj.available)
+
+
+class DisbursementIn(Schema):
+    allocation_id: int
+    amount: str = MONEY
+    date: date
+    payee: str = Field(max_length=100)
+    voucher_no: str = Field(max_length=60)
+
+
+class DisbursementOut(Schema):
+    id: int
+    allocation_id: int
+    amount: str
+    paid_on: date
+    payee: str
+    voucher_no: str
+    reverses_id: int | None
+    reason: str
+    allocation_available: str
+
+    @staticmethod
+    def resolve_amount(obj):
+        return yuan(obj.amount)
+
+    @staticmethod
+    def resolve_allocation_available(obj):
+        return yuan(obj.allocation.available)
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+def _source(request, source_id: int) -> FundSource:
+    return get_visible_or_404(FundSource.objects.all(), request.auth, pk=source_id)
+
+
+def _allocation(request, allocation_id: int, field: str | None = None) -> Allocation:
+    return get_visible_or_404(Allocation.objects.select_related("project"), request.auth, pk=allocation_id)
+
+
+@router.get("/sources", response=list[SourceOut], summary="Fund sources with their balances")
+def list_sources(request, year: int | None = None, level: str = ""):
+    rows = FundSource.objects.visible_to(request.auth)
+    if year:
+        rows = rows.filter(year=year)
+    if level:
+        rows = rows.filter(level=level)
+    return rows
+
+
+@router.post("/sources", auth=WRITE, response={201: SourceOut, **ERRORS}, summary="Register a fund source")
+def create_source(request, payload: SourceIn):
+    return Status(201, services.create_source(request.auth, **payload.dict()))
+
+
+@router.get("/sources/{int:source_id}", response={200: SourceOut, **ERRORS}, summary="One source")
+def source_detail(request, source_id: int):
+    return _source(request, source_id)
+
+
+@router.get("/allocations", response=list[AllocationOut], summary="Allocations in my area with balances")
+def list_allocations(request, project_id: int | None = None, source_id: int | None = None):
+    rows = Allocation.objects.visible_to(request.auth)
+    if project_id:
+        rows = rows.filter(project_id=project_id)
+    if source_id:
+        rows = rows.filter(source_id=source_id)
+    return rows[:1000]
+
+
+@router.post(
+    "/allocations",
+    auth=WRITE,
+    response={201: AllocationOut, **ERRORS},
+    summary="Allocate money of a source to a project (400 insufficient_funds beyond the source)",
+)
+def create_allocation(request, payload: AllocationIn):
+    source = FundSource.objects.visible_to(request.auth).filter(pk=payload.source_id).first()
+    if source is None:
+        raise DomainError(_("No such fund source."), field="source_id")
+    project = Project.objects.visible_to(request.auth).filter(pk=payload.project_id).first()
+    if project is None:
+        raise DomainError(_("No such project in your area."), field="project_id")
+    allocation = services.allocate(
+        request.auth,
+        source=source,
+        project=project,
+        amount=payload.amount,
+        allocated_on=payload.allocated_on,
+        document_no=payload.document_no,
+    )
+    return Status(201, allocation)
+
+
+@router.get("/allocations/{int:allocation_id}", response={200: AllocationOut, **ERRORS}, summary="One")
+def allocation_detail(request, allocation_id: int):
+    return _allocation(request, allocation_id)
+
+
+@router.post(
+    "/allocations/{int:allocation_id}/reversals",
+    auth=WRITE,
+    response={201: AllocationOut, **ERRORS},
+    summary="Reverse (part of) the unpaid allocation, with a reason",
+)
+def reverse_allocation(request, allocation_id: int, payload: ReversalIn):
+    allocation = _allocation(request, allocation_id)
+    entry = services.reverse_allocation(
+        request.auth, allocation, amount=payload.amount, reason=payload.reason
+    )
+    return Status(201, entry)
+
+
+@router.get("/disbursements", response=list[DisbursementOut], summary="Payments in my area")
+def list_disbursements(request, allocation_id: int | None = None):
+    rows = Disbursement.objects.visible_to(request.auth).select_related("allocation")
+    if allocation_id:
+        rows = rows.filter(allocation_id=allocation_id)
+    return rows[:1000]
+
+
+@router.post(
+    "/disbursements",
+    auth=WRITE,
+    response={201: DisbursementOut, **ERRORS},
+    summary="Pay against an allocation (400 insufficient_funds beyond it)",
+)
+def create_disbursement(request, payload: DisbursementIn):
+    allocation = Allocation.objects.visible_to(request.auth).filter(pk=payload.allocation_id).first()
+    if allocation is None:
+        raise DomainError(_("No such allocation in your area."), field="allocation_id")
+    payment = services.disburse(
+        request.auth,
+        allocation=allocation,
+        amount=payload.amount,
+        paid_on=payload.date,
+        payee=payload.payee,
+        voucher_no=payload.voucher_no,
+    )
+    return Status(201, payment)
+
+
+@router.post(
+    "/disbursements/{int:disbursement_id}/reversals",
+    auth=WRITE,
+    response={201: DisbursementOut, **ERRORS},
+    summary="Reverse a payment, with a reason",
+)
+def reverse_disbursement(request, disbursement_id: int, payload: ReasonIn):
+    payment = get_visible_or_404(Disbursement.objects.all(), request.auth, pk=disbursement_id)
+    entry = services.reverse_disbursement(request.auth, payment, reason=payload.reason)
+    return Status(201, entry)
+
+
+@router.get(
+    "/execution", response=dict[str, list[dict]], summary="Execution rate per project, source, town, level"
+)
+def execution(request):
+    allocations = Allocation.objects.visible_to(request.auth)
+    return {
+        dimension: [stats.plain(row) for row in stats.execution(allocations, dimension)]
+        for dimension in ("project", "source", "town", "level")
+    }
+
+
+@router.get("/idle", response=list[AllocationOut], summary="Allocations idle beyond the policy's days")
+def idle(request):
+    return services.idle_allocations(Allocation.objects.visible_to(request.auth))[:1000]

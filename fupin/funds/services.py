@@ -1,0 +1,289 @@
+"""Writes of the funds module. Each is one audited transaction; a refused write raises DomainError.
+
+Invariants (DESIGN.md §4 "Funds"): the allocations of a source never exceed it, the payments of an
+allocation never exceed it, also under concurrent requests. An allocation locks its source row and a
+payment locks its allocation row (`SELECT … FOR UPDATE`) before reading the balance, so that writers of
+one source or allocation queue up on PostgreSQL; on SQLite the single writer lock serialises them. Check
+constraints on the running totals refuse an overdraft written past the services.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fupin.core import audit, policy
+from fupin.core.enums import Role
+from fupin.core.errors import DomainError, TransitionRefused
+from fupin.core.scope import require_role
+from fupin.projects.enums import FUNDABLE_STATES, PAYABLE_STATES
+from fupin.projects.models import Project
+from fupin.projects.money import parse_amount
+
+from .enums import FundLevel, grade_for
+from .models import Allocation, Disbursement, Evaluation, FundSource
+
+WRITERS = (Role.FINANCE, Role.COUNTY_ADMIN)
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def _text(value, field) -> str:
+    if not (value or "").strip():
+        raise DomainError(_("This field is required."), field=field)
+    return value.strip()
+
+
+def _insufficient(available, what) -> DomainError:
+    return DomainError(
+        _("Insufficient funds: only %(available)s yuan %(what)s.") % {"available": available, "what": what},
+        field="amount",
+        code="insufficient_funds",
+    )
+
+
+@transaction.atomic
+def create_source(actor, *, level, year, document_no, title, amount, received_on=None) -> FundSource:
+    require_role(actor, *WRITERS)
+    if level not in FundLevel.values:
+        raise DomainError(_("Choose central, provincial, municipal or county."), field="level")
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise DomainError(_("The year must lie between 2000 and 2100."), field="year")
+    source = FundSource.objects.create(
+        region_code=actor.region_id[:6].ljust(12, "0"),
+        level=level,
+        year=year,
+        document_no=_text(document_no, "document_no"),
+        title=_text(title, "title"),
+        amount=parse_amount(amount),
+        received_on=received_on or today(),
+    )
+    audit.record(
+        actor=actor,
+        action="funds.source.create",
+        region_code=source.region_code,
+        target=source,
+        after=audit.snapshot(source, ["level", "year", "document_no", "title", "amount", "received_on"]),
+    )
+    return source
+
+
+@transaction.atomic
+def allocate(
+    actor, *, source: FundSource, project: Project, amount, allocated_on=None, document_no=""
+) -> Allocation:
+    """Assign money of a source to a project; never more than the source still holds."""
+    require_role(actor, *WRITERS)
+    amount = parse_amount(amount)
+    project = Project.objects.get(pk=project.pk)  # the state as it is now
+    if project.state not in FUNDABLE_STATES:
+        raise TransitionRefused(
+            _("Funds cannot be allocated to a project that is “%(state)s”.")
+            % {"state": project.get_state_display()},
+            field="project_id",
+        )
+    if project.region_code[:6] != source.region_code[:6]:
+        raise DomainError(_("The project lies outside this source's county."), field="project_id")
+    source = FundSource.objects.select_for_update().get(pk=source.pk)
+    if amount > source.available:
+        raise _insufficient(
+            source.available, _("remain unallocated in %(source)s") % {"source": source.document_no}
+        )
+    source.allocated += amount
+    source.save(update_fields=["allocated"])
+    allocation = Allocation.objects.create(
+        source=source,
+        project=project,
+        region_code=project.region_code,
+        amount=amount,
+        net_amount=amount,
+        allocated_on=allocated_on or today(),
+        document_no=(document_no or "").strip(),
+        created_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="funds.allocation.create",
+        region_code=project.region_code,
+        target=allocation,
+        after={
+            "source": source.pk,
+            "project": project.pk,
+            "amount": amount,
+            "source_available": source.available,
+        },
+    )
+    return allocation
+
+
+@transaction.atomic
+def reverse_allocation(actor, allocation: Allocation, *, amount, reason) -> Allocation:
+    """Correct an allocation by a reversing entry: the unpaid part goes back to the source."""
+    require_role(actor, *WRITERS)
+    amount = parse_amount(amount)
+    reason = _text(reason, "reason")
+    if allocation.reverses_id is not None:
+        raise DomainError(
+            _("A reversal cannot itself be reversed; allocate again instead."), field="allocation_id"
+        )
+    source = FundSource.objects.select_for_update().get(pk=allocation.source_id)
+    original = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    if amount > original.available:
+        raise _insufficient(original.available, _("of this allocation are unpaid and can be reversed"))
+    original.net_amount -= amount
+    original.save(update_fields=["net_amount"])
+    source.allocated -= amount
+    source.save(update_fields=["allocated"])
+    entry = Allocation.objects.create(
+        source=source,
+        project_id=original.project_id,
+        region_code=original.region_code,
+        amount=-amount,
+        net_amount=-amount,
+        allocated_on=today(),
+        reverses=original,
+        reason=reason,
+        created_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="funds.allocation.reverse",
+        region_code=original.region_code,
+        target=original,
+        after={"reversal": entry.pk, "amount": -amount, "net_amount": original.net_amount},
+        note=reason,
+    )
+    return entry
+
+
+@transaction.atomic
+def disburse(actor, *, allocation: Allocation, amount, paid_on, payee, voucher_no) -> Disbursement:
+    """Pay against an allocation; never more than it still holds, never for a terminated project."""
+    require_role(actor, *WRITERS)
+    amount = parse_amount(amount)
+    payee, voucher_no = _text(payee, "payee"), _text(voucher_no, "voucher_no")
+    if paid_on is None:
+        raise DomainError(_("This field is required."), field="date")
+    if allocation.reverses_id is not None:
+        raise DomainError(
+            _("Payments go against an allocation, not against its reversal."), field="allocation_id"
+        )
+    locked = Allocation.objects.select_for_update().select_related("project").get(pk=allocation.pk)
+    project = locked.project
+    if project.state not in PAYABLE_STATES:
+        raise TransitionRefused(
+            _("No payments to a project that is “%(state)s”.") % {"state": project.get_state_display()},
+            field="allocation_id",
+        )
+    if amount > locked.available:
+        raise _insufficient(locked.available, _("of this allocation remain unpaid"))
+    locked.paid += amount
+    locked.last_paid_on = max(filter(None, [locked.last_paid_on, paid_on]))
+    locked.save(update_fields=["paid", "last_paid_on"])
+    payment = Disbursement.objects.create(
+        allocation=locked,
+        region_code=locked.region_code,
+        amount=amount,
+        paid_on=paid_on,
+        payee=payee,
+        voucher_no=voucher_no,
+        created_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="funds.disbursement.create",
+        region_code=locked.region_code,
+        target=payment,
+        after={
+            "allocation": locked.pk,
+            "amount": amount,
+            "payee": payee,
+            "voucher_no": voucher_no,
+            "paid_on": paid_on,
+        },
+    )
+    return payment
+
+
+@transaction.atomic
+def reverse_disbursement(actor, payment: Disbursement, *, reason) -> Disbursement:
+    """Correct a payment by a reversing entry of the same amount; the money is unpaid again."""
+    require_role(actor, *WRITERS)
+    reason = _text(reason, "reason")
+    locked = Allocation.objects.select_for_update().get(pk=payment.allocation_id)
+    payment = Disbursement.objects.get(pk=payment.pk)
+    if payment.reverses_id is not None or Disbursement.objects.filter(reverses=payment).exists():
+        raise TransitionRefused(_("This payment was already reversed."), field="disbursement_id")
+    locked.paid -= payment.amount
+    locked.save(update_fields=["paid"])
+    entry = Disbursement.objects.create(
+        allocation=locked,
+        region_code=locked.region_code,
+        amount=-payment.amount,
+        paid_on=today(),
+        payee=payment.payee,
+        voucher_no=payment.voucher_no,
+        reverses=payment,
+        reason=reason,
+        created_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="funds.disbursement.reverse",
+        region_code=locked.region_code,
+        target=payment,
+        after={"reversal": entry.pk, "amount": -payment.amount, "allocation_paid": locked.paid},
+        note=reason,
+    )
+    return entry
+
+
+@transaction.atomic
+def record_evaluation(actor, project: Project, *, year, score, indicators=None, comments="") -> Evaluation:
+    require_role(actor, *WRITERS)
+    score = parse_amount(score, "score", allow_zero=True)
+    if score > 100:
+        raise DomainError(_("The score lies between 0 and 100."), field="score")
+    if Evaluation.objects.filter(project=project, year=year).exists():
+        raise DomainError(
+            _("This project's evaluation for %(year)s is already recorded.") % {"year": year}, field="year"
+        )
+    evaluation = Evaluation.objects.create(
+        project=project,
+        region_code=project.region_code,
+        year=year,
+        indicators=indicators or {},
+        score=score,
+        grade=grade_for(score),
+        comments=comments,
+        created_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="funds.evaluation.record",
+        region_code=project.region_code,
+        target=project,
+        after={"year": year, "score": score, "grade": evaluation.grade},
+    )
+    return evaluation
+
+
+def idle_allocations(allocations, region_code: str = "370828000000", on: date | None = None):
+    """Allocations with money unpaid and no payment for more than the policy's days (资金闲置)."""
+    on = on or today()
+    days = policy.value("idle_fund_days", region_code)
+    cutoff = on - timedelta(days=days)
+    return allocations.filter(reverses__isnull=True, paid__lt=F("net_amount")).filter(
+        Q(last_paid_on__lt=cutoff) | Q(last_paid_on__isnull=True, allocated_on__lt=cutoff)
+    )
+
+
+def rate(paid, total) -> Decimal | None:
+    if not total:
+        return None
+    return (Decimal(paid) / Decimal(total) * 100).quantize(Decimal("0.1"))

@@ -1,0 +1,362 @@
+"""API of the project library (issue 4 §8). Thin: parse, call one service, serialise."""
+
+from datetime import date, datetime
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+
+from fupin.core.api import ErrorOut
+from fupin.core.errors import DomainError
+from fupin.core.models import AuditEvent
+from fupin.core.scope import get_visible_or_404
+from fupin.registry.models import Household
+
+from . import services
+from .models import Project, Review
+from .money import yuan
+
+router = Router(tags=["projects"])
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+class ProjectIn(Schema):
+    name: str = Field(max_length=120)
+    year: int
+    type: str = Field(description="industrial, financial, infrastructure, employment, public_post, other")
+    region_code: str = Field(description="The site: a town or village code", pattern=r"^\d{12}$")
+    budget: str = Field(description="Yuan, at most two decimals", examples=["1783000.00"])
+    responsible_unit: str = Field(max_length=100)
+    responsible_person: str = ""
+    applicant_unit: str = Field("", description="Defaults to the caller's unit; its experts are not drawn.")
+    nature: str = ""
+    starts_on: date | None = None
+    ends_on: date | None = None
+    tasks: str = ""
+    funding: str = ""
+    planned_households: int = 0
+    beneficiary_ids: list[int] = Field(default_factory=list, description="Registered households")
+    targets: str = ""
+    linkage: str = Field("", description="dividend, employment or both")
+    linkage_dividend: str | None = None
+    linkage_jobs: int | None = None
+    linkage_note: str = ""
+
+
+class ProjectPatch(Schema):
+    name: str | None = None
+    year: int | None = None
+    type: str | None = None
+    region_code: str | None = None
+    budget: str | None = None
+    responsible_unit: str | None = None
+    responsible_person: str | None = None
+    nature: str | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    tasks: str | None = None
+    funding: str | None = None
+    planned_households: int | None = None
+    beneficiary_ids: list[int] | None = None
+    targets: str | None = None
+    linkage: str | None = None
+    linkage_dividend: str | None = None
+    linkage_jobs: int | None = None
+    linkage_note: str | None = None
+
+
+class ProjectOut(Schema):
+    id: int
+    name: str
+    year: int
+    type: str
+    nature: str
+    region_code: str
+    state: str
+    state_reason: str
+    budget: str
+    responsible_unit: str
+    responsible_person: str
+    applicant_unit: str
+    starts_on: date | None
+    ends_on: date | None
+    planned_households: int
+    targets: str
+    linkage: str
+    linkage_dividend: str | None
+    linkage_jobs: int | None
+    notice_ends_on: date | None
+    allocated: str
+    paid: str
+    behind_schedule: bool
+
+    @staticmethod
+    def resolve_budget(obj):
+        return yuan(obj.budget)
+
+    @staticmethod
+    def resolve_linkage_dividend(obj):
+        return yuan(obj.linkage_dividend)
+
+    @staticmethod
+    def resolve_allocated(obj):
+        return yuan(getattr(obj, "allocated_sum", None) or 0)
+
+    @staticmethod
+    def resolve_paid(obj):
+        return yuan(getattr(obj, "paid_sum", None) or 0)
+
+    @staticmethod
+    def resolve_behind_schedule(obj):
+        return obj.is_behind(services.today())
+
+
+class TransitionIn(Schema):
+    action: str = Field(description="submit, town_approve, return, reject, enter_library, remove, plan, …")
+    reason: str = Field("", description="return, reject, remove, refuse_start, terminate: required")
+
+
+class EventOut(Schema):
+    action: str
+    label: str
+    actor: str
+    at: datetime
+    note: str
+
+
+class SeatOut(Schema):
+    order: int
+    expert: str
+    unit: str
+    submitted: bool
+    scores: dict[str, int] | None
+    total: int | None
+    comments: str | None
+
+
+class ReviewOut(Schema):
+    id: int
+    project_id: int
+    project: str
+    state: str
+    seed: str
+    expert_count: int
+    pass_mark: int
+    average: str | None
+    seats: list[SeatOut]
+
+
+class ScoreIn(Schema):
+    feasibility: int | None = None
+    compliance: int | None = None
+    soundness: int | None = None
+    durability: int | None = None
+    linkage: int | None = None
+    comments: str = ""
+
+
+class StatRow(Schema):
+    key: str
+    projects: int
+    budget: str
+
+
+def _project(request, project_id: int) -> Project:
+    return get_visible_or_404(Project.objects.all(), request.auth, pk=project_id)
+
+
+def with_money(queryset):
+    return queryset.annotate(
+        allocated_sum=Sum("allocations__net_amount", filter=_originals()),
+        paid_sum=Sum("allocations__paid", filter=_originals()),
+    )
+
+
+def _originals():
+    return Q(allocations__reverses__isnull=True)
+
+
+def _households(request, ids) -> list[Household]:
+    if not ids:
+        return []
+    found = list(Household.objects.visible_to(request.auth).filter(pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise DomainError(_("Some of the households do not exist in your area."), field="beneficiary_ids")
+    return found
+
+
+@router.get("/projects", response=list[ProjectOut], summary="Projects in my area, filtered")
+def list_projects(
+    request,
+    state: str = "",
+    type: str = "",
+    year: int | None = None,
+    region: str = "",
+    q: str = "",
+    behind: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+):
+    rows = filtered(Project.objects.visible_to(request.auth), state, type, year, region, q, behind)
+    limit = max(1, min(limit, 500))
+    return with_money(rows.order_by("-year", "region_code", "id"))[offset : offset + limit]
+
+
+def filtered(rows, state="", type="", year=None, region="", q="", behind=False):
+    if state:
+        rows = rows.filter(state=state)
+    if type:
+        rows = rows.filter(type=type)
+    if year:
+        rows = rows.filter(year=year)
+    if region:
+        from fupin.core.scope import prefix_of
+
+        rows = rows.within(prefix_of(region.ljust(12, "0")[:12]))
+    if q:
+        rows = rows.filter(name__contains=q)
+    if behind:
+        rows = rows.behind_schedule(services.today())
+    return rows
+
+
+@router.post("/projects", response={201: ProjectOut, **ERRORS}, summary="Put a project into reserve (储备)")
+def create_project(request, payload: ProjectIn):
+    data = payload.dict(exclude={"beneficiary_ids"})
+    project = services.create_project(
+        request.auth, beneficiaries=_households(request, payload.beneficiary_ids), **data
+    )
+    return Status(201, with_money(Project.objects.filter(pk=project.pk)).get())
+
+
+@router.get("/projects/statistics", response=dict[str, list[StatRow]], summary="Counts and amounts")
+def statistics(request):
+    rows = Project.objects.visible_to(request.auth)
+    return {dimension: stat_rows(rows, dimension) for dimension in ("town", "type", "year", "state")}
+
+
+def stat_rows(rows, dimension: str) -> list[dict]:
+    if dimension == "town":
+        rows = rows.annotate(key=Substr("region_code", 1, 9))
+    else:
+        rows = rows.annotate(key=F(dimension))
+    data = rows.order_by().values("key").annotate(projects=Count("id"), budget=Sum("budget")).order_by("key")
+    return [{"key": str(r["key"]), "projects": r["projects"], "budget": yuan(r["budget"])} for r in data]
+
+
+@router.get("/projects/{int:project_id}", response={200: ProjectOut, **ERRORS}, summary="One project")
+def project_detail(request, project_id: int):
+    _project(request, project_id)
+    return with_money(Project.objects.filter(pk=project_id)).get()
+
+
+@router.patch("/projects/{int:project_id}", response={200: ProjectOut, **ERRORS}, summary="Change a draft")
+def project_update(request, project_id: int, payload: ProjectPatch):
+    project = _project(request, project_id)
+    data = payload.dict(exclude_unset=True)
+    ids = data.pop("beneficiary_ids", None)
+    households = _households(request, ids) if ids is not None else None
+    services.update_project(request.auth, project, beneficiaries=households, **data)
+    return with_money(Project.objects.filter(pk=project_id)).get()
+
+
+@router.post(
+    "/projects/{int:project_id}/transitions",
+    response={200: ProjectOut, **ERRORS},
+    summary="Take a step of the lifecycle",
+)
+def project_transition(request, project_id: int, payload: TransitionIn):
+    project = _project(request, project_id)
+    services.transition(request.auth, project, payload.action, payload.reason)
+    return with_money(Project.objects.filter(pk=project_id)).get()
+
+
+@router.get(
+    "/projects/{int:project_id}/timeline", response={200: list[EventOut], **ERRORS}, summary="Every step"
+)
+def project_timeline(request, project_id: int):
+    project = _project(request, project_id)
+    return [event_out(e) for e in timeline(project)]
+
+
+def timeline(project: Project):
+    return AuditEvent.objects.filter(target_type="projects.project", target_id=str(project.pk)).order_by(
+        "created_at", "id"
+    )
+
+
+def event_out(event) -> dict:
+    from fupin.core.audit import ACTION_LABELS
+
+    return {
+        "action": event.action,
+        "label": str(ACTION_LABELS.get(event.action, event.action)),
+        "actor": event.actor_username,
+        "at": event.created_at,
+        "note": event.note,
+    }
+
+
+@router.post(
+    "/projects/{int:project_id}/reviews",
+    response={201: ReviewOut, **ERRORS},
+    summary="Draw the review experts at random (county)",
+)
+def draw_review(request, project_id: int):
+    project = _project(request, project_id)
+    review = services.draw_experts(request.auth, project)
+    return Status(201, review_out(request.auth, review))
+
+
+@router.get("/reviews", response=list[ReviewOut], summary="Reviews I may see (an expert: those drawn for)")
+def list_reviews(request):
+    reviews = Review.objects.visible_to(request.auth).select_related("project")
+    return [review_out(request.auth, r) for r in reviews[:200]]
+
+
+@router.get("/reviews/{int:review_id}", response={200: ReviewOut, **ERRORS}, summary="One review")
+def review_detail(request, review_id: int):
+    review = get_visible_or_404(Review.objects.select_related("project"), request.auth, pk=review_id)
+    return review_out(request.auth, review)
+
+
+@router.post(
+    "/reviews/{int:review_id}/scores",
+    response={201: ReviewOut, **ERRORS},
+    summary="Submit my scores (0–20 on five criteria), once",
+)
+def submit_scores(request, review_id: int, payload: ScoreIn):
+    review = get_visible_or_404(Review.objects.select_related("project"), request.auth, pk=review_id)
+    services.submit_score(request.auth, review, **payload.dict())
+    review.refresh_from_db()
+    return Status(201, review_out(request.auth, review))
+
+
+def review_out(user, review: Review) -> dict:
+    from .enums import CRITERIA
+
+    seats = []
+    for seat, readable in services.visible_seats(user, review):
+        seats.append(
+            {
+                "order": seat.order,
+                "expert": seat.expert.name,
+                "unit": seat.expert.unit,
+                "submitted": seat.submitted_at is not None,
+                "scores": {f: getattr(seat, f) for f, _l in CRITERIA} if readable else None,
+                "total": seat.total if readable else None,
+                "comments": seat.comments if readable else None,
+            }
+        )
+    return {
+        "id": review.pk,
+        "project_id": review.project_id,
+        "project": review.project.name,
+        "state": review.state,
+        "seed": str(review.seed),
+        "expert_count": review.expert_count,
+        "pass_mark": review.pass_mark,
+        "average": yuan(review.average) if review.state != "scoring" else None,
+        "seats": seats,
+    }

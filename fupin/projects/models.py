@@ -1,0 +1,279 @@
+"""The project library: projects, expert pool, reviews, plans, procurement, progress, acceptance, assets."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fupin.core.enums import Role
+from fupin.core.models import region_code_validator
+from fupin.core.scope import RegionScopedQuerySet
+
+from .enums import (
+    CRITERIA,
+    PLAN_SECTIONS,
+    UNFINISHED_STATES,
+    AssetClass,
+    Linkage,
+    ProjectState,
+    ProjectType,
+    ReviewState,
+)
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+def expert_only(user) -> bool:
+    """An expert who holds no other role sees only what they were drawn for (DESIGN.md §1)."""
+    return user.is_authenticated and user.role_codes == frozenset({Role.EXPERT})
+
+
+class ProjectQuerySet(RegionScopedQuerySet):
+    def visible_to(self, user):
+        if expert_only(user):
+            return self.filter(reviews__seats__expert__user=user).distinct()
+        return super().visible_to(user)
+
+    def behind_schedule(self, today=None):
+        """Projects of an earlier year still unfinished: "当年投资、当年完成" was missed."""
+        today = today or timezone.localdate()
+        return self.filter(year__lt=today.year, state__in=UNFINISHED_STATES)
+
+
+class Project(models.Model):
+    region_code = models.CharField(_("site"), max_length=12, validators=[region_code_validator])
+    name = models.CharField(_("project name"), max_length=120)
+    year = models.PositiveSmallIntegerField(_("year"))
+    type = models.CharField(_("project type"), max_length=16, choices=ProjectType.choices)
+    nature = models.CharField(_("nature"), max_length=40, blank=True, help_text=_("New, extension, …"))
+    starts_on = models.DateField(_("planned start"), null=True, blank=True)
+    ends_on = models.DateField(_("planned completion"), null=True, blank=True)
+    responsible_unit = models.CharField(_("responsible unit"), max_length=100)
+    responsible_person = models.CharField(_("responsible person"), max_length=40, blank=True)
+    applicant_unit = models.CharField(_("applicant unit"), max_length=100)
+    tasks = models.TextField(_("construction tasks"), blank=True)
+    budget = models.DecimalField(_("budget (yuan)"), **MONEY)
+    funding = models.TextField(_("funding sources"), blank=True)
+    planned_households = models.PositiveIntegerField(_("planned beneficiary households"), default=0)
+    beneficiaries = models.ManyToManyField(
+        "registry.Household", verbose_name=_("beneficiary households"), blank=True, related_name="projects"
+    )
+    targets = models.TextField(_("performance targets"), blank=True)
+    linkage = models.CharField(_("linkage mechanism"), max_length=12, choices=Linkage.choices, blank=True)
+    linkage_dividend = models.DecimalField(
+        _("planned yearly dividends (yuan)"), null=True, blank=True, **MONEY
+    )
+    linkage_jobs = models.PositiveIntegerField(_("planned jobs"), null=True, blank=True)
+    linkage_note = models.TextField(_("linkage details"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=ProjectState.choices, default=ProjectState.DRAFT
+    )
+    state_reason = models.TextField(_("reason"), blank=True)
+    state_changed_at = models.DateTimeField(_("state since"), default=timezone.now)
+    notice_starts_on = models.DateField(_("notice from"), null=True, blank=True)
+    notice_ends_on = models.DateField(_("notice until"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "region_code", "id"]
+        indexes = [
+            models.Index(fields=["region_code", "year"], name="project_region_year_idx"),
+            models.Index(fields=["state", "region_code"], name="project_state_idx"),
+            models.Index(fields=["year", "state"], name="project_year_state_idx"),
+        ]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def town_code(self) -> str:
+        return self.region_code[:9] + "000"
+
+    def is_behind(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.year < today.year and self.state in UNFINISHED_STATES
+
+
+class Expert(models.Model):
+    """A member of the county's expert pool (专家库)."""
+
+    region_code = models.CharField(_("region code"), max_length=12)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="expert",
+    )
+    name = models.CharField(_("full name"), max_length=40)
+    unit = models.CharField(_("work unit"), max_length=100)
+    field = models.CharField(_("field of expertise"), max_length=60, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = RegionScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("expert")
+        verbose_name_plural = _("experts")
+
+    def __str__(self):
+        return self.name
+
+
+class ReviewQuerySet(RegionScopedQuerySet):
+    def visible_to(self, user):
+        if expert_only(user):
+            return self.filter(seats__expert__user=user).distinct()
+        return super().visible_to(user)
+
+
+class Review(models.Model):
+    """The county's expert review (论证评审) of one project: a reproducible draw, then five scores each."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="reviews")
+    region_code = models.CharField(max_length=12)
+    seed = models.BigIntegerField(_("draw seed"))
+    expert_count = models.PositiveSmallIntegerField(_("experts drawn"))
+    pass_mark = models.PositiveSmallIntegerField(_("pass mark"))
+    candidate_ids = models.JSONField(_("candidates"), default=list)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ReviewState.choices, default=ReviewState.SCORING
+    )
+    average = models.DecimalField(_("average score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    drawn_at = models.DateTimeField(_("drawn"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-drawn_at", "-id"]
+        verbose_name = _("expert review")
+        verbose_name_plural = _("expert reviews")
+
+    def __str__(self):
+        return f"{self.project} · {self.drawn_at:%Y-%m-%d}"
+
+
+class Seat(models.Model):
+    """One drawn expert's place in a review, and the score they submit (once)."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="seats")
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="seats")
+    order = models.PositiveSmallIntegerField()
+    feasibility = models.PositiveSmallIntegerField(null=True, blank=True)
+    compliance = models.PositiveSmallIntegerField(null=True, blank=True)
+    soundness = models.PositiveSmallIntegerField(null=True, blank=True)
+    durability = models.PositiveSmallIntegerField(null=True, blank=True)
+    linkage = models.PositiveSmallIntegerField(null=True, blank=True)
+    comments = models.TextField(_("comments"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["review", "order"]
+        constraints = [models.UniqueConstraint(fields=["review", "expert"], name="one_seat_per_expert")]
+
+    def __str__(self):
+        return f"{self.review_id}/{self.expert}"
+
+    @property
+    def total(self) -> int | None:
+        if self.submitted_at is None:
+            return None
+        return sum(getattr(self, field) for field, _label in CRITERIA)
+
+
+class Plan(models.Model):
+    """The implementation plan (实施方案), with its required sections."""
+
+    project = models.OneToOneField(Project, on_delete=models.PROTECT, related_name="plan")
+    construction = models.TextField(_("Construction content"), blank=True)
+    schedule = models.TextField(_("Schedule"), blank=True)
+    budget = models.TextField(_("Budget"), blank=True)
+    procurement = models.TextField(_("Procurement"), blank=True)
+    beneficiaries = models.TextField(_("Beneficiaries and linkage"), blank=True)
+    risks = models.TextField(_("Risk measures"), blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return str(self.project)
+
+    def missing(self) -> list[str]:
+        return [str(label) for field, label in PLAN_SECTIONS if not getattr(self, field).strip()]
+
+
+class Procurement(models.Model):
+    """A contract or procurement record (招标/采购/合同)."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="procurements")
+    method = models.CharField(_("procurement method"), max_length=40)
+    contract_no = models.CharField(_("contract number"), max_length=60)
+    supplier = models.CharField(_("contractor or supplier"), max_length=100)
+    amount = models.DecimalField(_("contract amount (yuan)"), **MONEY)
+    signed_on = models.DateField(_("signed on"))
+
+    class Meta:
+        ordering = ["signed_on", "id"]
+
+    def __str__(self):
+        return self.contract_no
+
+
+class Progress(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="progress_reports")
+    reported_on = models.DateField(_("report date"))
+    percent = models.PositiveSmallIntegerField(_("percent complete"))
+    problems = models.TextField(_("problems met"), blank=True)
+    photo = models.FileField(_("photo"), upload_to="projects/progress/%Y/", blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-reported_on", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(percent__lte=100), name="progress_percent_max_100")]
+
+    def __str__(self):
+        return f"{self.project_id} {self.percent}%"
+
+
+class Acceptance(models.Model):
+    """The completion acceptance record (竣工验收)."""
+
+    project = models.OneToOneField(Project, on_delete=models.PROTECT, related_name="acceptance")
+    accepted_on = models.DateField(_("acceptance date"))
+    members = models.TextField(_("acceptance members"))
+    conclusion = models.TextField(_("conclusion"))
+    attachment = models.FileField(_("attachment"), upload_to="projects/acceptance/%Y/", blank=True)
+
+    def __str__(self):
+        return f"{self.project} {self.accepted_on}"
+
+
+class Asset(models.Model):
+    """An asset the project created, handed over and registered (确权)."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="assets")
+    region_code = models.CharField(max_length=12)
+    name = models.CharField(_("asset"), max_length=100)
+    asset_class = models.CharField(_("asset class"), max_length=10, choices=AssetClass.choices)
+    owner = models.CharField(_("owner of the asset"), max_length=100)
+    value = models.DecimalField(_("value (yuan)"), **MONEY)
+    registered_on = models.DateField(_("registration date"))
+
+    objects = RegionScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "id"]
+
+    def __str__(self):
+        return self.name

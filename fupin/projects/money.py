@@ -1,0 +1,38 @@
+"""Money in and out: Decimal yuan with two places, never float (DESIGN.md §3)."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from fupin.core.errors import DomainError
+
+CENT = Decimal("0.01")
+LIMIT = Decimal("999999999999.99")
+
+
+def parse_amount(value, field: str = "amount", *, allow_zero: bool = False) -> Decimal:
+    """A positive amount of yuan with at most two decimals; anything else is refused, naming the field."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise DomainError(_("The amount is required."), field=field)
+    if isinstance(value, float):
+        value = repr(value)
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        raise DomainError(
+            _("“%(value)s” is not an amount of money.") % {"value": value}, field=field
+        ) from None
+    if not number.is_finite():
+        raise DomainError(_("“%(value)s” is not an amount of money.") % {"value": value}, field=field)
+    if number.as_tuple().exponent < -2:
+        raise DomainError(_("An amount has at most 2 decimal places (fen)."), field=field)
+    if number < 0 or (number == 0 and not allow_zero):
+        raise DomainError(_("The amount must be greater than zero."), field=field)
+    if number > LIMIT:
+        raise DomainError(_("The amount is too large."), field=field)
+    return number.quantize(CENT)
+
+
+def yuan(value) -> str:
+    """Two decimals as a string, as the API gives money."""
+    return str(Decimal(value).quantize(CENT)) if value is not None else None

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "projects"
+urlpatterns = [
+    path("projects/", views.project_list, name="list"),
+    path("projects/new/", views.project_new, name="new"),
+    path("projects/statistics/", views.statistics, name="statistics"),
+    path("projects/<int:pk>/", views.project_detail, name="detail"),
+    path("projects/<int:pk>/act/<str:action>/", views.project_act, name="act"),
+    path("projects/<int:pk>/draw/", views.project_draw, name="draw"),
+    path("projects/<int:pk>/plan/", views.project_plan, name="plan"),
+    path("projects/<int:pk>/procurement/", views.project_procurement, name="procurement"),
+    path("projects/<int:pk>/progress/", views.project_progress, name="progress"),
+    path("projects/<int:pk>/acceptance/", views.project_acceptance, name="acceptance"),
+    path("projects/<int:pk>/asset/", views.project_asset, name="asset"),
+    path("reviews/", views.review_list, name="reviews"),
+    path("reviews/<int:pk>/", views.review_detail, name="review"),
+    path("public/projects/", views.public_projects, name="public"),
+]

@@ -1,0 +1,341 @@
+"""Project pages. Thin: read through the scope helpers, write through services, show DomainError's words."""
+
+import tempfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fupin.core.enums import Role
+from fupin.core.errors import DomainError
+from fupin.core.scope import get_visible_or_404, require_role
+
+from . import services
+from .api import filtered, stat_rows, timeline, with_money
+from .enums import ACTION_VERBS, CRITERIA, DONE_STATES, TRANSITIONS, ProjectState, ProjectType
+from .forms import AcceptanceForm, AssetForm, PlanForm, ProcurementForm, ProgressForm, ProjectForm, ScoreForm
+from .models import Plan, Project, Review
+
+PAGE_SIZE = 30
+
+
+def _show_error(request, exc: DomainError, form=None) -> None:
+    field = next(iter(exc.fields), None)
+    if form is not None and field in form.fields:
+        form.add_error(field, exc.message)
+    else:
+        messages.error(request, exc.message)
+
+
+@login_required
+def project_list(request):
+    g = request.GET
+    year = int(g["year"]) if g.get("year", "").isdigit() else None
+    rows = filtered(
+        Project.objects.visible_to(request.user),
+        g.get("state", ""),
+        g.get("type", ""),
+        year,
+        g.get("region", ""),
+        g.get("q", ""),
+        g.get("behind") == "1",
+    )
+    rows = with_money(rows.order_by("-year", "region_code", "id"))
+    if g.get("export") == "xlsx":
+        return _export(rows)
+    page = Paginator(rows, PAGE_SIZE).get_page(g.get("page"))
+    return render(
+        request,
+        "projects/project_list.html",
+        {
+            "page": page,
+            "states": ProjectState.choices,
+            "types": ProjectType.choices,
+            "f": g,
+            "today": services.today(),
+            "can_create": request.user.has_role(*services.OFFICERS),
+        },
+    )
+
+
+def _export(rows):
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("项目库")
+    sheet.append(
+        [
+            "项目名称",
+            "年度",
+            "类型",
+            "地点代码",
+            "状态",
+            "预算（元）",
+            "已分配（元）",
+            "已拨付（元）",
+            "责任单位",
+        ]
+    )
+    for p in rows:
+        sheet.append(
+            [
+                p.name,
+                p.year,
+                p.get_type_display(),
+                p.region_code,
+                p.get_state_display(),
+                float(p.budget),
+                float(p.allocated_sum or 0),
+                float(p.paid_sum or 0),
+                p.responsible_unit,
+            ]
+        )
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
+    book.save(handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename="projects.xlsx")
+
+
+@login_required
+def project_new(request):
+    require_role(request.user, *services.OFFICERS)
+    form = ProjectForm(request.POST or None, user=request.user, initial={"year": services.today().year})
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k in {"linkage"}}
+        try:
+            project = services.create_project(request.user, **data)
+            messages.success(request, _("The project was saved as a draft."))
+            return redirect("projects:detail", pk=project.pk)
+        except DomainError as exc:
+            _show_error(request, exc, form)
+    return render(request, "projects/project_form.html", {"form": form})
+
+
+def _project(request, pk) -> Project:
+    return get_visible_or_404(Project.objects.all(), request.user, pk=pk)
+
+
+@login_required
+def project_detail(request, pk):
+    project = _project(request, pk)
+    user = request.user
+    review = services.latest_review(project)
+    plan = Plan.objects.filter(project=project).first()
+    officer = user.has_role(*services.OFFICERS)
+    from fupin.funds.models import Allocation
+
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            "buttons": [
+                (a, ACTION_VERBS[a], TRANSITIONS[a][3]) for a in services.allowed_actions(user, project)
+            ],
+            "review": review,
+            "seats": services.visible_seats(user, review) if review else [],
+            "can_draw": user.has_role(Role.COUNTY_ADMIN)
+            and project.state == ProjectState.COUNTY_REVIEW
+            and (review is None or review.state == "failed"),
+            "missing": services.missing_for_library(project),
+            "plan": plan,
+            "plan_missing": services.plan_missing(project),
+            "plan_form": PlanForm(initial=plan.__dict__ if plan else None) if officer else None,
+            "procurement_form": ProcurementForm() if officer else None,
+            "progress_form": ProgressForm()
+            if officer and project.state == ProjectState.IMPLEMENTING
+            else None,
+            "acceptance_form": AcceptanceForm()
+            if user.has_role(Role.COUNTY_ADMIN) and project.state == ProjectState.COMPLETED
+            else None,
+            "asset_form": AssetForm() if officer and project.state == ProjectState.ACCEPTED else None,
+            "blockers": services.start_blockers(project)
+            if project.state in {ProjectState.PLANNED, ProjectState.START_REQUESTED}
+            else [],
+            "allocations": Allocation.objects.filter(project=project, reverses__isnull=True).select_related(
+                "source"
+            ),
+            "events": timeline(project),
+            "criteria": CRITERIA,
+            "behind": project.is_behind(services.today()),
+            "expert_view": not officer and user.has_role(Role.EXPERT),
+        },
+    )
+
+
+@login_required
+@require_POST
+def project_act(request, pk, action):
+    project = _project(request, pk)
+    try:
+        services.transition(request.user, project, action, request.POST.get("reason", ""))
+        messages.success(request, _("Done: %(action)s.") % {"action": ACTION_VERBS.get(action, action)})
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("projects:detail", pk=project.pk)
+
+
+@login_required
+@require_POST
+def project_draw(request, pk):
+    project = _project(request, pk)
+    try:
+        review = services.draw_experts(request.user, project)
+        messages.success(request, _("%(count)s experts were drawn.") % {"count": review.expert_count})
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("projects:detail", pk=project.pk)
+
+
+def _sub_form(request, pk, form_class, call, success):
+    project = _project(request, pk)
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            call(request.user, project, **form.cleaned_data)
+            messages.success(request, success)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, "；".join(f"{form.fields[k].label}：{v[0]}" for k, v in form.errors.items()))
+    return redirect("projects:detail", pk=project.pk)
+
+
+@login_required
+@require_POST
+def project_plan(request, pk):
+    return _sub_form(request, pk, PlanForm, services.save_plan, _("The implementation plan was saved."))
+
+
+@login_required
+@require_POST
+def project_procurement(request, pk):
+    return _sub_form(request, pk, ProcurementForm, services.add_procurement, _("The contract was recorded."))
+
+
+@login_required
+@require_POST
+def project_progress(request, pk):
+    return _sub_form(request, pk, ProgressForm, services.report_progress, _("The progress was reported."))
+
+
+@login_required
+@require_POST
+def project_acceptance(request, pk):
+    return _sub_form(
+        request, pk, AcceptanceForm, services.record_acceptance, _("The acceptance was recorded.")
+    )
+
+
+@login_required
+@require_POST
+def project_asset(request, pk):
+    return _sub_form(request, pk, AssetForm, services.add_asset, _("The asset was registered."))
+
+
+@login_required
+def statistics(request):
+    rows = Project.objects.visible_to(request.user)
+    labels = {
+        "type": dict(ProjectType.choices),
+        "state": dict(ProjectState.choices),
+    }
+    from fupin.core.models import Region
+
+    towns = dict(Region.objects.filter(level="town").values_list("code", "name"))
+    tables = []
+    for dimension, title in [
+        ("town", _("By town")),
+        ("type", _("By type")),
+        ("year", _("By year")),
+        ("state", _("By state")),
+    ]:
+        data = stat_rows(rows, dimension)
+        for row in data:
+            key = row["key"]
+            row["label"] = (
+                towns.get(key + "000", key)
+                if dimension == "town"
+                else labels.get(dimension, {}).get(key, key)
+            )
+        tables.append((title, data))
+    return render(request, "projects/statistics.html", {"tables": tables})
+
+
+# --- Expert reviews -------------------------------------------------------------------------------
+@login_required
+def review_list(request):
+    reviews = Review.objects.visible_to(request.user).select_related("project")
+    return render(request, "projects/review_list.html", {"reviews": reviews[:200]})
+
+
+@login_required
+def review_detail(request, pk):
+    review = get_visible_or_404(Review.objects.select_related("project"), request.user, pk=pk)
+    user = request.user
+    seat = review.seats.filter(expert__user=user).first()
+    form = ScoreForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_score(user, review, **form.cleaned_data)
+            messages.success(request, _("Your score was submitted."))
+            return redirect("projects:review", pk=review.pk)
+        except DomainError as exc:
+            _show_error(request, exc, form)
+    return render(
+        request,
+        "projects/review_detail.html",
+        {
+            "review": review,
+            "project": review.project,
+            "seat": seat,
+            "seats": services.visible_seats(user, review),
+            "form": form if seat is not None and seat.submitted_at is None else None,
+            "criteria": CRITERIA,
+        },
+    )
+
+
+# --- Public disclosure (公告公示), no login ---------------------------------------------------------
+def public_projects(request):
+    today = services.today()
+    base = Project.objects.select_related(None)
+    notices = base.filter(state=ProjectState.COUNTY_REVIEW, notice_ends_on__gte=today).order_by(
+        "notice_ends_on"
+    )
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year
+    plan = base.filter(year=year, state__in=[s for s in ProjectState.values if s in _PLAN_STATES])
+    completed = base.filter(state__in=DONE_STATES).order_by("-completed_on", "-id")[:200]
+    return render(
+        request,
+        "projects/public.html",
+        {
+            "notices": notices,
+            "plan": plan.order_by("region_code", "id"),
+            "year": year,
+            "completed": completed,
+            "names": region_names(),
+            "today": today,
+        },
+    )
+
+
+def region_names() -> dict:
+    from fupin.core.models import Region
+
+    return dict(Region.objects.filter(level__in=["town", "village"]).values_list("code", "name"))
+
+
+_PLAN_STATES = {
+    ProjectState.PLANNED,
+    ProjectState.START_REQUESTED,
+    ProjectState.IMPLEMENTING,
+    ProjectState.COMPLETED,
+    ProjectState.ACCEPTED,
+    ProjectState.HANDED_OVER,
+    ProjectState.OPERATING,
+}
