@@ -13,3 +13,7 @@ class SupervisionConfig(AppConfig):
         from .enums import AUDIT_ACTIONS
 
         ACTION_LABELS.update(AUDIT_ACTIONS)
+
+        from . import services, subjects
+
+        subjects.register(services.SUBJECT_SOURCES)

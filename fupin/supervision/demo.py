@@ -107,7 +107,7 @@ def load_campaign(log) -> None:
         region=county,
         start=today.replace(year=2018, month=5, day=1),
         end=today.replace(year=2018, month=5, day=31),
-        scope={"years": [2016, 2017], "fund_levels": ["central", "provincial", "municipal"]},
+        scope={"years": [2016, 2017], "fund_levels": ["central", "province", "city"]},
         items=items,
     )
     campaign = services.create_campaign(
@@ -117,7 +117,7 @@ def load_campaign(log) -> None:
         region=county,
         start=today - timedelta(days=45),
         end=today + timedelta(days=15),
-        scope={"years": [today.year - 2]},
+        scope={"years": [2016, 2017, 2018]},
         items=items,
     )
     towns = {t.code: t for t in Region.objects.filter(level="town", code__startswith="370828")}

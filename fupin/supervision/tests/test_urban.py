@@ -309,3 +309,37 @@ def test_web_complaints_are_rate_limited(jinxiang):
     services.receive_complaint(
         None, channel="12317", content=content, region_code="370828107200", ip="127.0.0.9"
     )
+
+
+def test_project_campaigns_take_their_subjects_from_the_library(
+    inspector, sima_officer, jishu_officer, county_admin
+):
+    from fupin.projects.tests.conftest import make_pool, make_project
+
+    make_pool(county_admin)
+    ours = make_project(sima_officer, year=2016)
+    make_project(sima_officer, year=2019, name="另一年度的项目")
+    make_project(jishu_officer, year=2016, region_code="370828104200", name="鸡黍镇项目")
+    campaign = services.create_campaign(
+        inspector,
+        name="问题整改季",
+        use="projects",
+        region=Region.objects.get(code="370828000000"),
+        start=date(2025, 5, 1),
+        end=date(2025, 5, 31),
+        scope={"years": [2016, 2017], "towns": ["370828107000"]},
+        items=[{"aspect": "review", "text": "论证评审资料齐全"}],
+    )
+    assert [obj for obj, _label, _code in services.subjects_in_scope(campaign)] == [ours]
+    item = campaign.items.get()
+    services.record_check(
+        inspector,
+        campaign,
+        ours,
+        label=ours.name,
+        region_code=ours.region_code,
+        results={item.pk: (False, "缺少专家签字")},
+        checked_on=date(2025, 5, 8),
+    )
+    assert services.progress(campaign) == (1, 1)
+    assert Problem.objects.get().subject_label == ours.name
