@@ -3,7 +3,6 @@
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema
@@ -237,12 +236,8 @@ def list_households(request, filters: Query[ListFilters]):
     )
     count = households.count()
     start = (filters.page - 1) * filters.page_size
-    page = (
-        households.with_head()
-        .annotate(size=Count("members", filter=Q(members__deceased=False, members__left_household=False)))
-        .order_by("region_code", "number")[start : start + filters.page_size]
-    )
-    return {"items": list(page), "count": count}
+    page = households.with_head().order_by("region_code", "number")[start : start + filters.page_size]
+    return {"items": services.attach_sizes(page), "count": count}
 
 
 def _income_values(income: IncomeIn | None) -> dict | None:

@@ -93,6 +93,9 @@ class Household(models.Model):
         indexes = [
             models.Index(fields=["region_code", "number"], name="household_region_idx"),
             models.Index(fields=["status", "region_code"], name="household_status_idx"),
+            models.Index(
+                fields=["number"], name="household_number_prefix_idx", opclasses=["varchar_pattern_ops"]
+            ),
         ]
         verbose_name = _("household")
         verbose_name_plural = _("households")
@@ -133,10 +136,10 @@ class Member(models.Model):
         Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="members"
     )
     name = models.CharField(_("full name"), max_length=40)
-    name_pinyin = models.CharField(max_length=120, editable=False, db_index=True)
-    name_initials = models.CharField(max_length=20, editable=False, db_index=True)
-    id_number = models.CharField(_("ID number"), max_length=18, db_index=True)
-    id_last6 = models.CharField(max_length=6, editable=False, db_index=True)
+    name_pinyin = models.CharField(max_length=120, editable=False)
+    name_initials = models.CharField(max_length=20, editable=False)
+    id_number = models.CharField(_("ID number"), max_length=18)
+    id_last6 = models.CharField(max_length=6, editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
     relation = models.CharField(_("relation to head"), max_length=16, choices=Relation.choices)
@@ -173,7 +176,21 @@ class Member(models.Model):
             ),
             models.CheckConstraint(condition=Q(months_worked__lte=12), name="member_months_worked_0_12"),
         ]
-        indexes = [models.Index(fields=["name", "birth_date"], name="member_name_birth_idx")]
+        indexes = [
+            models.Index(fields=["name", "birth_date"], name="member_name_birth_idx"),
+            # Exact matches only: plain indexes (a db_index would add a LIKE index on PostgreSQL too).
+            models.Index(fields=["id_number"], name="member_id_number_idx"),
+            models.Index(fields=["id_last6"], name="member_id_last6_idx"),
+            # Prefix searches (LIKE 'x%') use an index on PostgreSQL only with the pattern operator class
+            # when the database collation is not "C"; on SQLite these are plain indexes.
+            models.Index(fields=["name"], name="member_name_prefix_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["name_initials"], name="member_initials_prefix_idx", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["name_pinyin"], name="member_pinyin_prefix_idx", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
         verbose_name = _("member")
         verbose_name_plural = _("members")
 

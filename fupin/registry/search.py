@@ -29,7 +29,8 @@ def member_match(q: str) -> Q | None:
     if PINYIN.match(q):
         q = q.lower()
         return Q(name_initials__startswith=q) | Q(name_pinyin__startswith=q)
-    return Q(name__startswith=q) if len(q) == 1 else Q(name__contains=q)
+    # People type a name from its start (the surname); a prefix search can use an index.
+    return Q(name__startswith=q)
 
 
 def filter_households(households, *, region=None, status=None, cause=None, q=None):

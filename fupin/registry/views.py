@@ -6,7 +6,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -38,12 +38,9 @@ def _households(request):
 @login_required
 def household_list(request):
     form, households = _households(request)
-    households = (
-        households.with_head()
-        .annotate(size=Count("members", filter=Q(members__deceased=False, members__left_household=False)))
-        .order_by("region_code", "number")
-    )
-    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    ordered = households.with_head().order_by("region_code", "number")
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = services.attach_sizes(page.object_list)
     villages = dict(Region.objects.filter(code__in={h.region_code for h in page}).values_list("code", "name"))
     context = {
         "form": form,
