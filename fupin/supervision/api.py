@@ -129,8 +129,6 @@ class ProblemIn(Schema):
 @router.post("/problems", response={201: ProblemDetail, **ERRORS}, summary="Register a problem")
 def create_problem(request, payload: ProblemIn):
     grid = get_visible_or_404(Grid, request.auth, pk=payload.grid_id) if payload.grid_id else None
-    if not payload.region.startswith(request.auth.scope_prefix or "#"):
-        raise DomainError(_("This area is outside yours."), field="region")
     problem = services.open_problem(
         request.auth,
         use=payload.use,

@@ -270,6 +270,8 @@ def open_problem(
         raise DomainError(_("The date found cannot be in the future."), field="found_on")
     if not Region.objects.filter(code=region_code).exists():
         raise DomainError(_("Unknown area."), field="region")
+    if actor is not None and not region_code.startswith(actor.scope_prefix or "#"):
+        raise DomainError(_("This area is outside yours."), field="region")
     responsible, state, deadline = None, State.REGISTERED, None
     if grid is not None:
         staff = staff_on_shift(grid, timezone.now())

@@ -76,8 +76,6 @@ def problem_create(request):
         grid = grids.filter(pk=post.get("grid") or 0).first()
         region = post.get("region") or (grid.region_code if grid else "")
         try:
-            if not region.startswith(user.scope_prefix or "#"):
-                raise DomainError(_("This area is outside yours."), field="region")
             problem = services.open_problem(
                 user,
                 use=post.get("use", ""),

@@ -226,3 +226,16 @@ def test_bad_problems_are_refused(inspector):
         with pytest.raises(DomainError) as refused:
             services.open_problem(inspector, **data)
         assert field in refused.value.fields
+
+
+def test_a_problem_outside_ones_area_is_refused(jishu_officer, jinxiang):
+    with pytest.raises(DomainError) as refused:
+        services.open_problem(
+            jishu_officer,
+            use="projects",
+            category="quality",
+            title="别镇的问题",
+            region_code="370828107200",
+            found_on=MAY,
+        )
+    assert refused.value.fields == {"region": "该区域不在您的管辖范围内。"}
