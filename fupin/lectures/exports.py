@@ -2,11 +2,11 @@
 temporary file (like the registry's export), so that a long list passes through without being held in memory.
 Headers are the same words as on the pages."""
 
-import tempfile
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+
+from fupin.core import files
 
 from . import stats
 from .enums import AudienceKind, LectureMode, RequestState
@@ -86,7 +86,7 @@ def requests_xlsx(lectures) -> str:
     rows = lectures.order_by("-created_at", "-id").values_list(*REQUEST_FIELDS)
     for values in rows.iterator(chunk_size=2000):
         sheet.append([_cell(field, value) for field, value in zip(REQUEST_FIELDS, values, strict=True)])
-    return _save(workbook, "fupin-lectures-")
+    return files.save_workbook(workbook, "fupin-lectures-")
 
 
 def _number(value, places=2):
@@ -148,11 +148,4 @@ def statistics_xlsx(lectures) -> str:
     sheet.append([_("Month"), _("Requested lectures"), _("Team lecture stops"), _("People")])
     for row in stats.per_month(lectures):
         sheet.append([row["label"], row["requested"], row["team"], row["people"]])
-    return _save(workbook, "fupin-lecture-stats-")
-
-
-def _save(workbook, prefix: str) -> str:
-    """Save to a temporary file the view streams and unlinks (delete=False: it is read later)."""
-    with tempfile.NamedTemporaryFile(prefix=prefix, suffix=".xlsx", delete=False) as handle:
-        workbook.save(handle)
-    return handle.name
+    return files.save_workbook(workbook, "fupin-lecture-stats-")

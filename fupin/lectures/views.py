@@ -9,10 +9,10 @@ from django.db.models import Avg, Case, Count, Max, Min, Sum, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fupin.core import files
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError
 from fupin.core.scope import get_visible_or_404, require_role
@@ -280,10 +280,7 @@ def statistics(request):
 
 
 def _xlsx_response(path: str, name: str) -> FileResponse:
-    handle = open(path, "rb")  # noqa: SIM115 (FileResponse closes it)
-    os.unlink(path)  # the open file streams on; no temporary file is left behind
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return FileResponse(handle, as_attachment=True, filename=f"{name}-{stamp}.xlsx")
+    return files.xlsx_download(path, name)
 
 
 @login_required

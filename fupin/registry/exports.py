@@ -1,10 +1,9 @@
 """Excel out: any filtered household list as one row per member, written in openpyxl's write-only mode to a
 temporary file, so that a million rows pass through without being held in memory."""
 
-import tempfile
-
 from openpyxl import Workbook
 
+from fupin.core import files
 from fupin.core.masking import mask_id_number
 
 from .imports import ALIASES, TEMPLATE_COLUMNS
@@ -74,7 +73,7 @@ def households_xlsx(households, mask_ids: bool = True) -> str:
     )
     for values in members.iterator(chunk_size=5000):
         sheet.append(_row(values, mask_ids))
-    return _save(workbook, "fupin-export-")
+    return files.save_workbook(workbook, "fupin-export-")
 
 
 def import_template() -> str:
@@ -104,11 +103,4 @@ def import_template() -> str:
             "370828107200",
         ]
     )
-    return _save(workbook, "fupin-template-")
-
-
-def _save(workbook, prefix: str) -> str:
-    """Save to a temporary file the caller streams and the OS cleans up (delete=False: it is read later)."""
-    with tempfile.NamedTemporaryFile(prefix=prefix, suffix=".xlsx", delete=False) as handle:
-        workbook.save(handle)
-    return handle.name
+    return files.save_workbook(workbook, "fupin-template-")

@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import audit, policy, workdays
+from fupin.core import audit, files, policy, workdays
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.models import Region
@@ -661,17 +661,7 @@ def pair_helper(actor, household: Household, helper, start: date) -> HelperPair:
     return pair
 
 
-ALLOWED_PHOTO_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
-
-
-def _photo_type(upload) -> str:
-    head = upload.read(8)
-    upload.seek(0)
-    for magic, content_type in ALLOWED_PHOTO_TYPES.items():
-        if head.startswith(magic):
-            return content_type
-    raise DomainError(_("A photo must be a JPEG or PNG image."), field="photos")
 
 
 @transaction.atomic
@@ -700,11 +690,10 @@ def record_visit(
         raise DomainError(_("Write down what you found."), field="findings")
     if (latitude is None) != (longitude is None):
         raise DomainError(_("Give both latitude and longitude, or neither."), field="latitude")
-    checked = []
-    for photo in photos:
-        if photo.size > MAX_PHOTO_BYTES:
-            raise DomainError(_("A photo may be at most 8 MB."), field="photos")
-        checked.append((photo, _photo_type(photo)))
+    checked = [
+        (photo, files.sniff(photo, files.IMAGES, field="photos", max_bytes=MAX_PHOTO_BYTES))
+        for photo in photos
+    ]
     visit = Visit.objects.create(
         household=household,
         helper=actor,

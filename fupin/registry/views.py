@@ -1,19 +1,19 @@
 """Registry pages. Thin: read through the scope helpers, write through services, show DomainError messages."""
 
-import os
 from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fupin.core import files
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError
 from fupin.core.models import AuditEvent, Region
@@ -55,15 +55,7 @@ def household_list(request):
 def household_export(request):
     _form, households = _households(request)
     path = exports.households_xlsx(households.order_by("region_code", "number"))
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return FileResponse(_open_and_unlink(path), as_attachment=True, filename=f"贫困户成员-{stamp}.xlsx")
-
-
-def _open_and_unlink(path: str):
-    """The open file streams on; its name is gone at once, so no temporary file is left behind."""
-    handle = open(path, "rb")  # noqa: SIM115 (FileResponse closes it)
-    os.unlink(path)
-    return handle
+    return files.xlsx_download(path, "贫困户成员")
 
 
 def _household(request, household_id):
@@ -266,8 +258,7 @@ def import_job(request, job_id: int):
 
 @login_required
 def import_template(request):
-    path = exports.import_template()
-    return FileResponse(_open_and_unlink(path), as_attachment=True, filename="贫困户导入模板.xlsx")
+    return files.xlsx_download(exports.import_template(), "贫困户导入模板", stamp=False)
 
 
 @login_required

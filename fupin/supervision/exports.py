@@ -1,10 +1,8 @@
 """The ledger as Excel, in the usual 台账 layout: one row per problem."""
 
-import os
-import tempfile
-
 from openpyxl import Workbook
 
+from fupin.core import files
 from fupin.core.models import Region
 
 from .enums import Aspect, Escalation, State, UrbanCategory
@@ -55,13 +53,4 @@ def ledger_xlsx(problems, today) -> str:
                 "" if problem.closed_on_time is None else ("是" if problem.closed_on_time else "否"),
             ]
         )
-    with tempfile.NamedTemporaryFile(prefix="fupin-ledger-", suffix=".xlsx", delete=False) as handle:
-        workbook.save(handle)
-    return handle.name
-
-
-def open_and_unlink(path: str):
-    """The open file streams on; its name is gone at once, so no temporary file is left behind."""
-    handle = open(path, "rb")  # noqa: SIM115 (the response closes it)
-    os.unlink(path)
-    return handle
+    return files.save_workbook(workbook, "fupin-ledger-")

@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import audit, policy, workdays
+from fupin.core import audit, files, policy, workdays
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.models import Region, User
@@ -362,26 +362,12 @@ def _may(actor, problem: Problem, who: str) -> bool:
     return actor.has_role(*RESPONSIBLE)
 
 
-ALLOWED_EVIDENCE = {
-    b"\xff\xd8\xff": "image/jpeg",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"%PDF-": "application/pdf",
-}
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 
 
 def check_evidence(upload) -> str:
-    """The content type of an evidence file, judged by its first bytes; anything else is refused."""
-    if upload.size > MAX_EVIDENCE_BYTES:
-        raise DomainError(_("%(name)s is larger than 10 MB.") % {"name": upload.name}, field="attachments")
-    head = upload.read(8)
-    upload.seek(0)
-    for magic, content_type in ALLOWED_EVIDENCE.items():
-        if head.startswith(magic):
-            return content_type
-    raise DomainError(
-        _("%(name)s is not an image (JPEG, PNG) or a PDF.") % {"name": upload.name}, field="attachments"
-    )
+    """The content type of an evidence file (JPEG, PNG or PDF by its first bytes); others are refused."""
+    return files.sniff(upload, files.EVIDENCE, field="attachments", max_bytes=MAX_EVIDENCE_BYTES)
 
 
 NEEDS_COMMENT = {

@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fupin.core import files
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError
 from fupin.core.models import Region, User
@@ -62,9 +63,9 @@ def _all_categories():
 @login_required
 def problem_export(request):
     problems = ledger.filtered(Problem.objects.visible_to(request.user), **_filters(request))
-    path = exports.ledger_xlsx(ledger.overdue_first(problems), timezone.localdate())
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return FileResponse(exports.open_and_unlink(path), as_attachment=True, filename=f"问题台账-{stamp}.xlsx")
+    return files.xlsx_download(
+        exports.ledger_xlsx(ledger.overdue_first(problems), timezone.localdate()), "问题台账"
+    )
 
 
 @login_required

@@ -57,7 +57,7 @@ def test_helper_records_a_visit_with_a_photo(paired, helper_user):
         ({"latitude": Decimal("35.0")}, "经度和纬度"),
         (
             {"photos": [SimpleUploadedFile("x.png", b"<?php echo 1; ?>", content_type="image/png")]},
-            "JPEG 或 PNG",
+            "不是 JPEG、PNG",
         ),
     ],
 )

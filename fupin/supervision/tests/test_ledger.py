@@ -44,7 +44,7 @@ def test_rectification_needs_evidence_of_the_right_kind(problem, inspector, sima
     with pytest.raises(DomainError, match="至少需要一张"):
         services.transition(sima_officer, problem, "submit", comment="已整改", today=MAY)
     script = SimpleUploadedFile("fix.png", b"#!/bin/sh\nrm -rf /", content_type="image/png")
-    with pytest.raises(DomainError, match="不是图片"):
+    with pytest.raises(DomainError, match="不是 JPEG、PDF、PNG"):
         services.transition(
             sima_officer, problem, "submit", comment="已整改", attachments=[script], today=MAY
         )
