@@ -112,6 +112,9 @@ class ApiClient(Client):
     def patch(self, path, data=None, content_type="application/json", **extra):
         return super().patch(path, data, content_type=content_type, **self._auth(extra))
 
+    def put(self, path, data=None, content_type="application/json", **extra):
+        return super().put(path, data, content_type=content_type, **self._auth(extra))
+
 
 @pytest.fixture
 def api_as():

@@ -279,3 +279,57 @@ def execution(request):
 @router.get("/idle", response=list[AllocationOut], summary="Allocations idle beyond the policy's days")
 def idle(request):
     return services.idle_allocations(Allocation.objects.visible_to(request.auth))[:1000]
+
+
+# --- Performance evaluation (绩效评价) per project and year -----------------------------------------
+class EvaluationIn(Schema):
+    year: int = Field(ge=2000, le=2100)
+    score: str = Field(description="0–100, at most two decimals", examples=["86.50"])
+    indicators: dict[str, str] = Field(
+        default_factory=dict, description="Indicator → result, e.g. {'带贫户数': '120 户'}"
+    )
+    comments: str = ""
+
+
+class EvaluationOut(Schema):
+    id: int
+    project_id: int
+    year: int
+    score: str
+    grade: str = Field(description="excellent ≥ 90, good ≥ 80, fair ≥ 60, poor")
+    indicators: dict
+    comments: str
+    created_by: str
+
+    @staticmethod
+    def resolve_score(obj):
+        return yuan(obj.score)
+
+    @staticmethod
+    def resolve_created_by(obj):
+        return obj.created_by.username
+
+
+def _evaluated_project(request, project_id: int) -> Project:
+    return get_visible_or_404(Project.objects.all(), request.auth, pk=project_id)
+
+
+@router.get(
+    "/projects/{int:project_id}/evaluations",
+    response={200: list[EvaluationOut], **ERRORS},
+    summary="A project's performance evaluations, newest year first",
+)
+def list_evaluations(request, project_id: int):
+    project = _evaluated_project(request, project_id)
+    return list(project.evaluations.select_related("created_by").order_by("-year"))
+
+
+@router.post(
+    "/projects/{int:project_id}/evaluations",
+    auth=WRITE,
+    response={201: EvaluationOut, **ERRORS},
+    summary="Record a project's performance evaluation for a year (one per year)",
+)
+def record_evaluation(request, project_id: int, payload: EvaluationIn):
+    project = _evaluated_project(request, project_id)
+    return Status(201, services.record_evaluation(request.auth, project, **payload.dict()))

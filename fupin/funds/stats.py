@@ -7,6 +7,7 @@ from django.db.models.functions import Substr
 
 from fupin.projects.money import yuan
 
+from .enums import FundLevel
 from .services import rate
 
 KEYS = {
@@ -40,6 +41,9 @@ def execution(allocations, dimension: str) -> list[dict]:
                 "rate": rate(row["paid"] or 0, row["allocated"] or 0),
             }
         )
+    if dimension == "level":  # 中央, 省, 市, 县: the order of the money's way down
+        order = {level: i for i, level in enumerate(FundLevel.values)}
+        out.sort(key=lambda row: order.get(row["key"], len(order)))
     return out
 
 

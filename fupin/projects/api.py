@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Substr
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -14,7 +15,7 @@ from fupin.core.scope import get_visible_or_404
 from fupin.registry.models import Household
 
 from . import services
-from .models import Project, Review
+from .models import Acceptance, Plan, Project, Review
 from .money import yuan
 
 router = Router(tags=["projects"])
@@ -360,3 +361,215 @@ def review_out(user, review: Review) -> dict:
         "average": yuan(review.average) if review.state != "scoring" else None,
         "seats": seats,
     }
+
+
+# --- Implementation plan, procurement, progress, acceptance, assets -------------------------------
+class PlanIn(Schema):
+    construction: str | None = None
+    schedule: str | None = None
+    budget: str | None = None
+    procurement: str | None = None
+    beneficiaries: str | None = None
+    risks: str | None = None
+
+
+class PlanOut(Schema):
+    construction: str
+    schedule: str
+    budget: str
+    procurement: str
+    beneficiaries: str
+    risks: str
+    complete: bool
+    missing: list[str] = Field(description="The required sections still empty, by name")
+
+
+class ProcurementIn(Schema):
+    method: str = Field(max_length=40)
+    contract_no: str = Field(max_length=60)
+    supplier: str = Field(max_length=100)
+    amount: str = Field(description="Yuan, at most two decimals", examples=["1700000.00"])
+    signed_on: date
+
+
+class ProcurementOut(Schema):
+    id: int
+    method: str
+    contract_no: str
+    supplier: str
+    amount: str
+    signed_on: date
+
+    @staticmethod
+    def resolve_amount(obj):
+        return yuan(obj.amount)
+
+
+class ProgressIn(Schema):
+    percent: int = Field(description="0–100, never below the last report")
+    problems: str = ""
+    reported_on: date | None = Field(None, description="Defaults to today")
+
+
+class ProgressOut(Schema):
+    id: int
+    reported_on: date
+    percent: int
+    problems: str
+    photo: str | None
+    reported_by: str
+
+    @staticmethod
+    def resolve_photo(obj):
+        return obj.photo.url if obj.photo else None
+
+    @staticmethod
+    def resolve_reported_by(obj):
+        return obj.reported_by.username
+
+
+class AcceptanceIn(Schema):
+    accepted_on: date
+    members: str = Field(max_length=500)
+    conclusion: str
+
+
+class AcceptanceOut(Schema):
+    accepted_on: date
+    members: str
+    conclusion: str
+    attachment: str | None
+
+    @staticmethod
+    def resolve_attachment(obj):
+        return obj.attachment.url if obj.attachment else None
+
+
+class AssetIn(Schema):
+    name: str = Field(max_length=100)
+    asset_class: str = Field(description="operating, public or household")
+    owner: str = Field(max_length=100, description="Usually the village collective")
+    value: str = Field(description="Yuan, at most two decimals")
+    registered_on: date
+
+
+class AssetOut(Schema):
+    id: int
+    name: str
+    asset_class: str
+    owner: str
+    value: str
+    registered_on: date
+
+    @staticmethod
+    def resolve_value(obj):
+        return yuan(obj.value)
+
+
+def plan_out(project: Project) -> dict:
+    from .enums import PLAN_SECTIONS
+
+    plan = Plan.objects.filter(project=project).first()
+    missing = services.plan_missing(project)
+    sections = {field: getattr(plan, field) if plan else "" for field, _label in PLAN_SECTIONS}
+    return {**sections, "complete": not missing, "missing": missing}
+
+
+@router.get(
+    "/projects/{int:project_id}/plan",
+    response={200: PlanOut, **ERRORS},
+    summary="The implementation plan and which required sections are missing",
+)
+def get_plan(request, project_id: int):
+    return plan_out(_project(request, project_id))
+
+
+@router.put(
+    "/projects/{int:project_id}/plan",
+    response={200: PlanOut, **ERRORS},
+    summary="Save the implementation plan (sections not sent stay as they are)",
+)
+def put_plan(request, project_id: int, payload: PlanIn):
+    project = _project(request, project_id)
+    services.save_plan(request.auth, project, **payload.dict(exclude_unset=True))
+    return plan_out(project)
+
+
+@router.get(
+    "/projects/{int:project_id}/procurements",
+    response={200: list[ProcurementOut], **ERRORS},
+    summary="Contracts and procurement records",
+)
+def list_procurements(request, project_id: int):
+    return list(_project(request, project_id).procurements.all())
+
+
+@router.post(
+    "/projects/{int:project_id}/procurements",
+    response={201: ProcurementOut, **ERRORS},
+    summary="Record a contract or procurement (needed before the start request)",
+)
+def add_procurement(request, project_id: int, payload: ProcurementIn):
+    project = _project(request, project_id)
+    return Status(201, services.add_procurement(request.auth, project, **payload.dict()))
+
+
+@router.get(
+    "/projects/{int:project_id}/progress",
+    response={200: list[ProgressOut], **ERRORS},
+    summary="Progress reports, newest first",
+)
+def list_progress(request, project_id: int):
+    return list(_project(request, project_id).progress_reports.select_related("reported_by"))
+
+
+@router.post(
+    "/projects/{int:project_id}/progress",
+    response={201: ProgressOut, **ERRORS},
+    summary="Report progress of a project under way (photos through the project page)",
+)
+def report_progress(request, project_id: int, payload: ProgressIn):
+    project = _project(request, project_id)
+    return Status(201, services.report_progress(request.auth, project, **payload.dict()))
+
+
+@router.get(
+    "/projects/{int:project_id}/acceptance",
+    response={200: AcceptanceOut, **ERRORS},
+    summary="The completion acceptance record",
+)
+def get_acceptance(request, project_id: int):
+    project = _project(request, project_id)
+    record = Acceptance.objects.filter(project=project).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+@router.post(
+    "/projects/{int:project_id}/acceptance",
+    response={201: AcceptanceOut, **ERRORS},
+    summary="Record the completion acceptance (county)",
+)
+def record_acceptance(request, project_id: int, payload: AcceptanceIn):
+    project = _project(request, project_id)
+    return Status(201, services.record_acceptance(request.auth, project, **payload.dict()))
+
+
+@router.get(
+    "/projects/{int:project_id}/assets",
+    response={200: list[AssetOut], **ERRORS},
+    summary="Assets handed over and registered (确权)",
+)
+def list_assets(request, project_id: int):
+    return list(_project(request, project_id).assets.all())
+
+
+@router.post(
+    "/projects/{int:project_id}/assets",
+    response={201: AssetOut, **ERRORS},
+    summary="Register an asset of an accepted project",
+)
+def add_asset(request, project_id: int, payload: AssetIn):
+    project = _project(request, project_id)
+    return Status(201, services.add_asset(request.auth, project, **payload.dict()))

@@ -160,6 +160,7 @@ def project_detail(request, pk):
                 "source"
             ),
             "events": timeline(project),
+            "site": region_names([project.region_code]).get(project.region_code, project.region_code),
             "criteria": CRITERIA,
             "behind": project.is_behind(services.today()),
             "expert_view": not officer and user.has_role(Role.EXPERT),
@@ -307,8 +308,13 @@ def public_projects(request):
     notices = base.filter(state=ProjectState.COUNTY_REVIEW, notice_ends_on__gte=today).order_by(
         "notice_ends_on"
     )
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year
-    plan = base.filter(year=year, state__in=[s for s in ProjectState.values if s in _PLAN_STATES])
+    planned = base.filter(state__in=_PLAN_STATES)
+    if request.GET.get("year", "").isdigit():
+        year = int(request.GET["year"])
+    else:  # this year's plan, or the latest plan there is
+        year = planned.filter(year__lte=today.year).order_by("-year").values_list("year", flat=True).first()
+        year = year or today.year
+    plan = planned.filter(year=year)
     completed = base.filter(state__in=DONE_STATES).order_by("-completed_on", "-id")[:200]
     return render(
         request,
@@ -324,10 +330,19 @@ def public_projects(request):
     )
 
 
-def region_names() -> dict:
+def region_names(codes=None) -> dict:
+    """Region code → the name people read on a notice: a village with its town (司马镇南徐庄村)."""
     from fupin.core.models import Region
 
-    return dict(Region.objects.filter(level__in=["town", "village"]).values_list("code", "name"))
+    rows = Region.objects.filter(level__in=["town", "village"])
+    if codes is not None:
+        codes = set(codes)
+        rows = rows.filter(code__in=codes | {code[:9] + "000" for code in codes})
+    names = dict(rows.values_list("code", "name"))
+    return {
+        code: name if code.endswith("000") else names.get(code[:9] + "000", "") + name
+        for code, name in names.items()
+    }
 
 
 _PLAN_STATES = {

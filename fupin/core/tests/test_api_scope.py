@@ -57,6 +57,28 @@ BODIES = {
         ["feasibility", "compliance", "soundness", "durability", "linkage"], 20
     ),
     ("POST", "/api/v1/funds/allocations/{allocation_id}/reversals"): {"amount": "1.00", "reason": "试探"},
+    ("PUT", "/api/v1/projects/{project_id}/plan"): {"risks": "试探"},
+    ("POST", "/api/v1/projects/{project_id}/procurements"): {
+        "method": "公开招标",
+        "contract_no": "试探-1",
+        "supplier": "试探",
+        "amount": "1.00",
+        "signed_on": "2018-04-01",
+    },
+    ("POST", "/api/v1/projects/{project_id}/progress"): {"percent": 100},
+    ("POST", "/api/v1/projects/{project_id}/acceptance"): {
+        "accepted_on": "2018-12-01",
+        "members": "试探",
+        "conclusion": "试探",
+    },
+    ("POST", "/api/v1/projects/{project_id}/assets"): {
+        "name": "试探",
+        "asset_class": "public",
+        "owner": "试探",
+        "value": "1.00",
+        "registered_on": "2018-12-01",
+    },
+    ("POST", "/api/v1/funds/projects/{project_id}/evaluations"): {"year": 2018, "score": "90"},
     ("POST", "/api/v1/funds/disbursements/{disbursement_id}/reversals"): {"reason": "试探"},
 }
 # Routes that take files: sent as multipart.
@@ -233,7 +255,7 @@ def test_every_route_hides_other_towns_objects(api_as, jishu_officer, sima_proje
                 response = client.post(
                     url, MULTIPART[(method.upper(), path)](), content_type=MULTIPART_CONTENT
                 )
-            elif method in {"post", "patch"}:
+            elif method in {"post", "patch", "put"}:
                 response = getattr(client, method)(url, BODIES.get((method.upper(), path), {}))
             else:
                 response = getattr(client, method)(url)

@@ -78,7 +78,8 @@ def test_funds_pages_and_the_public_disclosure_mask_names(
     )
     assert "资金不足" in paid.content.decode()
     anonymous = Client()
-    assert "华源牧业" in anonymous.get("/public/funds/").content.decode()
+    funds_page = anonymous.get("/public/funds/").content.decode()
+    assert "华源牧业" in funds_page and "司马镇南徐庄村" in funds_page
     other = make_project(sima_officer, name="山林农贸")
     services.transition(sima_officer, other, "submit")
     services.transition(sima_officer, other, "town_approve")
@@ -89,6 +90,13 @@ def test_funds_pages_and_the_public_disclosure_mask_names(
     score_all(review)
     public = anonymous.get("/public/projects/?year=2018").content.decode()
     assert "山林农贸" in public and "王**" in public and "王镇长" not in public
+    assert "司马镇南徐庄村" in public
+    # Without a year the plan shown is the latest one up to today: 2018's, not an empty current year.
+    monkeypatch.setattr(services, "today", lambda: __import__("datetime").date(2020, 5, 2))
+    latest = anonymous.get("/public/projects/").content.decode()
+    assert "2018 年度项目计划" in latest and "华源牧业" in latest
+    detail = logged_in(sima_officer).get(f"/projects/{project.pk}/").content.decode()
+    assert "司马镇南徐庄村" in detail
 
 
 def test_statistics_page(project, sima_officer):
