@@ -148,9 +148,7 @@ def working_days_between(start: date, end: date) -> int:
     """Working days in (start, end]; negative when end is before start."""
     if end < start:
         return -working_days_between(end, start)
-    if (end - start).days > 60:
-        return working_day_number(end) - working_day_number(start)
-    return sum(1 for i in range(1, (end - start).days + 1) if is_working_day(start + timedelta(days=i)))
+    return working_day_number(end) - working_day_number(start)
 
 
 EPOCH = date(2000, 1, 1)

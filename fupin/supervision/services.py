@@ -549,16 +549,20 @@ def escalation_for(problem: Problem, today: date, reminder_days: int, listed_day
     return Escalation.NONE
 
 
+ESCALATION_CHUNK = 1000
+
+
 def escalate(today: date | None = None) -> dict:
     """Set each open problem's escalation level (提醒 → 限时督办 → 挂牌督办). Safe to run twice: a problem
-    gets
-    an event only when its level changes."""
+    gets a timeline event and an audit event only when its level changes. Changes are written a thousand
+    at a time, each thousand in one transaction."""
     today = today or timezone.localdate()
     thresholds: dict[str, tuple[int, int]] = {}
     changed = {level: 0 for level in ESCALATION_ORDER}
     problems = Problem.objects.filter(state__in=CLOCK_STATES, deadline__isnull=False).only(
-        "id", "number", "state", "deadline", "paused_days", "escalation", "region_code"
+        "id", "number", "title", "state", "deadline", "paused_days", "escalation", "region_code"
     )
+    pending: list[tuple[Problem, str]] = []
     for problem in problems.iterator(chunk_size=2000):
         town = problem.region_code[:9]
         if town not in thresholds:
@@ -568,19 +572,48 @@ def escalate(today: date | None = None) -> dict:
             )
         level = escalation_for(problem, today, *thresholds[town])
         if level != problem.escalation:
-            with transaction.atomic():
-                Problem.objects.filter(pk=problem.pk).update(escalation=level)
-                _event(problem, None, Action.ESCALATE, "", {"from": problem.escalation, "to": level})
-                audit.record(
-                    actor=None,
-                    action="problem.escalate",
-                    region_code=problem.region_code,
-                    target=problem,
-                    before={"escalation": problem.escalation},
-                    after={"escalation": level},
-                )
+            pending.append((problem, level))
             changed[level] += 1
+        if len(pending) >= ESCALATION_CHUNK:
+            _write_escalations(pending)
+            pending = []
+    if pending:
+        _write_escalations(pending)
     return changed
+
+
+@transaction.atomic
+def _write_escalations(changes: list[tuple[Problem, str]]) -> None:
+    by_level: dict[str, list[int]] = {}
+    for problem, level in changes:
+        by_level.setdefault(level, []).append(problem.pk)
+    for level, ids in by_level.items():
+        Problem.objects.filter(pk__in=ids).update(escalation=level)
+    ProblemEvent.objects.bulk_create(
+        [
+            ProblemEvent(
+                problem=problem,
+                action=Action.ESCALATE,
+                actor_role="system",
+                data={"from": problem.escalation, "to": level},
+            )
+            for problem, level in changes
+        ],
+        batch_size=1000,
+    )
+    audit.record_many(
+        [
+            {
+                "actor": None,
+                "action": "problem.escalate",
+                "region_code": problem.region_code,
+                "target": problem,
+                "before": {"escalation": problem.escalation},
+                "after": {"escalation": level},
+            }
+            for problem, level in changes
+        ]
+    )
 
 
 # --- Urban management: grids and duty ----------------------------------------------------------------

@@ -125,3 +125,28 @@ def test_chains_are_per_county(jinxiang):
     services.create_region(None, code="370829000000", name="嘉祥县", parent=jinxiang.parent)
     assert AuditChain.objects.get(chain="370829").last_seq == 1
     assert AuditEvent.objects.get(chain="370829").prev_hash == GENESIS_HASH
+
+
+def test_record_many_chains_like_record(jinxiang):
+    sima = services.create_region(
+        None, code="370828107201", name="北村", parent=jinxiang.children.get(name="司马镇")
+    )
+    before = AuditChain.objects.get(chain="370828").last_seq
+    with transaction.atomic():
+        audit.record_many(
+            [
+                {
+                    "actor": None,
+                    "action": "problem.escalate",
+                    "region_code": sima.code,
+                    "target": sima,
+                    "after": {"escalation": level},
+                }
+                for level in ["reminder", "time_limited", "listed"]
+            ]
+        )
+    head = AuditChain.objects.get(chain="370828")
+    assert head.last_seq == before + 3
+    added = list(county_events().filter(seq__gt=before))
+    assert [e.after["escalation"] for e in added] == ["reminder", "time_limited", "listed"]
+    assert audit.verify_chain("370828").problem is None
