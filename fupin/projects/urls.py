@@ -8,6 +8,7 @@ urlpatterns = [
     path("projects/new/", views.project_new, name="new"),
     path("projects/statistics/", views.statistics, name="statistics"),
     path("projects/<int:pk>/", views.project_detail, name="detail"),
+    path("projects/<int:pk>/edit/", views.project_edit, name="edit"),
     path("projects/<int:pk>/act/<str:action>/", views.project_act, name="act"),
     path("projects/<int:pk>/draw/", views.project_draw, name="draw"),
     path("projects/<int:pk>/plan/", views.project_plan, name="plan"),

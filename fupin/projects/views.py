@@ -16,7 +16,15 @@ from fupin.core.scope import get_visible_or_404, require_role
 
 from . import services
 from .api import filtered, stat_rows, timeline, with_money
-from .enums import ACTION_VERBS, CRITERIA, DONE_STATES, TRANSITIONS, ProjectState, ProjectType
+from .enums import (
+    ACTION_VERBS,
+    CRITERIA,
+    DONE_STATES,
+    EDITABLE_STATES,
+    TRANSITIONS,
+    ProjectState,
+    ProjectType,
+)
 from .forms import AcceptanceForm, AssetForm, PlanForm, ProcurementForm, ProgressForm, ProjectForm, ScoreForm
 from .models import Plan, Project, Review
 
@@ -115,6 +123,27 @@ def project_new(request):
     return render(request, "projects/project_form.html", {"form": form})
 
 
+EDIT_FIELDS = list(ProjectForm.base_fields)
+
+
+@login_required
+def project_edit(request, pk):
+    """Correct a draft or a returned project (退回) before it goes back to the town review."""
+    project = _project(request, pk)
+    require_role(request.user, *services.OFFICERS)
+    initial = {name: getattr(project, name) for name in EDIT_FIELDS}
+    form = ProjectForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k in {"linkage"}}
+        try:
+            services.update_project(request.user, project, **data)
+            messages.success(request, _("The project was saved."))
+            return redirect("projects:detail", pk=project.pk)
+        except DomainError as exc:
+            _show_error(request, exc, form)
+    return render(request, "projects/project_form.html", {"form": form, "project": project})
+
+
 def _project(request, pk) -> Project:
     return get_visible_or_404(Project.objects.all(), request.user, pk=pk)
 
@@ -142,6 +171,7 @@ def project_detail(request, pk):
             and project.state == ProjectState.COUNTY_REVIEW
             and (review is None or review.state == "failed"),
             "missing": services.missing_for_library(project),
+            "editable": officer and project.state in EDITABLE_STATES,
             "plan": plan,
             "plan_missing": services.plan_missing(project),
             "plan_form": PlanForm(initial=plan.__dict__ if plan else None) if officer else None,

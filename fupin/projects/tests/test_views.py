@@ -111,3 +111,17 @@ def test_pages_need_a_login(url, jinxiang):
 
 def test_library_via_helper(project, sima_officer, county_admin, monkeypatch):
     assert to_library(project, sima_officer, county_admin, monkeypatch).state == "library"
+
+
+def test_a_returned_project_is_corrected_on_its_edit_page(client, sima_officer, jishu_officer, project):
+    client.force_login(sima_officer)
+    assert "edit" in client.get(f"/projects/{project.pk}/").content.decode()
+    form = client.get(f"/projects/{project.pk}/edit/").context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(targets="带动 150 户贫困户每户年增收 600 元", budget="1783000.00", linkage="both")
+    response = client.post(f"/projects/{project.pk}/edit/", data)
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.targets == "带动 150 户贫困户每户年增收 600 元"
+    client.force_login(jishu_officer)
+    assert client.get(f"/projects/{project.pk}/edit/").status_code == 404
