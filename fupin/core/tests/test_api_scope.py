@@ -80,6 +80,13 @@ BODIES = {
     },
     ("POST", "/api/v1/funds/projects/{project_id}/evaluations"): {"year": 2018, "score": "90"},
     ("POST", "/api/v1/funds/disbursements/{disbursement_id}/reversals"): {"reason": "试探"},
+    ("POST", "/api/v1/projects/{project_id}/employment-agreements"): {
+        "member_id": 1,
+        "position": "试探",
+        "starts_on": "2018-06-01",
+        "ends_on": "2018-12-31",
+        "monthly_wage": "1.00",
+    },
 }
 # Routes that take files: sent as multipart.
 MULTIPART = {
