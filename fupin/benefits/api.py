@@ -15,6 +15,7 @@ from fupin.registry.models import Household, Member
 
 from . import services
 from .enums import WRITERS
+from .models import Revenue
 
 WRITE = RoleAuth(*WRITERS)
 router = Router(tags=["benefits"])
@@ -97,3 +98,63 @@ def sign_agreement(request, project_id: int, payload: AgreementIn):
         raise DomainError(_("No such person in your area."), field="member_id")
     data = payload.dict(exclude={"member_id"})
     return Status(201, services.sign_agreement(request.auth, project, member=member, **data))
+
+
+# --- The income ledger ----------------------------------------------------------------------------
+class RevenueIn(Schema):
+    period: str = Field(description="2019, 2019-Q2 or 2019-06", max_length=7)
+    kind: str = Field(description="rent, dividend, pv or profit")
+    amount: str = MONEY
+    received_on: date
+    evidence: str = Field("", max_length=200)
+
+
+class RevenueOut(Schema):
+    id: int
+    project_id: int
+    period: str
+    kind: str
+    amount: str
+    received_on: date
+    evidence: str
+    reverses_id: int | None
+    reason: str
+
+    @staticmethod
+    def resolve_amount(obj):
+        return yuan(obj.amount)
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+@router.get(
+    "/projects/{int:project_id}/revenues",
+    response={200: list[RevenueOut], **ERRORS},
+    summary="A project's income ledger, reversals included",
+)
+def list_revenues(request, project_id: int):
+    return list(_project(request, project_id).revenues.all())
+
+
+@router.post(
+    "/projects/{int:project_id}/revenues",
+    auth=WRITE,
+    response={201: RevenueOut, **ERRORS},
+    summary="Record revenue of a project for a period",
+)
+def record_revenue(request, project_id: int, payload: RevenueIn):
+    project = _project(request, project_id)
+    return Status(201, services.record_revenue(request.auth, project, **payload.dict()))
+
+
+@router.post(
+    "/revenues/{int:revenue_id}/reversals",
+    auth=WRITE,
+    response={201: RevenueOut, **ERRORS},
+    summary="Correct a revenue entry by a reversing entry, with a reason",
+)
+def reverse_revenue(request, revenue_id: int, payload: ReasonIn):
+    revenue = get_visible_or_404(Revenue.objects.all(), request.auth, pk=revenue_id)
+    return Status(201, services.reverse_revenue(request.auth, revenue, reason=payload.reason))

@@ -1,5 +1,6 @@
 """Kinds, states and the allowed transitions of the benefits module (DESIGN.md §4 "Benefits")."""
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.enums import Role
@@ -14,6 +15,16 @@ EMPLOYMENT_UNIT_POLICY = {
     ProjectType.FINANCIAL: "employment_unit_financial",
 }
 
+
+class RevenueKind(models.TextChoices):
+    RENT = "rent", _("Rent")  # 租金
+    DIVIDEND = "dividend", _("Enterprise dividend")  # 企业分红
+    PV = "pv", _("Photovoltaic income")  # 光伏收益
+    PROFIT = "profit", _("Operating profit")  # 经营利润
+
+
 AUDIT_ACTIONS = {
     "benefits.agreement.sign": _("Employment agreement signed"),
+    "benefits.revenue.record": _("Revenue recorded"),
+    "benefits.revenue.reverse": _("Revenue reversed"),
 }

@@ -2,6 +2,7 @@
 DomainError with a Chinese message naming the field, and nothing is written."""
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -18,8 +19,8 @@ from fupin.projects.money import parse_amount
 from fupin.registry.enums import ABLE_TO_WORK
 from fupin.registry.models import Member
 
-from .enums import EMPLOYMENT_UNIT_POLICY, WRITERS
-from .models import EmploymentAgreement
+from .enums import EMPLOYMENT_UNIT_POLICY, WRITERS, RevenueKind
+from .models import EmploymentAgreement, Revenue
 
 
 def today() -> date:
@@ -172,3 +173,86 @@ def sign_agreement(
         },
     )
     return agreement
+
+
+# --- The income ledger (收益台账) -------------------------------------------------------------------
+PERIOD = re.compile(r"^(20\d\d)(-Q[1-4]|-(0[1-9]|1[0-2]))?$")
+
+
+def _period(value) -> str:
+    text = str(value or "").strip().upper()
+    if not PERIOD.match(text):
+        raise DomainError(
+            _("Give the period as a year, a quarter or a month: 2019, 2019-Q2 or 2019-06."), field="period"
+        )
+    return text
+
+
+@transaction.atomic
+def record_revenue(actor, project: Project, *, period, kind, amount, received_on, evidence="") -> Revenue:
+    """Append a revenue entry to the project's income ledger. Side effects: the row and its audit event."""
+    require_role(actor, *WRITERS)
+    period = _period(period)
+    if kind not in RevenueKind.values:
+        raise DomainError(
+            _("Choose rent, enterprise dividend, photovoltaic income or operating profit."), field="kind"
+        )
+    amount = parse_amount(amount)
+    if received_on is None:
+        raise DomainError(_("This field is required."), field="received_on")
+    revenue = Revenue.objects.create(
+        project=project,
+        region_code=project.region_code,
+        period=period,
+        kind=kind,
+        amount=amount,
+        received_on=received_on,
+        evidence=(evidence or "").strip(),
+        created_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="benefits.revenue.record",
+        region_code=project.region_code,
+        target=revenue,
+        after=audit.snapshot(revenue, ["project_id", "period", "kind", "amount", "received_on", "evidence"]),
+    )
+    return revenue
+
+
+@transaction.atomic
+def reverse_revenue(actor, revenue: Revenue, *, reason) -> Revenue:
+    """Correct a revenue entry by a reversing entry of the same amount, with a reason; once per entry."""
+    require_role(actor, *WRITERS)
+    reason = _text(reason, "reason")
+    revenue = Revenue.objects.select_for_update().get(pk=revenue.pk)
+    if revenue.reverses_id is not None:
+        raise TransitionRefused(_("A reversal cannot itself be reversed."), field="revenue_id")
+    if Revenue.objects.filter(reverses=revenue).exists():
+        raise TransitionRefused(_("This revenue entry was already reversed."), field="revenue_id")
+    entry = Revenue.objects.create(
+        project_id=revenue.project_id,
+        region_code=revenue.region_code,
+        period=revenue.period,
+        kind=revenue.kind,
+        amount=-revenue.amount,
+        received_on=today(),
+        evidence=revenue.evidence,
+        reverses=revenue,
+        reason=reason,
+        created_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="benefits.revenue.reverse",
+        region_code=revenue.region_code,
+        target=revenue,
+        after={"reversal": entry.pk, "amount": entry.amount},
+        note=reason,
+    )
+    return entry
+
+
+def ledger_total(project: Project) -> Decimal:
+    """The project's revenue after reversals."""
+    return sum((r.amount for r in Revenue.objects.filter(project=project)), Decimal("0.00"))
