@@ -7,6 +7,7 @@ from django.utils.translation import gettext_noop
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from fupin.benefits.api import router as benefits_router
 from fupin.core.api import TokenAuth
 from fupin.core.api import router as core_router
 from fupin.core.errors import DomainError
@@ -118,3 +119,4 @@ api.add_router("/", supervision_router)
 api.add_router("/", supervision_public)
 api.add_router("/", projects_router)
 api.add_router("/funds/", funds_router)
+api.add_router("/", benefits_router)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "fupin.registry",
     "fupin.projects",
     "fupin.funds",
+    "fupin.benefits",
     "fupin.lectures",
     "fupin.supervision",
 ]

@@ -80,6 +80,20 @@ BODIES = {
     },
     ("POST", "/api/v1/funds/projects/{project_id}/evaluations"): {"year": 2018, "score": "90"},
     ("POST", "/api/v1/funds/disbursements/{disbursement_id}/reversals"): {"reason": "试探"},
+    ("POST", "/api/v1/projects/{project_id}/revenues"): {
+        "period": "2019",
+        "kind": "rent",
+        "amount": "1.00",
+        "received_on": "2019-12-20",
+    },
+    ("POST", "/api/v1/revenues/{revenue_id}/reversals"): {"reason": "试探"},
+    ("POST", "/api/v1/projects/{project_id}/employment-agreements"): {
+        "member_id": 1,
+        "position": "试探",
+        "starts_on": "2018-06-01",
+        "ends_on": "2018-12-31",
+        "monthly_wage": "1.00",
+    },
 }
 # Routes that take files: sent as multipart.
 MULTIPART = {
@@ -225,12 +239,25 @@ def project_objects(sima_officer, county_admin, monkeypatch):
         voucher_no="记1",
     )
     return {
+        **benefit_objects(project, sima_officer),
         "project_id": project.pk,
         "review_id": project.reviews.get().pk,
         "source_id": source.pk,
         "allocation_id": allocation.pk,
         "disbursement_id": payment.pk,
     }
+
+
+def benefit_objects(project, sima_officer):
+    """A revenue entry of the 司马镇 project."""
+    from datetime import date
+
+    from fupin.benefits import services as benefits
+
+    revenue = benefits.record_revenue(
+        sima_officer, project, period="2019", kind="rent", amount="1000", received_on=date(2019, 12, 20)
+    )
+    return {"revenue_id": revenue.pk}
 
 
 @pytest.fixture
