@@ -24,7 +24,7 @@ run: env
 	@# The background worker (imports, exports) runs beside the web server and stops with it.
 	$(PY) -m fupin db_worker --no-reload --interval 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(VENV)/bin/gunicorn fupin.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 \
+	$(VENV)/bin/gunicorn fupin.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 --no-control-socket \
 		--worker-class gthread --access-logfile - --forwarded-allow-ips=127.0.0.1
 
 ## make test: the whole suite (DATABASE_URL=postgres://… switches it to PostgreSQL)
