@@ -35,9 +35,9 @@ from registry import (  # noqa: E402  (the shared set-up of the benchmarks)
     setup_django,
     start_server,
     stop_server,
+    write_section,
 )
 
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 SECTION = "## Projects and funds (issue 4)"
 ALLOCATIONS = 100
 ALLOCATION_AMOUNT = Decimal("100000.00")
@@ -258,17 +258,6 @@ def render(results: dict) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def write_section(text: str) -> None:
-    current = RESULTS.read_text()
-    start = current.find(SECTION)
-    if start == -1:
-        updated = current.rstrip("\n") + "\n\n" + text
-    else:
-        following = current.find("\n## ", start + len(SECTION))
-        updated = current[:start] + text + (current[following + 1 :] if following != -1 else "")
-    RESULTS.write_text(updated.rstrip("\n") + "\n")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, default=PROJECTS)
@@ -311,7 +300,7 @@ def main() -> None:
     text = render(results)
     print(text)
     if args.write:
-        write_section(text)
+        write_section(text, SECTION)
         log("wrote bench/RESULTS.md")
 
 

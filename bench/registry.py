@@ -1064,14 +1064,14 @@ def render(results: dict) -> str:
     return "\n".join(lines)
 
 
-def write_section(text: str) -> None:
-    """Add or replace only this section of RESULTS.md: other sections belong to other scripts."""
+def write_section(text: str, section: str = SECTION) -> None:
+    """Add or replace only `section` of RESULTS.md: other sections belong to other scripts."""
     current = RESULTS.read_text() if RESULTS.exists() else "# Benchmarks\n"
-    start = current.find(SECTION)
+    start = current.find(section)
     if start == -1:
         updated = current.rstrip("\n") + "\n\n" + text
     else:
-        following = current.find("\n## ", start + len(SECTION))
+        following = current.find("\n## ", start + len(section))
         updated = current[:start] + text + (current[following + 1 :] if following != -1 else "")
     RESULTS.write_text(updated.rstrip("\n") + "\n")
 

@@ -49,9 +49,9 @@ from bench.registry import (  # noqa: E402  (generic helpers of the registry ben
     setup_django,
     start_server,
     stop_server,
+    write_section,
 )
 
-RESULTS = REPO / "bench" / "RESULTS.md"
 SECTION = "## Supervision (issue 6)"
 COUNTY = "370828"
 TABLES = ["supervision_problem", "supervision_problemevent"]
@@ -736,18 +736,6 @@ def render(results: dict) -> str:
     return "\n".join(lines)
 
 
-def write_section(text: str) -> None:
-    """Add or replace only this section of RESULTS.md: other sections belong to other scripts."""
-    current = RESULTS.read_text() if RESULTS.exists() else "# Benchmarks\n"
-    start = current.find(SECTION)
-    if start == -1:
-        updated = current.rstrip("\n") + "\n\n" + text
-    else:
-        following = current.find("\n## ", start + len(SECTION))
-        updated = current[:start] + text + (current[following + 1 :] if following != -1 else "")
-    RESULTS.write_text(updated.rstrip("\n") + "\n")
-
-
 # --- Main ------------------------------------------------------------------------------------------
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -763,7 +751,7 @@ def main() -> None:
     if args.from_results:
         results = json.loads(Path(args.from_results).read_text())
         results["notes"] = notes
-        write_section(render(results))
+        write_section(render(results), SECTION)
         return
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -824,8 +812,8 @@ def main() -> None:
     Path(work, "results.json").write_text(json.dumps(results, default=str, ensure_ascii=False, indent=1))
     log(f"results in {work}/results.json")
     if args.write:
-        write_section(render(results))
-        log(f"wrote {RESULTS}")
+        write_section(render(results), SECTION)
+        log("wrote bench/RESULTS.md")
 
 
 if __name__ == "__main__":
