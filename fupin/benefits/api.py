@@ -13,9 +13,9 @@ from fupin.projects.models import Project
 from fupin.projects.money import yuan
 from fupin.registry.models import Household, Member
 
-from . import services
+from . import dividends, services
 from .enums import WRITERS
-from .models import Revenue
+from .models import DistributionPlan, Revenue
 
 WRITE = RoleAuth(*WRITERS)
 router = Router(tags=["benefits"])
@@ -158,3 +158,254 @@ def record_revenue(request, project_id: int, payload: RevenueIn):
 def reverse_revenue(request, revenue_id: int, payload: ReasonIn):
     revenue = get_visible_or_404(Revenue.objects.all(), request.auth, pk=revenue_id)
     return Status(201, services.reverse_revenue(request.auth, revenue, reason=payload.reason))
+
+
+# --- Distribution plans and payments --------------------------------------------------------------
+class PlanIn(Schema):
+    revenue_id: int
+    method: str = Field(description="equal, per_capita, weighted or shares")
+    total: str | None = Field(None, description="Defaults to the revenue entry's amount")
+    collective_share: str = Field("0", description="Fixed share of the village collective, yuan")
+    welfare_share: str = Field("0", description="Fixed share for public-welfare posts, yuan")
+    household_ids: list[int] | None = Field(
+        None, description="Beneficiary households of the project; omitted: every eligible one"
+    )
+    weights: dict[int, str] | None = Field(None, description="Household id → factor (weighted method)")
+
+
+class LineOut(Schema):
+    id: int
+    recipient: str
+    household_id: int | None
+    household_number: str | None
+    weight: int
+    persons: int
+    amount: str
+    paid: bool
+    paid_on: date | None
+
+    @staticmethod
+    def resolve_household_number(obj):
+        return obj.household.number if obj.household_id else None
+
+    @staticmethod
+    def resolve_amount(obj):
+        return yuan(obj.amount)
+
+    @staticmethod
+    def resolve_paid(obj):
+        return hasattr(obj, "payment")
+
+    @staticmethod
+    def resolve_paid_on(obj):
+        return obj.payment.paid_on if hasattr(obj, "payment") else None
+
+
+class PlanOut(Schema):
+    id: int
+    project_id: int
+    revenue_id: int
+    method: str
+    state: str
+    total: str
+    collective_share: str
+    welfare_share: str
+    reviewed_on: date | None
+    payment_deadline: date | None
+    notice_starts_on: date | None
+    notice_ends_on: date | None
+    paid_on: date | None
+    overdue: bool
+    paid_late: bool
+
+    @staticmethod
+    def resolve_total(obj):
+        return yuan(obj.total)
+
+    @staticmethod
+    def resolve_collective_share(obj):
+        return yuan(obj.collective_share)
+
+    @staticmethod
+    def resolve_welfare_share(obj):
+        return yuan(obj.welfare_share)
+
+    @staticmethod
+    def resolve_overdue(obj):
+        return obj.is_overdue(services.today())
+
+
+class PlanDetailOut(PlanOut):
+    lines: list[LineOut]
+
+    @staticmethod
+    def resolve_lines(obj):
+        return obj.lines.select_related("household", "payment")
+
+
+class ReviewIn(Schema):
+    reviewed_on: date
+    review_note: str = Field(description="Meeting, attendance and votes of the village review")
+
+
+class NoticeIn(Schema):
+    notice_starts_on: date
+
+
+class PaymentIn(Schema):
+    household_id: int | None = None
+    recipient: str | None = Field(None, description="collective or welfare, for the fixed shares")
+    amount: str = MONEY
+    paid_on: date
+    channel: str = Field(description="bank, card or cash")
+    account: str = Field("", max_length=40)
+    voucher: str = Field("", max_length=60)
+    payee_id: int | None = Field(None, description="Member who receives it; default the head")
+
+
+class PaymentsIn(Schema):
+    payments: list[PaymentIn]
+
+
+class PaymentOut(Schema):
+    id: int
+    line_id: int
+    amount: str
+    paid_on: date
+    channel: str
+    payee_name: str
+
+    @staticmethod
+    def resolve_amount(obj):
+        return yuan(obj.amount)
+
+
+class DividendOut(Schema):
+    plan_id: int
+    project_id: int
+    project: str
+    period: str
+    amount: str
+    state: str
+    paid_on: date | None
+
+    @staticmethod
+    def resolve_plan_id(obj):
+        return obj.plan_id
+
+    @staticmethod
+    def resolve_project_id(obj):
+        return obj.plan.project_id
+
+    @staticmethod
+    def resolve_project(obj):
+        return obj.plan.project.name
+
+    @staticmethod
+    def resolve_period(obj):
+        return obj.plan.revenue.period
+
+    @staticmethod
+    def resolve_amount(obj):
+        return yuan(obj.amount)
+
+    @staticmethod
+    def resolve_state(obj):
+        return obj.plan.state
+
+    @staticmethod
+    def resolve_paid_on(obj):
+        return obj.payment.paid_on if hasattr(obj, "payment") else None
+
+
+def _plan(request, plan_id: int) -> DistributionPlan:
+    return get_visible_or_404(DistributionPlan.objects.select_related("revenue"), request.auth, pk=plan_id)
+
+
+@router.get(
+    "/projects/{int:project_id}/distributions",
+    response={200: list[PlanOut], **ERRORS},
+    summary="A project's distribution plans",
+)
+def list_plans(request, project_id: int):
+    return list(_project(request, project_id).distribution_plans.all())
+
+
+@router.post(
+    "/projects/{int:project_id}/distributions",
+    auth=WRITE,
+    response={201: PlanDetailOut, **ERRORS},
+    summary="Draw up a distribution plan for a revenue entry: method, shares and households",
+)
+def create_plan(request, project_id: int, payload: PlanIn):
+    project = _project(request, project_id)
+    revenue = project.revenues.filter(pk=payload.revenue_id).first()
+    if revenue is None:
+        raise DomainError(_("No such revenue entry of this project."), field="revenue_id")
+    data = payload.dict(exclude={"revenue_id"})
+    return Status(201, dividends.create_plan(request.auth, project, revenue=revenue, **data))
+
+
+@router.get(
+    "/distributions/{int:plan_id}",
+    response={200: PlanDetailOut, **ERRORS},
+    summary="A distribution plan with its lines and what has been paid",
+)
+def plan_detail(request, plan_id: int):
+    return _plan(request, plan_id)
+
+
+@router.post(
+    "/distributions/{int:plan_id}/approve",
+    auth=WRITE,
+    response={200: PlanOut, **ERRORS},
+    summary="Record the village review that approved the plan (the payment deadline starts)",
+)
+def approve_plan(request, plan_id: int, payload: ReviewIn):
+    return dividends.approve(
+        request.auth, _plan(request, plan_id), reviewed_on=payload.reviewed_on, note=payload.review_note
+    )
+
+
+@router.post(
+    "/distributions/{int:plan_id}/disclose",
+    auth=WRITE,
+    response={200: PlanOut, **ERRORS},
+    summary="Put the approved plan on public notice",
+)
+def disclose_plan(request, plan_id: int, payload: NoticeIn):
+    return dividends.disclose(
+        request.auth, _plan(request, plan_id), notice_starts_on=payload.notice_starts_on
+    )
+
+
+@router.post(
+    "/distributions/{int:plan_id}/cancel",
+    auth=WRITE,
+    response={200: PlanOut, **ERRORS},
+    summary="Cancel a plan nothing has been paid from",
+)
+def cancel_plan(request, plan_id: int, payload: ReasonIn):
+    return dividends.cancel(request.auth, _plan(request, plan_id), reason=payload.reason)
+
+
+@router.post(
+    "/distributions/{int:plan_id}/payments",
+    auth=WRITE,
+    response={201: list[PaymentOut], **ERRORS},
+    summary="Record payments of the plan: each a household's share in full, once",
+)
+def record_payments(request, plan_id: int, payload: PaymentsIn):
+    plan = _plan(request, plan_id)
+    entries = [p.dict() for p in payload.payments]
+    return Status(201, dividends.record_payments(request.auth, plan, entries))
+
+
+@router.get(
+    "/households/{int:household_id}/dividends",
+    response={200: list[DividendOut], **ERRORS},
+    summary="Every dividend of a household: plan, project, amount and when it was paid",
+)
+def household_dividends(request, household_id: int):
+    household = get_visible_or_404(Household.objects.all(), request.auth, pk=household_id)
+    return list(dividends.household_dividends(household))

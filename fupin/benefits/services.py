@@ -19,7 +19,7 @@ from fupin.projects.money import parse_amount
 from fupin.registry.enums import ABLE_TO_WORK
 from fupin.registry.models import Member
 
-from .enums import EMPLOYMENT_UNIT_POLICY, WRITERS, RevenueKind
+from .enums import EMPLOYMENT_UNIT_POLICY, WRITERS, PlanState, RevenueKind
 from .models import EmploymentAgreement, Revenue
 
 
@@ -230,6 +230,11 @@ def reverse_revenue(actor, revenue: Revenue, *, reason) -> Revenue:
         raise TransitionRefused(_("A reversal cannot itself be reversed."), field="revenue_id")
     if Revenue.objects.filter(reverses=revenue).exists():
         raise TransitionRefused(_("This revenue entry was already reversed."), field="revenue_id")
+    if revenue.distribution_plans.exclude(state=PlanState.CANCELLED).exists():
+        raise TransitionRefused(
+            _("The revenue entry has a distribution plan: cancel the plan before reversing the entry."),
+            field="revenue_id",
+        )
     entry = Revenue.objects.create(
         project_id=revenue.project_id,
         region_code=revenue.region_code,

@@ -27,6 +27,7 @@ class Policy:
     kind: type  # Decimal or int
     default: Decimal | int
     minimum: Decimal | int = 0
+    maximum: Decimal | int | None = None
 
     def parse(self, raw) -> Decimal | int:
         text = str(raw).strip()
@@ -40,11 +41,15 @@ class Policy:
             number = number.quantize(Decimal("0.01"))
         if number < self.minimum:
             raise ValueError(_("Must be at least %(minimum)s.") % {"minimum": self.minimum})
+        if self.maximum is not None and number > self.maximum:
+            raise ValueError(_("Must be at most %(maximum)s.") % {"maximum": self.maximum})
         return number
 
 
-def _p(key, label, unit, kind, default, minimum=0):
-    return Policy(key, label, unit, kind, kind(default), kind(minimum))
+def _p(key, label, unit, kind, default, minimum=0, maximum=None):
+    return Policy(
+        key, label, unit, kind, kind(default), kind(minimum), None if maximum is None else kind(maximum)
+    )
 
 
 yuan, days, people = gettext_lazy("yuan"), gettext_lazy("working days"), gettext_lazy("people")
@@ -120,6 +125,23 @@ POLICIES: dict[str, Policy] = {
             days,
             int,
             10,
+            1,
+        ),
+        _p(
+            "dividend_notice_days",
+            gettext_lazy("Notice period of a dividend distribution plan"),
+            days,
+            int,
+            5,
+            1,
+        ),
+        _p(
+            "dividend_keep_exited",
+            gettext_lazy("Dividends also to households no longer supported (1 yes, 0 no)"),
+            gettext_lazy("1 or 0"),
+            int,
+            0,
+            0,
             1,
         ),
         _p(

@@ -5,11 +5,15 @@ from datetime import date
 
 import pytest
 
-from fupin.projects.tests.conftest import finance, pool, project, source  # noqa: F401
+from fupin.benefits import services
+from fupin.projects.tests import conftest as projects
 from fupin.registry import services as registry
 from fupin.registry.enums import Status
 from fupin.registry.models import Household
 from fupin.registry.tests.conftest import SIMA_VILLAGE, person
+
+# The project fixtures, shared under their own names.
+finance, pool, project, source = projects.finance, projects.pool, projects.project, projects.source
 
 
 def make_household(officer, sequence, *, size=2, status=Status.NOT_LIFTED, **first):
@@ -28,3 +32,21 @@ def make_household(officer, sequence, *, size=2, status=Status.NOT_LIFTED, **fir
 @pytest.fixture
 def household(sima_officer):
     return make_household(sima_officer, 1)
+
+
+def revenue_of(project, actor, amount="17830.00", **extra):
+    data = {"period": "2025", "kind": "dividend", "received_on": date(2025, 9, 20), "evidence": "收据"}
+    return services.record_revenue(actor, project, amount=amount, **{**data, **extra})
+
+
+@pytest.fixture
+def households(sima_officer, project):
+    """Seven beneficiary households of the project of 1 to 3 members."""
+    made = [make_household(sima_officer, i, size=1 + i % 3) for i in range(1, 8)]
+    project.beneficiaries.set(made)
+    return made
+
+
+@pytest.fixture
+def revenue(project, sima_officer):
+    return revenue_of(project, sima_officer)

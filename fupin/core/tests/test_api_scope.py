@@ -87,6 +87,15 @@ BODIES = {
         "received_on": "2019-12-20",
     },
     ("POST", "/api/v1/revenues/{revenue_id}/reversals"): {"reason": "试探"},
+    ("POST", "/api/v1/projects/{project_id}/distributions"): {"revenue_id": 1, "method": "equal"},
+    ("POST", "/api/v1/distributions/{plan_id}/approve"): {"reviewed_on": "2019-12-21", "review_note": "试探"},
+    ("POST", "/api/v1/distributions/{plan_id}/disclose"): {"notice_starts_on": "2019-12-21"},
+    ("POST", "/api/v1/distributions/{plan_id}/cancel"): {"reason": "试探"},
+    ("POST", "/api/v1/distributions/{plan_id}/payments"): {
+        "payments": [
+            {"recipient": "collective", "amount": "1000.00", "paid_on": "2019-12-30", "channel": "bank"}
+        ]
+    },
     ("POST", "/api/v1/projects/{project_id}/employment-agreements"): {
         "member_id": 1,
         "position": "试探",
@@ -249,15 +258,19 @@ def project_objects(sima_officer, county_admin, monkeypatch):
 
 
 def benefit_objects(project, sima_officer):
-    """A revenue entry of the 司马镇 project."""
+    """A revenue entry of the 司马镇 project and its distribution plan."""
     from datetime import date
 
+    from fupin.benefits import dividends
     from fupin.benefits import services as benefits
 
     revenue = benefits.record_revenue(
         sima_officer, project, period="2019", kind="rent", amount="1000", received_on=date(2019, 12, 20)
     )
-    return {"revenue_id": revenue.pk}
+    plan = dividends.create_plan(
+        sima_officer, project, revenue=revenue, method="shares", collective_share="1000"
+    )
+    return {"revenue_id": revenue.pk, "plan_id": plan.pk}
 
 
 @pytest.fixture

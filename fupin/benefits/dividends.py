@@ -1,0 +1,509 @@
+"""Distribution plans and dividend payments (收益分配, "收益台账准确，发放及时").
+
+A plan divides one revenue entry of a project: fixed shares to the village collective and to the
+public-welfare posts first, the rest among the project's registered beneficiary households by the plan's
+method, to the fen. Then: village review (村民代表会议) → notice (公示) → payments, one per line, each the
+line's share in full and to a living member of the household. A plan not paid in full within the policy's
+working days after the review is overdue (发放不及时).
+
+Each write is one audited transaction; a refused write raises DomainError naming the field, and nothing is
+written.
+"""
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from fupin.core import audit, policy
+from fupin.core.errors import DomainError, TransitionRefused
+from fupin.core.scope import require_role
+from fupin.core.workdays import add_working_days
+from fupin.projects.models import Project
+from fupin.projects.money import parse_amount
+from fupin.registry.enums import Status
+from fupin.registry.models import Household, Member
+
+from .distribution import household_pool, split
+from .enums import WRITERS, Channel, Method, PlanState, Recipient
+from .models import DistributionLine, DistributionPlan, Payment, Revenue
+from .services import today
+
+ZERO = Decimal("0.00")
+# Households that receive dividends; those lifted out and no longer supported only when the policy says so.
+SUPPORTED = (Status.NOT_LIFTED, Status.LIFTED_WITH_POLICY, Status.RELAPSED)
+
+
+def eligible_statuses(project: Project) -> tuple[str, ...]:
+    if policy.value("dividend_keep_exited", project.region_code, project.year):
+        return (*SUPPORTED, Status.LIFTED)
+    return SUPPORTED
+
+
+def _share(value, field) -> Decimal:
+    if value in (None, ""):
+        return ZERO
+    return parse_amount(value, field, allow_zero=True)
+
+
+def _factor(value, household: Household) -> int:
+    """A weighting factor with at most two decimals, as a whole number of hundredths."""
+    try:
+        factor = Decimal(str(value).strip())
+    except InvalidOperation:
+        factor = None
+    if factor is None or not factor.is_finite() or factor <= 0 or factor.as_tuple().exponent < -2:
+        raise DomainError(
+            _("Household %(number)s: the factor must be a positive number with at most 2 decimals.")
+            % {"number": household.number},
+            field="weights",
+        )
+    return int(factor * 100)
+
+
+def _beneficiaries(project: Project, household_ids) -> list[Household]:
+    """The households of the plan with their living members counted, in household-number order. Given
+    ids must all be eligible, else the first one that is not is named with the reason."""
+    statuses = eligible_statuses(project)
+    households = (
+        project.beneficiaries.annotate(
+            living=Count("members", filter=Q(members__deceased=False, members__left_household=False))
+        )
+        .select_related(None)
+        .order_by("number", "id")
+    )
+    if household_ids is None:
+        return [h for h in households.filter(status__in=statuses) if h.living > 0]
+    wanted = list(dict.fromkeys(household_ids))
+    found = {h.pk: h for h in households.filter(pk__in=wanted)}
+    for pk in wanted:
+        household = found.get(pk)
+        if household is None:
+            number = Household.objects.filter(pk=pk).values_list("number", flat=True).first() or pk
+            raise DomainError(
+                _("Household %(number)s is not a registered beneficiary of this project.")
+                % {"number": number},
+                field="household_ids",
+                code="not_a_beneficiary",
+            )
+        if household.status not in statuses:
+            raise DomainError(
+                _("Household %(number)s has the status “%(status)s”: it receives no dividends.")
+                % {"number": household.number, "status": household.get_status_display()},
+                field="household_ids",
+                code="not_a_beneficiary",
+            )
+        if household.living == 0:
+            raise DomainError(
+                _("Household %(number)s has no living member.") % {"number": household.number},
+                field="household_ids",
+                code="not_a_beneficiary",
+            )
+    return sorted(found.values(), key=lambda h: (h.number, h.pk))
+
+
+def _weights(method: str, households: list[Household], factors) -> list[int]:
+    if method == Method.EQUAL:
+        return [1] * len(households)
+    if method == Method.PER_CAPITA:
+        return [h.living for h in households]
+    factors = {int(k): v for k, v in (factors or {}).items()}
+    weights = []
+    for household in households:
+        if household.pk not in factors:
+            raise DomainError(
+                _("Household %(number)s has no factor.") % {"number": household.number}, field="weights"
+            )
+        weights.append(_factor(factors[household.pk], household))
+    return weights
+
+
+@transaction.atomic
+def create_plan(
+    actor,
+    project: Project,
+    *,
+    revenue: Revenue,
+    method: str,
+    total=None,
+    collective_share=None,
+    welfare_share=None,
+    household_ids=None,
+    weights=None,
+) -> DistributionPlan:
+    """Draw up a distribution plan for one revenue entry of the project.
+
+    `total` defaults to the revenue's amount and may not exceed it. Without `household_ids` every eligible
+    beneficiary household of the project is in the plan (registered, supported unless the policy keeps
+    exited households on, with a living member). The method weighs each household: 1 (equal), its living
+    members (per capita) or its factor from `weights` {household id: factor} (weighted); "shares" pays only
+    the fixed shares, which must then add up to the total. Side effects: the plan, its lines, one audit event.
+    """
+    require_role(actor, *WRITERS)
+    if method not in Method.values:
+        raise DomainError(
+            _("Choose equal per household, per capita, weighted by factors or fixed shares only."),
+            field="method",
+        )
+    revenue = Revenue.objects.select_for_update().get(pk=revenue.pk)
+    if revenue.project_id != project.pk:
+        raise DomainError(_("The revenue entry belongs to another project."), field="revenue_id")
+    if revenue.reverses_id is not None or Revenue.objects.filter(reverses=revenue).exists():
+        raise TransitionRefused(_("A reversed revenue entry cannot be distributed."), field="revenue_id")
+    if revenue.distribution_plans.exclude(state=PlanState.CANCELLED).exists():
+        raise TransitionRefused(
+            _("This revenue entry already has a distribution plan."), field="revenue_id", code="plan_exists"
+        )
+    total = revenue.amount if total in (None, "") else parse_amount(total, "total")
+    if total > revenue.amount:
+        raise DomainError(
+            _("The plan's total (%(total)s yuan) exceeds the revenue entry of %(amount)s yuan.")
+            % {"total": total, "amount": revenue.amount},
+            field="total",
+        )
+    collective = _share(collective_share, "collective_share")
+    welfare = _share(welfare_share, "welfare_share")
+    pool = household_pool(total, collective, welfare, shares_only=method == Method.SHARES)
+    households, weights_, amounts = [], [], []
+    if method != Method.SHARES:
+        if pool == 0:
+            raise DomainError(
+                _("The fixed shares take the whole total: nothing is left for the households."),
+                field="collective_share",
+                code="shares_do_not_add_up",
+            )
+        households = _beneficiaries(project, household_ids)
+        weights_ = _weights(method, households, weights)
+        amounts = split(pool, weights_)
+    plan = DistributionPlan.objects.create(
+        project=project,
+        revenue=revenue,
+        region_code=project.region_code,
+        method=method,
+        total=total,
+        collective_share=collective,
+        welfare_share=welfare,
+        created_by=actor,
+    )
+    lines = [
+        DistributionLine(
+            plan=plan,
+            recipient=Recipient.HOUSEHOLD,
+            household=household,
+            region_code=household.region_code,
+            weight=weight,
+            persons=household.living,
+            amount=amount,
+        )
+        for household, weight, amount in zip(households, weights_, amounts, strict=True)
+    ]
+    for recipient, amount in ((Recipient.COLLECTIVE, collective), (Recipient.WELFARE, welfare)):
+        if amount > 0:
+            lines.append(
+                DistributionLine(
+                    plan=plan, recipient=recipient, region_code=project.region_code, amount=amount
+                )
+            )
+    DistributionLine.objects.bulk_create(lines, batch_size=2000)
+    audit.record(
+        actor=actor,
+        action="benefits.plan.create",
+        region_code=project.region_code,
+        target=plan,
+        after={
+            "revenue": revenue.pk,
+            "method": method,
+            "total": total,
+            "collective_share": collective,
+            "welfare_share": welfare,
+            "households": len(households),
+            "households_total": sum(amounts, ZERO),
+        },
+    )
+    return plan
+
+
+def _lock(plan: DistributionPlan) -> DistributionPlan:
+    return DistributionPlan.objects.select_for_update().get(pk=plan.pk)
+
+
+def _refuse_state(plan: DistributionPlan, *allowed: str) -> None:
+    if plan.state not in allowed:
+        raise TransitionRefused(
+            _("The plan is “%(state)s”: this step is not possible now.")
+            % {"state": plan.get_state_display()},
+            field="state",
+        )
+
+
+def _date(value, field) -> date:
+    if value in (None, ""):
+        raise DomainError(_("This field is required."), field=field)
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            raise DomainError(_("Enter a valid date."), field=field) from None
+    if value > today():
+        raise DomainError(_("The date lies in the future."), field=field)
+    return value
+
+
+@transaction.atomic
+def approve(actor, plan: DistributionPlan, *, reviewed_on, note) -> DistributionPlan:
+    """Record the village review that approved the plan; from that day the payment deadline runs
+    (`dividend_payment_days` working days)."""
+    require_role(actor, *WRITERS)
+    plan = _lock(plan)
+    _refuse_state(plan, PlanState.DRAFT)
+    reviewed_on = _date(reviewed_on, "reviewed_on")
+    if reviewed_on < plan.revenue.received_on:
+        raise DomainError(_("The review cannot precede the revenue it distributes."), field="reviewed_on")
+    if not (note or "").strip():
+        raise DomainError(
+            _("Record the village review: meeting, attendance and the votes."), field="review_note"
+        )
+    days = policy.value("dividend_payment_days", plan.region_code, reviewed_on.year)
+    plan.state = PlanState.APPROVED
+    plan.reviewed_on, plan.review_note = reviewed_on, note.strip()
+    plan.payment_deadline = add_working_days(reviewed_on, days)
+    plan.save(update_fields=["state", "reviewed_on", "review_note", "payment_deadline"])
+    audit.record(
+        actor=actor,
+        action="benefits.plan.approve",
+        region_code=plan.region_code,
+        target=plan,
+        after={"reviewed_on": reviewed_on, "payment_deadline": plan.payment_deadline},
+        note=plan.review_note,
+    )
+    return plan
+
+
+@transaction.atomic
+def disclose(actor, plan: DistributionPlan, *, notice_starts_on) -> DistributionPlan:
+    """Put the approved plan on public notice for the policy's days (names masked on the notice)."""
+    require_role(actor, *WRITERS)
+    plan = _lock(plan)
+    _refuse_state(plan, PlanState.APPROVED)
+    starts_on = _date(notice_starts_on, "notice_starts_on")
+    if starts_on < plan.reviewed_on:
+        raise DomainError(_("The notice cannot start before the village review."), field="notice_starts_on")
+    days = policy.value("dividend_notice_days", plan.region_code, starts_on.year)
+    plan.state = PlanState.DISCLOSED
+    plan.notice_starts_on, plan.notice_ends_on = starts_on, add_working_days(starts_on, days)
+    plan.save(update_fields=["state", "notice_starts_on", "notice_ends_on"])
+    audit.record(
+        actor=actor,
+        action="benefits.plan.disclose",
+        region_code=plan.region_code,
+        target=plan,
+        after={"notice_starts_on": starts_on, "notice_ends_on": plan.notice_ends_on},
+    )
+    return plan
+
+
+@transaction.atomic
+def cancel(actor, plan: DistributionPlan, *, reason) -> DistributionPlan:
+    """Withdraw a plan nothing has been paid from; its revenue entry can then be planned again."""
+    require_role(actor, *WRITERS)
+    plan = _lock(plan)
+    _refuse_state(plan, PlanState.DRAFT, PlanState.APPROVED, PlanState.DISCLOSED)
+    if not (reason or "").strip():
+        raise DomainError(_("This field is required."), field="reason")
+    before = plan.state
+    plan.state, plan.reason = PlanState.CANCELLED, reason.strip()
+    plan.save(update_fields=["state", "reason"])
+    audit.record(
+        actor=actor,
+        action="benefits.plan.cancel",
+        region_code=plan.region_code,
+        target=plan,
+        before={"state": before},
+        after={"state": plan.state},
+        note=plan.reason,
+    )
+    return plan
+
+
+def _who(line: DistributionLine) -> str:
+    return line.household.number if line.household_id else line.get_recipient_display()
+
+
+def _payee(line: DistributionLine, payee_id, members: dict[int, list[Member]]) -> Member | None:
+    """The living member of the line's household who receives the money (default: the head)."""
+    if line.household_id is None:
+        return None
+    living = members.get(line.household_id, [])
+    if payee_id not in (None, ""):
+        member = Member.objects.filter(pk=payee_id, household_id=line.household_id).first()
+        if member is None:
+            raise DomainError(
+                _("Household %(number)s: the payee is not a member of the household.")
+                % {"number": _who(line)},
+                field="payee_id",
+            )
+        if member.deceased:
+            raise DomainError(
+                _("Household %(number)s: %(name)s is deceased and cannot receive the payment.")
+                % {"number": _who(line), "name": member.name},
+                field="payee_id",
+                code="payee_deceased",
+            )
+        if member.left_household:
+            raise DomainError(
+                _("Household %(number)s: %(name)s has left the household.")
+                % {"number": _who(line), "name": member.name},
+                field="payee_id",
+            )
+        return member
+    if not living:
+        raise DomainError(
+            _("Household %(number)s has no living member to receive the payment.") % {"number": _who(line)},
+            field="payee_id",
+            code="payee_deceased",
+        )
+    head = line.household.head_id
+    return next((m for m in living if m.pk == head), living[0])
+
+
+@transaction.atomic
+def record_payments(actor, plan: DistributionPlan, payments: list[dict]) -> list[Payment]:
+    """Record payments of the plan's lines: each entry names the line by `household_id` (or `recipient`
+    "collective"/"welfare"), the `amount`, `paid_on`, `channel`, and optionally `account`, `voucher`,
+    `payee_id`.
+
+    Refused, for the whole batch: a household not in the plan; a line already paid (a household is paid
+    once per plan); an amount other than the line's share (never more, and in full); a payee who is
+    deceased, gone or not of the household; a date before the notice ended or in the future; a plan not
+    on notice. When every line is paid the plan is paid in full. Side effects: the payments, one audit
+    event each, and the plan's state.
+    """
+    require_role(actor, *WRITERS)
+    plan = _lock(plan)
+    _refuse_state(plan, PlanState.DISCLOSED, PlanState.PAYING)
+    if not payments:
+        raise DomainError(_("No payment given."), field="payments")
+    lines = list(plan.lines.select_related("household"))
+    by_household = {line.household_id: line for line in lines if line.household_id}
+    by_recipient = {line.recipient: line for line in lines if not line.household_id}
+    paid = set(Payment.objects.filter(plan=plan).values_list("line_id", flat=True))
+    members = defaultdict(list)
+    wanted = [p.get("household_id") for p in payments if p.get("household_id")]
+    for member in Member.objects.living().filter(household_id__in=wanted).order_by("id"):
+        members[member.household_id].append(member)
+    rows = []
+    for entry in payments:
+        line = _line(entry, by_household, by_recipient)
+        if line.pk in paid:
+            raise TransitionRefused(
+                _("%(who)s has already been paid under this plan.") % {"who": _who(line)},
+                field="household_id",
+                code="already_paid",
+            )
+        amount = parse_amount(entry.get("amount"), "amount")
+        if amount > line.amount:
+            raise DomainError(
+                _("%(who)s: %(amount)s yuan exceeds the share of %(share)s yuan.")
+                % {"who": _who(line), "amount": amount, "share": line.amount},
+                field="amount",
+                code="exceeds_share",
+            )
+        if amount < line.amount:
+            raise DomainError(
+                _("%(who)s: the share of %(share)s yuan is paid in full, not %(amount)s yuan.")
+                % {"who": _who(line), "amount": amount, "share": line.amount},
+                field="amount",
+            )
+        paid_on = _date(entry.get("paid_on"), "paid_on")
+        if paid_on < plan.notice_ends_on:
+            raise DomainError(
+                _("Payments start when the notice has ended on %(day)s.") % {"day": plan.notice_ends_on},
+                field="paid_on",
+            )
+        channel = entry.get("channel") or ""
+        if channel not in Channel.values:
+            raise DomainError(_("Choose bank transfer, benefits card or cash with receipt."), field="channel")
+        payee = _payee(line, entry.get("payee_id"), members)
+        paid.add(line.pk)
+        rows.append(
+            Payment(
+                line=line,
+                plan=plan,
+                region_code=line.region_code,
+                amount=amount,
+                paid_on=paid_on,
+                channel=channel,
+                account=(entry.get("account") or "").strip()[:40],
+                voucher=(entry.get("voucher") or "").strip()[:60],
+                payee=payee,
+                payee_name=payee.name if payee else line.get_recipient_display(),
+                created_by=actor,
+            )
+        )
+    Payment.objects.bulk_create(rows, batch_size=2000)
+    events = [
+        {
+            "actor": actor,
+            "action": "benefits.payment.record",
+            "region_code": plan.region_code,
+            "target": plan,
+            "after": {"line": p.line_id, "who": _who(p.line), "amount": p.amount, "paid_on": p.paid_on},
+        }
+        for p in rows
+    ]
+    if len(paid) == len(lines):
+        plan.state = PlanState.PAID
+        plan.paid_on = max(Payment.objects.filter(plan=plan).values_list("paid_on", flat=True))
+        events.append(
+            {
+                "actor": actor,
+                "action": "benefits.plan.paid",
+                "region_code": plan.region_code,
+                "target": plan,
+                "after": {"paid_on": plan.paid_on, "late": plan.paid_late},
+            }
+        )
+    else:
+        plan.state = PlanState.PAYING
+    plan.save(update_fields=["state", "paid_on"])
+    audit.record_many(events)
+    return rows
+
+
+def _line(entry: dict, by_household: dict, by_recipient: dict) -> DistributionLine:
+    household_id = entry.get("household_id")
+    if household_id:
+        line = by_household.get(int(household_id))
+        if line is None:
+            number = Household.objects.filter(pk=household_id).values_list("number", flat=True).first()
+            raise DomainError(
+                _("Household %(number)s is not in this plan.") % {"number": number or household_id},
+                field="household_id",
+                code="not_in_plan",
+            )
+        return line
+    line = by_recipient.get(entry.get("recipient"))
+    if line is None:
+        raise DomainError(_("Name the household or the share that is paid."), field="household_id")
+    return line
+
+
+def plan_totals(plan: DistributionPlan) -> dict:
+    """What the plan holds and what has been paid, for its page and the API."""
+    paid = sum(Payment.objects.filter(plan=plan).values_list("amount", flat=True), ZERO)
+    lines = plan.lines.count()
+    paid_lines = Payment.objects.filter(plan=plan).count()
+    return {"lines": lines, "paid_lines": paid_lines, "paid": paid, "unpaid": plan.total - paid}
+
+
+def household_dividends(household: Household):
+    """Every dividend line of the household, with its plan, project and payment (for its page)."""
+    return (
+        DistributionLine.objects.filter(household=household)
+        .exclude(plan__state=PlanState.CANCELLED)
+        .select_related("plan__project", "plan__revenue", "payment")
+        .order_by("-plan__created_at")
+    )
