@@ -64,7 +64,7 @@ def _factor(value, household: Household) -> int:
     return int(factor * 100)
 
 
-def _beneficiaries(project: Project, household_ids) -> list[Household]:
+def beneficiaries(project: Project, household_ids=None) -> list[Household]:
     """The households of the plan with their living members counted, in household-number order. Given
     ids must all be eligible, else the first one that is not is named with the reason."""
     statuses = eligible_statuses(project)
@@ -72,7 +72,7 @@ def _beneficiaries(project: Project, household_ids) -> list[Household]:
         project.beneficiaries.annotate(
             living=Count("members", filter=Q(members__deceased=False, members__left_household=False))
         )
-        .select_related(None)
+        .select_related("head")
         .order_by("number", "id")
     )
     if household_ids is None:
@@ -175,7 +175,7 @@ def create_plan(
                 field="collective_share",
                 code="shares_do_not_add_up",
             )
-        households = _beneficiaries(project, household_ids)
+        households = beneficiaries(project, household_ids)
         weights_ = _weights(method, households, weights)
         amounts = split(pool, weights_)
     plan = DistributionPlan.objects.create(

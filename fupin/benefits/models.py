@@ -153,6 +153,18 @@ class DistributionPlan(models.Model):
         )
 
     @property
+    def overdue_today(self) -> bool:
+        return self.is_overdue(timezone.localdate())
+
+    @property
+    def payable(self) -> bool:
+        return self.state in (PlanState.DISCLOSED, PlanState.PAYING)
+
+    @property
+    def cancellable(self) -> bool:
+        return self.state in (PlanState.DRAFT, PlanState.APPROVED, PlanState.DISCLOSED)
+
+    @property
     def paid_late(self) -> bool:
         return (
             self.paid_on is not None

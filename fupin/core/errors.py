@@ -21,3 +21,14 @@ class DomainError(Exception):
 
 class TransitionRefused(DomainError):
     code = "transition_refused"
+
+
+def show_error(request, exc: DomainError, form=None) -> None:
+    """Put the message next to its field when the form has it, else at the top of the page."""
+    from django.contrib import messages
+
+    field = next(iter(exc.fields), None)
+    if form is not None and field in form.fields:
+        form.add_error(field, exc.message)
+    else:
+        messages.error(request, exc.message)

@@ -91,6 +91,17 @@ MENU: list[tuple[str, list[MenuEntry]]] = [
         ],
     ),
     (
+        _("Benefits"),
+        [
+            MenuEntry(
+                _("Dividend distribution"),
+                "benefits:plans",
+                "benefits",
+                (*OFFICERS, Role.FINANCE, Role.INSPECTOR),
+            ),
+        ],
+    ),
+    (
         _("Public disclosure"),
         [
             MenuEntry(_("Project notices"), "projects:public", "projects"),

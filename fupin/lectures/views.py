@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from fupin.core import files
 from fupin.core.enums import Role
-from fupin.core.errors import DomainError
+from fupin.core.errors import DomainError, show_error
 from fupin.core.scope import get_visible_or_404, require_role
 
 from . import exports, scoring, services, stats
@@ -49,15 +49,6 @@ REASON_ACTIONS = {"reject", "cancel", "no_show"}
 def _lecture(request, pk) -> LectureRequest:
     require_role(request.user, *LECTURE_ROLES)
     return get_visible_or_404(LectureRequest.objects.with_related(), request.user, pk=pk)
-
-
-def _show_error(request, exc: DomainError, form=None) -> None:
-    """Put the message next to its field when the form has it, else at the top of the page."""
-    field = next(iter(exc.fields), None)
-    if form is not None and field in form.fields:
-        form.add_error(field, exc.message)
-    else:
-        messages.error(request, exc.message)
 
 
 @login_required
@@ -102,7 +93,7 @@ def request_new(request):
             messages.success(request, _("Your request was filed. The lecture office will schedule it."))
             return redirect("lecture-request", pk=lecture.pk)
         except DomainError as exc:
-            _show_error(request, exc, form)
+            show_error(request, exc, form)
     return render(request, "lectures/request_form.html", {"form": form})
 
 
@@ -172,7 +163,7 @@ def request_approve(request, pk):
                 messages.success(request, _("Approved: %(lecturer)s.") % {"lecturer": data["lecturer"]})
                 return redirect("lecture-request", pk=lecture.pk)
             except DomainError as exc:
-                _show_error(request, exc, form)
+                show_error(request, exc, form)
                 clashes = []
     context = _detail_context(request, lecture, approve_form=form, clashes=clashes)
     context["ask_acknowledge"] = bool(clashes) and form.is_valid() and not form.errors
@@ -190,7 +181,7 @@ def request_reschedule(request, pk):
             messages.success(request, _("The change was filed: the lecture waits for approval again."))
             return redirect("lecture-request", pk=lecture.pk)
         except DomainError as exc:
-            _show_error(request, exc, form)
+            show_error(request, exc, form)
     context = _detail_context(request, lecture, reschedule_form=form)
     return render(request, "lectures/request_detail.html", context, status=400)
 
@@ -225,7 +216,7 @@ def feedback_new(request, pk):
             messages.success(request, _("Thank you: the feedback form was filed."))
             return redirect("lecture-request", pk=lecture.pk)
         except DomainError as exc:
-            _show_error(request, exc, form)
+            show_error(request, exc, form)
     return render(request, "lectures/feedback_form.html", {"lecture": lecture, "form": form})
 
 
@@ -343,7 +334,7 @@ def draft_new(request):
             messages.success(request, _("The draft was handed in for review."))
             return redirect("lecture-draft", pk=draft.pk)
         except DomainError as exc:
-            _show_error(request, exc, form)
+            show_error(request, exc, form)
     return render(request, "lectures/draft_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -372,7 +363,7 @@ def draft_review(request, pk):
         messages.success(request, _("Accepted.") if accept else _("Returned with your comments."))
         return redirect("lecture-draft", pk=draft.pk)
     except DomainError as exc:
-        _show_error(request, exc, form)
+        show_error(request, exc, form)
     context = {"draft": draft, "review_form": form if draft.state == DraftState.SUBMITTED else None}
     return render(request, "lectures/draft_detail.html", context, status=400)
 
@@ -431,7 +422,7 @@ def unavailability_add(request, pk):
             messages.success(request, _("The period was added to the lecturer's calendar."))
             return redirect("lecturer", pk=lecturer.pk)
         except DomainError as exc:
-            _show_error(request, exc, form)
+            show_error(request, exc, form)
     context = _lecturer_context(request, lecturer, form=form)
     return render(request, "lectures/lecturer_detail.html", context, status=400)
 
@@ -486,7 +477,7 @@ def tour_new(request):
             messages.success(request, _("The tour was scheduled: %(n)s stops.") % {"n": len(filled)})
             return redirect(f"{reverse('lecture-requests')}?tour={tour.pk}")
         except DomainError as exc:
-            _show_error(request, exc, form)
+            show_error(request, exc, form)
     status = 400 if request.method == "POST" else 200
     return render(
         request, "lectures/tour_form.html", {"form": form, "stops": stops, "rows": rows}, status=status

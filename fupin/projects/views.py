@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fupin.core.enums import Role
-from fupin.core.errors import DomainError
+from fupin.core.errors import DomainError, show_error
 from fupin.core.scope import get_visible_or_404, require_role
 
 from . import services
@@ -29,14 +29,6 @@ from .forms import AcceptanceForm, AssetForm, PlanForm, ProcurementForm, Progres
 from .models import Plan, Project, Review
 
 PAGE_SIZE = 30
-
-
-def _show_error(request, exc: DomainError, form=None) -> None:
-    field = next(iter(exc.fields), None)
-    if form is not None and field in form.fields:
-        form.add_error(field, exc.message)
-    else:
-        messages.error(request, exc.message)
 
 
 @login_required
@@ -119,7 +111,7 @@ def project_new(request):
             messages.success(request, _("The project was saved as a draft."))
             return redirect("projects:detail", pk=project.pk)
         except DomainError as exc:
-            _show_error(request, exc, form)
+            show_error(request, exc, form)
     return render(request, "projects/project_form.html", {"form": form})
 
 
@@ -140,7 +132,7 @@ def project_edit(request, pk):
             messages.success(request, _("The project was saved."))
             return redirect("projects:detail", pk=project.pk)
         except DomainError as exc:
-            _show_error(request, exc, form)
+            show_error(request, exc, form)
     return render(request, "projects/project_form.html", {"form": form, "project": project})
 
 
@@ -316,7 +308,7 @@ def review_detail(request, pk):
             messages.success(request, _("Your score was submitted."))
             return redirect("projects:review", pk=review.pk)
         except DomainError as exc:
-            _show_error(request, exc, form)
+            show_error(request, exc, form)
     return render(
         request,
         "projects/review_detail.html",

@@ -1,0 +1,125 @@
+"""The distribution pages: a plan drawn up, reviewed, put on notice and paid through the forms, the
+printable notice with masked names, the county list with the overdue plans, a household's dividends."""
+
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from fupin.benefits import dividends
+from fupin.benefits.enums import PlanState
+from fupin.benefits.models import DistributionPlan, Payment
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def officer(sima_officer):
+    return logged_in(sima_officer)
+
+
+def test_a_plan_through_the_pages(officer, project, revenue, households):
+    page = officer.get(f"/projects/{project.pk}/distributions/")
+    assert page.status_code == 200 and households[0].number in page.content.decode()
+    chosen = [h.pk for h in households[:5]]
+    answer = officer.post(
+        f"/projects/{project.pk}/distributions/",
+        {
+            "revenue": revenue.pk,
+            "method": "equal",
+            "collective_share": "0",
+            "welfare_share": "",
+            "households": chosen,
+        },
+    )
+    plan = DistributionPlan.objects.get()
+    assert answer.status_code == 302 and answer["Location"] == f"/distributions/{plan.pk}/"
+    assert plan.lines.count() == 5 and plan.lines.first().amount == plan.total / 5
+    url = f"/distributions/{plan.pk}/"
+    officer.post(url, {"action": "approve", "reviewed_on": "2025-09-26", "review_note": "村民代表会议通过"})
+    officer.post(url, {"action": "disclose", "notice_starts_on": "2025-09-26"})
+    plan.refresh_from_db()
+    assert plan.state == PlanState.DISCLOSED
+    lines = list(plan.lines.values_list("pk", flat=True))
+    answer = officer.post(
+        url, {"action": "pay", "paid_on": "2025-10-13", "channel": "bank", "lines": lines[:3]}
+    )
+    assert answer.status_code == 302 and Payment.objects.count() == 3
+    officer.post(url, {"action": "pay", "paid_on": "2025-10-13", "channel": "bank", "lines": lines})
+    plan.refresh_from_db()
+    assert plan.state == PlanState.PAID and Payment.objects.count() == 5
+    page = officer.get(url).content.decode()
+    assert "已全部发放" in page and "2025-10-13" in page
+
+
+def test_refusals_show_next_to_the_field(officer, project, revenue, households):
+    answer = officer.post(
+        f"/projects/{project.pk}/distributions/",
+        {
+            "revenue": revenue.pk,
+            "method": "equal",
+            "collective_share": "99999",
+            "households": [households[0].pk],
+        },
+    )
+    assert answer.status_code == 200 and 'data-testid="error-collective_share"' in answer.content.decode()
+    assert not DistributionPlan.objects.exists()
+    plan = dividends.create_plan(project.created_by, project, revenue=revenue, method="equal")
+    answer = officer.post(
+        f"/distributions/{plan.pk}/", {"action": "approve", "reviewed_on": "2099-01-01", "review_note": "x"}
+    )
+    assert "未来" in answer.content.decode()
+    plan.refresh_from_db()
+    assert plan.state == PlanState.DRAFT
+
+
+def test_the_notice_masks_names(officer, project, revenue, households, sima_officer):
+    plan = dividends.create_plan(sima_officer, project, revenue=revenue, method="equal")
+    dividends.approve(sima_officer, plan, reviewed_on=date(2025, 9, 26), note="通过")
+    page = officer.get(f"/distributions/{plan.pk}/notice/").content.decode()
+    head = households[0].head.name
+    assert head not in page and head[0] in page and households[0].number in page
+    assert "项目收益分配公示" in page
+
+
+def test_the_list_shows_overdue_plans_and_other_towns_see_nothing(
+    officer, project, revenue, households, sima_officer, jishu_officer, django_assert_max_num_queries
+):
+    plan = dividends.create_plan(sima_officer, project, revenue=revenue, method="equal")
+    dividends.approve(sima_officer, plan, reviewed_on=date(2025, 9, 26), note="通过")
+    with django_assert_max_num_queries(12):
+        page = officer.get("/distributions/?state=overdue").content.decode()
+    assert 'data-testid="overdue-alert"' in page and project.name in page
+    jishu = logged_in(jishu_officer)
+    assert "overdue-alert" not in jishu.get("/distributions/").content.decode()
+    assert jishu.get(f"/distributions/{plan.pk}/").status_code == 404
+    assert jishu.get(f"/distributions/{plan.pk}/notice/").status_code == 404
+    assert jishu.get(f"/projects/{project.pk}/distributions/").status_code == 404
+    assert jishu.get(f"/households/{households[0].pk}/dividends/").status_code == 404
+
+
+def test_the_household_page_shows_its_dividends(officer, project, revenue, households, sima_officer):
+    plan = dividends.create_plan(sima_officer, project, revenue=revenue, method="equal")
+    dividends.approve(sima_officer, plan, reviewed_on=date(2025, 9, 26), note="通过")
+    dividends.disclose(sima_officer, plan, notice_starts_on=date(2025, 9, 26))
+    line = plan.lines.get(household=households[0])
+    dividends.record_payments(
+        sima_officer,
+        plan,
+        [
+            {
+                "household_id": households[0].pk,
+                "amount": line.amount,
+                "paid_on": date(2025, 10, 13),
+                "channel": "card",
+            }
+        ],
+    )
+    detail = officer.get(f"/households/{households[0].pk}/").content.decode()
+    assert f"/households/{households[0].pk}/dividends/" in detail
+    fragment = officer.get(f"/households/{households[0].pk}/dividends/").content.decode()
+    assert f"已领取分红 {line.amount} 元" in fragment and "2025-10-13" in fragment
