@@ -228,7 +228,7 @@ class Payment(models.Model):
     payee = models.ForeignKey(
         "registry.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="dividends_received"
     )
-    payee_name = models.CharField(_("payee"), max_length=60)
+    payee_name = models.CharField(_("received by"), max_length=60)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

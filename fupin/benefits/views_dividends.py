@@ -4,7 +4,7 @@ and printable notice, the county's plans with the overdue ones first, and a hous
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -17,7 +17,7 @@ from fupin.registry.models import Household
 from . import dividends
 from .enums import UNPAID_STATES, WRITERS, Method, PlanState, Recipient
 from .forms import CancelForm, NoticeForm, PayForm, PlanForm, ReviewForm
-from .models import DistributionPlan
+from .models import DistributionPlan, Payment
 from .services import today
 
 
@@ -53,9 +53,10 @@ def project_plans(request, project_id: int):
             return redirect("benefits:plan", pk=plan.pk)
         except DomainError as exc:
             show_error(request, exc, form)
+    paid = Payment.objects.filter(plan=OuterRef("pk")).values("plan").annotate(total=Sum("amount"))
     plans = project.distribution_plans.select_related("revenue").annotate(
         households=Count("lines", filter=Q(lines__recipient=Recipient.HOUSEHOLD)),
-        paid=Sum("payments__amount"),
+        paid=Subquery(paid.values("total")),
     )
     chosen = set(map(int, request.POST.getlist("households"))) if request.method == "POST" else None
     return render(
