@@ -11,6 +11,8 @@ from fupin.registry.enums import Status
 from fupin.registry.models import Household
 from fupin.registry.tests.conftest import SIMA_VILLAGE, person
 
+from .jobs_fixtures import cadre, clock, post, workshop  # noqa: F401
+
 
 def make_household(officer, sequence, *, size=2, status=Status.NOT_LIFTED, **first):
     """A household of `size` members (the head first), put straight into `status`."""

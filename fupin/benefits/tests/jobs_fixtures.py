@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from fupin.benefits import jobs
+from fupin.registry.tests.conftest import cadre  # noqa: F401  (a village cadre of 南徐庄村)
 
 TODAY = date(2019, 7, 1)
 SIMA_VILLAGE = "370828107200"

@@ -17,7 +17,7 @@ from fupin.registry.enums import Status
 from fupin.registry.models import Member
 
 from .conftest import make_household
-from .jobs_fixtures import clock, make_post, make_workshop, post, workshop  # noqa: F401
+from .jobs_fixtures import make_post, make_workshop
 
 
 def place(actor, member, employer, started_on=date(2019, 1, 1), **extra):
