@@ -34,6 +34,7 @@ URBAN = (Role.COUNTY_ADMIN, Role.DISPATCHER, Role.GRID_STAFF, Role.INSPECTOR)
 REPORTERS = (Role.COUNTY_ADMIN, Role.INSPECTOR, Role.DISPATCHER, Role.GRID_STAFF, Role.TOWN_OFFICER)
 VILLAGE_UP = (Role.COUNTY_ADMIN, Role.TOWN_OFFICER, Role.VILLAGE_CADRE)
 LECTURES = (Role.LECTURE_ADMIN, Role.LECTURER, Role.REQUESTER, *OVERSIGHT)
+BENEFIT_READERS = (*VILLAGE_UP, Role.FINANCE, Role.INSPECTOR)
 LESSON_DRAFTS = (Role.LECTURE_ADMIN, Role.LECTURER, *OVERSIGHT)
 
 # Order follows DESIGN.md §2. Later modules add their entries here when they land.
@@ -87,6 +88,16 @@ MENU: list[tuple[str, list[MenuEntry]]] = [
         [
             MenuEntry(
                 _("Funds and balances"), "funds:overview", "funds", (*OFFICERS, Role.FINANCE, Role.INSPECTOR)
+            ),
+        ],
+    ),
+    (
+        _("Benefits"),
+        [
+            MenuEntry(_("Poverty-alleviation workshops"), "benefits:workshops", "benefits", BENEFIT_READERS),
+            MenuEntry(_("Poverty-alleviation posts"), "benefits:posts", "benefits", BENEFIT_READERS),
+            MenuEntry(
+                _("Matching jobs to people"), "benefits:matching", "benefits", (*VILLAGE_UP, Role.INSPECTOR)
             ),
         ],
     ),

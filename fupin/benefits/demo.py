@@ -1,0 +1,7 @@
+"""Demo data of the benefits module: each part in its own module, loaded in order."""
+
+from . import demo_jobs
+
+
+def load(log) -> None:
+    demo_jobs.load(log)
