@@ -24,7 +24,7 @@ from fupin.registry.models import Member
 from . import jobs, matching
 from .api_jobs import narrowed, workshop_rows
 from .enums import MATCHERS, WRITERS, WorkshopStatus
-from .models import Offer, Post, Workshop
+from .models import Offer, Placement, Post, WorkRecord, Workshop
 
 MATCHING_PAGE = 30
 
@@ -84,11 +84,22 @@ def _matcher(user) -> bool:
     return user.has_role(*MATCHERS)
 
 
+def _latest_year(user) -> int:
+    """The latest year with months and wages recorded in the user's area (this year if none)."""
+    latest = (
+        WorkRecord.objects.filter(placement__in=Placement.objects.visible_to(user))
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    return latest or jobs.today().year
+
+
 def _year(request) -> int:
     try:
-        year = int(request.GET.get("year") or jobs.today().year)
+        year = int(request.GET.get("year") or _latest_year(request.user))
     except ValueError:
-        year = jobs.today().year
+        year = _latest_year(request.user)
     return min(max(year, 2000), 2100)
 
 
@@ -135,7 +146,7 @@ def workshop_list(request):
         "benefits/jobs/workshops.html",
         {
             "year": year,
-            "years": range(jobs.today().year, jobs.today().year - 8, -1),
+            "years": range(jobs.today().year, min(jobs.today().year - 8, year) - 1, -1),
             "region": region,
             "towns": sorted(towns.items()),
             "by_town": by_town,
