@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from fupin.benefits.api import router as benefits_router
+from fupin.benefits.api_jobs import router as jobs_router
 from fupin.core.api import TokenAuth
 from fupin.core.api import router as core_router
 from fupin.core.errors import DomainError
@@ -120,3 +121,4 @@ api.add_router("/", supervision_public)
 api.add_router("/", projects_router)
 api.add_router("/funds/", funds_router)
 api.add_router("/", benefits_router)
+api.add_router("/", jobs_router)

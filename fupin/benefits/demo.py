@@ -1,7 +1,8 @@
-"""Demo data of the benefits module, in the order the parts stand on each other."""
+"""Demo data of the benefits module: each part in its own module, loaded in order."""
 
-from . import demo_dividends
+from . import demo_dividends, demo_jobs
 
 
 def load(log) -> None:
+    demo_jobs.load(log)
     demo_dividends.load(log)

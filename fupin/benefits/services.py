@@ -82,8 +82,9 @@ def compliance(project: Project, on: date | None = None) -> Compliance:
     return Compliance(required=required_jobs(project), signed=agreements.count(), active=active)
 
 
-def _check_employable(member: Member, project: Project) -> None:
-    """A registered living member with labour ability; else the reason, naming the field."""
+def check_employable(member: Member, region_code: str) -> None:
+    """A registered living member with labour ability, living in the county of `region_code` (the
+    employer's site); else the reason, naming the field. Shared by agreements, placements and offers."""
     household = member.household
     if member.deceased:
         raise DomainError(
@@ -113,7 +114,7 @@ def _check_employable(member: Member, project: Project) -> None:
             field="member_id",
             code="not_employable",
         )
-    if household.county_code != project.region_code[:6]:
+    if household.county_code != region_code[:6]:
         raise DomainError(_("The person lives outside the project's county."), field="member_id")
 
 
@@ -138,7 +139,7 @@ def sign_agreement(
     if ends_on < starts_on:
         raise DomainError(_("The end date lies before the start date."), field="ends_on")
     member = Member.objects.select_related("household").get(pk=member.pk)
-    _check_employable(member, project)
+    check_employable(member, project.region_code)
     overlapping = EmploymentAgreement.objects.filter(
         project=project, member=member, starts_on__lte=ends_on, ends_on__gte=starts_on
     )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views_dividends as dividends
+from . import views_jobs
 
 app_name = "benefits"
 urlpatterns = [
@@ -11,4 +12,14 @@ urlpatterns = [
     path(
         "households/<int:household_id>/dividends/", dividends.household_dividends, name="household-dividends"
     ),
+    path("benefits/workshops/", views_jobs.workshop_list, name="workshops"),
+    path("benefits/workshops/<int:pk>/", views_jobs.workshop_detail, name="workshop"),
+    path("benefits/workshops/<int:pk>/assessments/", views_jobs.assessment_new, name="assessment-new"),
+    path("benefits/posts/", views_jobs.post_list, name="posts"),
+    path("benefits/posts/<int:pk>/", views_jobs.post_detail, name="post"),
+    path("benefits/<str:kind>/<int:pk>/placements/", views_jobs.placement_new, name="placement-new"),
+    path("benefits/<str:kind>/<int:pk>/work-records/", views_jobs.work_record_new, name="work-record-new"),
+    path("benefits/matching/", views_jobs.matching_list, name="matching"),
+    path("benefits/matching/<int:member_id>/offers/", views_jobs.offer_new, name="offer-new"),
+    path("benefits/offers/<int:pk>/<str:outcome>/", views_jobs.offer_decide, name="offer-decide"),
 ]

@@ -34,6 +34,7 @@ URBAN = (Role.COUNTY_ADMIN, Role.DISPATCHER, Role.GRID_STAFF, Role.INSPECTOR)
 REPORTERS = (Role.COUNTY_ADMIN, Role.INSPECTOR, Role.DISPATCHER, Role.GRID_STAFF, Role.TOWN_OFFICER)
 VILLAGE_UP = (Role.COUNTY_ADMIN, Role.TOWN_OFFICER, Role.VILLAGE_CADRE)
 LECTURES = (Role.LECTURE_ADMIN, Role.LECTURER, Role.REQUESTER, *OVERSIGHT)
+BENEFIT_READERS = (*VILLAGE_UP, Role.FINANCE, Role.INSPECTOR)
 LESSON_DRAFTS = (Role.LECTURE_ADMIN, Role.LECTURER, *OVERSIGHT)
 
 # Order follows DESIGN.md §2. Later modules add their entries here when they land.
@@ -98,6 +99,11 @@ MENU: list[tuple[str, list[MenuEntry]]] = [
                 "benefits:plans",
                 "benefits",
                 (*OFFICERS, Role.FINANCE, Role.INSPECTOR),
+            ),
+            MenuEntry(_("Poverty-alleviation workshops"), "benefits:workshops", "benefits", BENEFIT_READERS),
+            MenuEntry(_("Poverty-alleviation posts"), "benefits:posts", "benefits", BENEFIT_READERS),
+            MenuEntry(
+                _("Matching jobs to people"), "benefits:matching", "benefits", (*VILLAGE_UP, Role.INSPECTOR)
             ),
         ],
     ),

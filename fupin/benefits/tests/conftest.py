@@ -12,6 +12,8 @@ from fupin.registry.enums import Status
 from fupin.registry.models import Household
 from fupin.registry.tests.conftest import SIMA_VILLAGE, person
 
+from .jobs_fixtures import cadre, clock, post, workshop  # noqa: F401
+
 # The project fixtures, shared under their own names.
 finance, pool, project, source = projects.finance, projects.pool, projects.project, projects.source
 

@@ -42,6 +42,15 @@ SELF_ONLY = {
     ("GET", "/api/v1/funds/disbursements"),
     ("GET", "/api/v1/funds/execution"),
     ("GET", "/api/v1/funds/idle"),
+    # Workshops, posts and matching: lists filter by area (tested in the benefits app); creating, placing
+    # and offering name their objects in the body, looked up in the caller's area (400 when not there).
+    ("GET", "/api/v1/workshops"),
+    ("POST", "/api/v1/workshops"),
+    ("GET", "/api/v1/posts"),
+    ("POST", "/api/v1/posts"),
+    ("POST", "/api/v1/placements"),
+    ("GET", "/api/v1/matching"),
+    ("POST", "/api/v1/offers"),
 }
 
 
@@ -96,6 +105,10 @@ BODIES = {
             {"recipient": "collective", "amount": "1000.00", "paid_on": "2019-12-30", "channel": "bank"}
         ]
     },
+    ("POST", "/api/v1/workshops/{workshop_id}/assessments"): {"quarter": "2019-Q1", "note": "试探"},
+    ("POST", "/api/v1/placements/{placement_id}/work-records"): {"year": 2019, "months": 1, "wages": "1.00"},
+    ("POST", "/api/v1/placements/{placement_id}/end"): {"ended_on": "2019-12-31"},
+    ("POST", "/api/v1/offers/{offer_id}/decline"): {"reason": "试探"},
     ("POST", "/api/v1/projects/{project_id}/employment-agreements"): {
         "member_id": 1,
         "position": "试探",
@@ -270,7 +283,45 @@ def benefit_objects(project, sima_officer):
     plan = dividends.create_plan(
         sima_officer, project, revenue=revenue, method="shares", collective_share="1000"
     )
-    return {"revenue_id": revenue.pk, "plan_id": plan.pk}
+    return {"revenue_id": revenue.pk, "plan_id": plan.pk, **job_objects(sima_officer)}
+
+
+def job_objects(sima_officer):
+    """A workshop of 司马镇 with a placement, a post and an open offer on it."""
+    from datetime import date
+
+    from fupin.benefits import jobs, matching
+    from fupin.benefits.tests.conftest import make_household
+
+    workshop = jobs.create_workshop(
+        sima_officer,
+        name="试探车间",
+        operator="试探",
+        region_code="370828107200",
+        opened_on=date(2018, 1, 1),
+        capacity=5,
+    )
+    post = jobs.create_post(
+        sima_officer,
+        kind="welfare",
+        title="保洁员",
+        region_code="370828107000",
+        monthly_wage="500",
+        funded_by="县级财政",
+        places=5,
+        opened_on=date(2018, 1, 1),
+    )
+    placed, offered = (make_household(sima_officer, n).head for n in (5, 6))
+    placement = jobs.place(
+        sima_officer, member=placed, workshop=workshop, started_on=date(2018, 6, 1), monthly_wage="1500"
+    )
+    offer = matching.make_offer(sima_officer, member=offered, post=post)
+    return {
+        "workshop_id": workshop.pk,
+        "post_id": post.pk,
+        "placement_id": placement.pk,
+        "offer_id": offer.pk,
+    }
 
 
 @pytest.fixture

@@ -1,0 +1,423 @@
+"""Pages of workshops (扶贫车间), posts (扶贫岗/公益岗位) and the matching list (供需对接), thin over the
+services in jobs.py and matching.py."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from fupin.core.errors import DomainError
+from fupin.core.masking import mask_id_number
+from fupin.core.models import Region
+from fupin.core.scope import get_visible_or_404
+from fupin.projects.forms import BootstrapMixin, DateInput
+from fupin.projects.views import region_names
+from fupin.registry.enums import ABLE_TO_WORK, REGISTERED_STATUSES
+from fupin.registry.models import Member
+
+from . import jobs, matching
+from .api_jobs import narrowed, workshop_rows
+from .enums import MATCHERS, WRITERS, WorkshopStatus
+from .models import Offer, Placement, Post, WorkRecord, Workshop
+
+MATCHING_PAGE = 30
+
+
+# --- Forms ----------------------------------------------------------------------------------------
+class PlacementForm(BootstrapMixin, forms.Form):
+    member = forms.ModelChoiceField(label=gettext_lazy("person"), queryset=Member.objects.none())
+    started_on = forms.DateField(label=gettext_lazy("start date"), widget=DateInput(format="%Y-%m-%d"))
+    monthly_wage = forms.CharField(label=gettext_lazy("monthly wage (yuan)"), max_length=20, required=False)
+
+    def __init__(self, *args, employer, **kwargs):
+        super().__init__(*args, **kwargs)
+        town = employer.region_code[:9]
+        low, high = town.ljust(12, "0"), town.ljust(12, "9")
+        self.fields["member"].queryset = (
+            Member.objects.living()
+            .filter(
+                household__status__in=REGISTERED_STATUSES,
+                household__region_code__range=(low, high),
+                labour__in=ABLE_TO_WORK,
+            )
+            .exclude(pk__in=employer.placements.current(jobs.today()).values("member_id"))
+            .select_related("household")
+            .order_by("household__region_code", "name")
+        )
+        self.fields["member"].label_from_instance = lambda m: f"{m.name}（{mask_id_number(m.id_number)}）"
+
+
+class WorkRecordForm(BootstrapMixin, forms.Form):
+    placement = forms.TypedChoiceField(label=gettext_lazy("person"), coerce=int)
+    year = forms.IntegerField(label=gettext_lazy("year"), min_value=2000, max_value=2100)
+    months = forms.IntegerField(label=gettext_lazy("months worked"))
+    wages = forms.CharField(label=gettext_lazy("wages paid (yuan)"), max_length=20)
+
+    def __init__(self, *args, placements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["placement"].choices = [(p.pk, p.member.name) for p in placements]
+
+
+class AssessmentForm(BootstrapMixin, forms.Form):
+    quarter = forms.CharField(label=gettext_lazy("quarter"), max_length=7)
+    status = forms.ChoiceField(
+        label=gettext_lazy("status"),
+        choices=[("", gettext_lazy("As the rule suggests")), *WorkshopStatus.choices],
+        required=False,
+    )
+    note = forms.CharField(
+        label=gettext_lazy("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def _writer(user) -> bool:
+    return user.has_role(*WRITERS)
+
+
+def _matcher(user) -> bool:
+    return user.has_role(*MATCHERS)
+
+
+def _latest_year(user) -> int:
+    """The latest year with months and wages recorded in the user's area (this year if none)."""
+    latest = (
+        WorkRecord.objects.filter(placement__in=Placement.objects.visible_to(user))
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    return latest or jobs.today().year
+
+
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("year") or _latest_year(request.user))
+    except ValueError:
+        year = _latest_year(request.user)
+    return min(max(year, 2000), 2100)
+
+
+def _people(employer):
+    return list(
+        employer.placements.select_related("member", "member__household")
+        .prefetch_related("work_records")
+        .order_by("ended_on", "started_on", "id")
+    )
+
+
+def _towns(codes) -> list[tuple[str, str]]:
+    return list(
+        Region.objects.filter(level="town", code__in={c[:9] + "000" for c in codes}).values_list(
+            "code", "name"
+        )
+    )
+
+
+# --- Workshops ------------------------------------------------------------------------------------
+@login_required
+def workshop_list(request):
+    year = _year(request)
+    region = request.GET.get("region") or ""
+    queryset = narrowed(Workshop.objects.visible_to(request.user), region).select_related("project")
+    rows = workshop_rows(queryset, year)
+    names = region_names({w.region_code for w in rows})
+    groups: dict[str, list] = {}
+    for workshop in rows:
+        groups.setdefault(workshop.region_code[:9] + "000", []).append(workshop)
+    towns = dict(_towns(Workshop.objects.visible_to(request.user).values_list("region_code", flat=True)))
+    by_town = [
+        {
+            "code": code,
+            "name": names.get(code) or towns.get(code, code),
+            "workshops": items,
+            "capacity": sum(w.capacity for w in items),
+            "employed": sum(w.employed for w in items),
+        }
+        for code, items in sorted(groups.items())
+    ]
+    return render(
+        request,
+        "benefits/jobs/workshops.html",
+        {
+            "year": year,
+            "years": range(jobs.today().year, min(jobs.today().year - 8, year) - 1, -1),
+            "region": region,
+            "towns": sorted(towns.items()),
+            "by_town": by_town,
+            "names": names,
+            "totals": {
+                "count": len(rows),
+                "capacity": sum(w.capacity for w in rows),
+                "employed": sum(w.employed for w in rows),
+                "qualifying": sum(1 for w in rows if w.qualification["qualifies"]),
+            },
+        },
+    )
+
+
+@login_required
+def workshop_detail(request, pk):
+    workshop = get_visible_or_404(Workshop.objects.select_related("project"), request.user, pk=pk)
+    year = _year(request)
+    workshop = workshop_rows(Workshop.objects.filter(pk=workshop.pk).select_related("project"), year)[0]
+    people = _people(workshop)
+    active = [p for p in people if p.ended_on is None or p.ended_on >= jobs.today()]
+    writer, matcher = _writer(request.user), _matcher(request.user)
+    suggested, _result = jobs.suggest_status(workshop, jobs.current_quarter())
+    return render(
+        request,
+        "benefits/jobs/workshop.html",
+        {
+            "workshop": workshop,
+            "year": year,
+            "names": region_names({workshop.region_code} | {p.member.household.region_code for p in people}),
+            "people": people,
+            "assessments": list(workshop.assessments.select_related("assessed_by").order_by("-quarter")),
+            "placement_form": PlacementForm(employer=workshop, initial={"started_on": jobs.today()})
+            if matcher
+            else None,
+            "record_form": WorkRecordForm(placements=active, initial={"year": year})
+            if matcher and active
+            else None,
+            "assessment_form": AssessmentForm(initial={"quarter": jobs.current_quarter()})
+            if writer
+            else None,
+            "suggested": WorkshopStatus(suggested).label,
+        },
+    )
+
+
+def _fail(request, exc: DomainError):
+    messages.error(request, exc.message)
+
+
+@login_required
+@require_POST
+def placement_new(request, kind, pk):
+    if kind not in {"workshop", "post"}:
+        raise Http404
+    model = Workshop if kind == "workshop" else Post
+    employer = get_visible_or_404(model.objects.all(), request.user, pk=pk)
+    form = PlacementForm(request.POST, employer=employer)
+    if form.is_valid():
+        try:
+            jobs.place(
+                request.user,
+                member=form.cleaned_data["member"],
+                started_on=form.cleaned_data["started_on"],
+                monthly_wage=form.cleaned_data["monthly_wage"] or None,
+                **{kind: employer},
+            )
+            messages.success(request, _("The person was placed."))
+        except DomainError as exc:
+            _fail(request, exc)
+    else:
+        messages.error(request, _("Please correct the form."))
+    return redirect(f"benefits:{kind}", pk=employer.pk)
+
+
+@login_required
+@require_POST
+def work_record_new(request, kind, pk):
+    if kind not in {"workshop", "post"}:
+        raise Http404
+    model = Workshop if kind == "workshop" else Post
+    employer = get_visible_or_404(model.objects.all(), request.user, pk=pk)
+    placements = list(employer.placements.select_related("member"))
+    form = WorkRecordForm(request.POST, placements=placements)
+    if form.is_valid():
+        placement = next(p for p in placements if p.pk == form.cleaned_data["placement"])
+        try:
+            jobs.record_work(
+                request.user,
+                placement,
+                year=form.cleaned_data["year"],
+                months=form.cleaned_data["months"],
+                wages=form.cleaned_data["wages"],
+            )
+            messages.success(request, _("The months and wages were recorded."))
+        except DomainError as exc:
+            _fail(request, exc)
+    else:
+        messages.error(request, _("Please correct the form."))
+    return redirect(f"benefits:{kind}", pk=employer.pk)
+
+
+@login_required
+@require_POST
+def assessment_new(request, pk):
+    workshop = get_visible_or_404(Workshop.objects.all(), request.user, pk=pk)
+    form = AssessmentForm(request.POST)
+    if form.is_valid():
+        try:
+            jobs.assess_workshop(request.user, workshop, **form.cleaned_data)
+            messages.success(request, _("The quarterly status was recorded."))
+        except DomainError as exc:
+            _fail(request, exc)
+    else:
+        messages.error(request, _("Please correct the form."))
+    return redirect("benefits:workshop", pk=workshop.pk)
+
+
+# --- Posts ----------------------------------------------------------------------------------------
+@login_required
+def post_list(request):
+    region = request.GET.get("region") or ""
+    kind = request.GET.get("kind") or ""
+    queryset = narrowed(Post.objects.visible_to(request.user), region)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    posts = list(jobs.with_occupancy(queryset, jobs.today()))
+    names = region_names({p.region_code for p in posts})
+    towns = dict(_towns(Post.objects.visible_to(request.user).values_list("region_code", flat=True)))
+    return render(
+        request,
+        "benefits/jobs/posts.html",
+        {
+            "posts": posts,
+            "names": names,
+            "region": region,
+            "kind": kind,
+            "towns": sorted(towns.items()),
+            "totals": {
+                "count": len(posts),
+                "places": sum(p.places for p in posts),
+                "employed": sum(p.employed for p in posts),
+            },
+        },
+    )
+
+
+@login_required
+def post_detail(request, pk):
+    post = get_visible_or_404(jobs.with_occupancy(Post.objects.all(), jobs.today()), request.user, pk=pk)
+    people = _people(post)
+    active = [p for p in people if p.ended_on is None or p.ended_on >= jobs.today()]
+    matcher = _matcher(request.user)
+    return render(
+        request,
+        "benefits/jobs/post.html",
+        {
+            "post": post,
+            "names": region_names({post.region_code} | {p.member.household.region_code for p in people}),
+            "people": people,
+            "year": jobs.today().year,
+            "placement_form": PlacementForm(employer=post, initial={"started_on": jobs.today()})
+            if matcher
+            else None,
+            "record_form": WorkRecordForm(placements=active, initial={"year": jobs.today().year})
+            if matcher and active
+            else None,
+        },
+    )
+
+
+# --- Matching -------------------------------------------------------------------------------------
+@login_required
+def matching_list(request):
+    region = request.GET.get("region") or ""
+    people = matching.candidates(request.user, region)
+    page = Paginator(people, MATCHING_PAGE).get_page(request.GET.get("page"))
+    cards = matching.attach(page.object_list)
+    scope = request.user.scope_prefix or ""
+    villages = (
+        Region.objects.within(scope).filter(level__in=["town", "village"]).values_list("code", "name")
+        if scope
+        else []
+    )
+    return render(
+        request,
+        "benefits/jobs/matching.html",
+        {
+            "page": page,
+            "cards": cards,
+            "names": region_names({c.village_code for c in cards}),
+            "region": region,
+            "places": list(villages)[:600],
+            "can_act": _matcher(request.user),
+        },
+    )
+
+
+def _card(request, member, note="", done=False):
+    candidate = matching.attach([member])[0]
+    return render(
+        request,
+        "benefits/jobs/_card.html",
+        {
+            "c": candidate,
+            "names": region_names([member.household.region_code]),
+            "can_act": _matcher(request.user),
+            "note": note,
+            "done": done,
+        },
+    )
+
+
+def _visible_member(request, member_id):
+    from fupin.registry.models import Household
+
+    member = (
+        Member.objects.filter(pk=member_id, household__in=Household.objects.visible_to(request.user))
+        .select_related("household")
+        .first()
+    )
+    if member is None:
+        raise Http404
+    return member
+
+
+@login_required
+@require_POST
+def offer_new(request, member_id):
+    if not _matcher(request.user):
+        raise PermissionDenied
+    member = _visible_member(request, member_id)
+    kind, employer_id = request.POST.get("kind"), request.POST.get("employer")
+    model = Workshop if kind == "workshop" else Post
+    employer = jobs.reachable(model.objects.all(), request.user).filter(pk=employer_id or 0).first()
+    note = ""
+    if employer is None:
+        note = _("No such workshop in your area.") if kind == "workshop" else _("No such post in your area.")
+    else:
+        try:
+            matching.make_offer(
+                request.user,
+                member=member,
+                monthly_wage=request.POST.get("monthly_wage") or None,
+                **{"workshop" if kind == "workshop" else "post": employer},
+            )
+        except DomainError as exc:
+            note = exc.message
+    return _card(request, member, note)
+
+
+@login_required
+@require_POST
+def offer_decide(request, pk, outcome):
+    if outcome not in {"accept", "decline"}:
+        raise Http404
+    if not _matcher(request.user):
+        raise PermissionDenied
+    offer = get_visible_or_404(Offer.objects.select_related("member__household"), request.user, pk=pk)
+    note, done = "", False
+    try:
+        if outcome == "accept":
+            offer = matching.accept_offer(request.user, offer)
+            note = _("Accepted: %(name)s starts at %(employer)s.") % {
+                "name": offer.member.name,
+                "employer": offer.employer,
+            }
+            done = True
+        else:
+            matching.decline_offer(request.user, offer, reason=request.POST.get("reason"))
+            note = _("Declined; the person stays on the list.")
+    except DomainError as exc:
+        note = exc.message
+    return _card(request, offer.member, note, done)
