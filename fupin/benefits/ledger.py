@@ -77,7 +77,9 @@ def by_year(project: Project, until: int | None = None) -> list[YearRow]:
 
 def entries(project: Project):
     """The ledger's rows in order, each original entry with `reversed_by` (its reversal, or None)."""
-    rows = list(Revenue.objects.filter(project=project).select_related("created_by").order_by("received_on", "id"))
+    rows = list(
+        Revenue.objects.filter(project=project).select_related("created_by").order_by("received_on", "id")
+    )
     reversals = {row.reverses_id: row for row in rows if row.reverses_id}
     for row in rows:
         row.reversed_by = reversals.get(row.pk)
@@ -150,7 +152,9 @@ def export_xlsx(project: Project) -> str:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("收益台账")
     sheet.append([f"{project.name}（{project.year} 年）收益台账"])
-    sheet.append(["期间", "收益类型", "金额（元）", "到账日期", "凭证", "冲销的分录", "冲销理由", "已被冲销", "录入人"])
+    sheet.append(
+        ["期间", "收益类型", "金额（元）", "到账日期", "凭证", "冲销的分录", "冲销理由", "已被冲销", "录入人"]
+    )
     for row in entries(project):
         sheet.append(
             [

@@ -91,6 +91,20 @@ MENU: list[tuple[str, list[MenuEntry]]] = [
         ],
     ),
     (
+        _("Benefits"),
+        [
+            MenuEntry(
+                _("Income ledger"), "benefits:ledger", "benefits", (*OFFICERS, Role.FINANCE, Role.INSPECTOR)
+            ),
+            MenuEntry(
+                _("Employment linkage"),
+                "benefits:employment",
+                "benefits",
+                (*OFFICERS, Role.FINANCE, Role.INSPECTOR),
+            ),
+        ],
+    ),
+    (
         _("Public disclosure"),
         [
             MenuEntry(_("Project notices"), "projects:public", "projects"),

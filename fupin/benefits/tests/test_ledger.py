@@ -95,9 +95,7 @@ def test_county_list_flags_projects_below_plan(project, sima_officer, jishu_offi
         jishu.name,
         project.name,
     ]
-    assert [p.name for p in ledger.county_list(Project.objects.all(), 2019, town="370828104")] == [
-        jishu.name
-    ]
+    assert [p.name for p in ledger.county_list(Project.objects.all(), 2019, town="370828104")] == [jishu.name]
     sima_only = Project.objects.visible_to(sima_officer)
     assert jishu.name not in {p.name for p in ledger.county_list(sima_only, 2019)}
     assert ledger.latest_year(Project.objects.all(), 2026) == 2019

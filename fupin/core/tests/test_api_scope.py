@@ -42,6 +42,8 @@ SELF_ONLY = {
     ("GET", "/api/v1/funds/disbursements"),
     ("GET", "/api/v1/funds/execution"),
     ("GET", "/api/v1/funds/idle"),
+    # Compliance by town answers inside the caller's area; a region outside it is 404 (test_compliance).
+    ("GET", "/api/v1/benefits/employment"),
 }
 
 
