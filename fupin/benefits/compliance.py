@@ -22,17 +22,17 @@ from fupin.core import policy
 from fupin.core.errors import DomainError
 from fupin.core.models import PolicySetting, Region
 from fupin.core.scope import prefix_of
-from fupin.projects.enums import ProjectState
+from fupin.projects.enums import DONE_STATES
 from fupin.registry.enums import ABLE_TO_WORK, REGISTERED_STATUSES
 from fupin.registry.models import Household, Member
 
 from . import services
 from .enums import EMPLOYMENT_UNIT_POLICY
 
-S = ProjectState
-# Projects that owe the jobs: from the start of the work on. Reserve, review and library projects
-# promise jobs but owe none yet; rejected, removed and terminated ones owe none.
-EMPLOYING_STATES = frozenset({S.IMPLEMENTING, S.COMPLETED, S.ACCEPTED, S.HANDED_OVER, S.OPERATING})
+# Projects that owe the jobs: from completion on, when the enterprise runs what was built. Projects in
+# reserve, review, plan or construction promise jobs but owe none yet; rejected, removed and terminated
+# ones owe none.
+EMPLOYING_STATES = DONE_STATES
 
 
 @dataclass
@@ -105,7 +105,7 @@ def required(budget, unit) -> int:
 
 
 def by_project(projects, on: date | None = None) -> list[Row]:
-    """Per project owing jobs (industrial and financial, from the start of the work): required, agreements
+    """Per project owing jobs (industrial and financial, from completion on): required, agreements
     signed, people under an agreement in force on `on`, shortfall. One query, plus policy where set."""
     on = on or services.today()
     data = (
@@ -192,8 +192,9 @@ def candidates(project):
 
 
 def find_member(user, *, household_number: str = "", name: str = "") -> Member:
-    """The living member called `name` of the household numbered `household_number`, in the user's area;
-    refused, naming the field, when there is none or more than one."""
+    """The member called `name` of the household numbered `household_number`, in the user's area;
+    refused, naming the field, when there is none or more than one. A deceased or departed member is
+    found too, so that the agreement is refused with that reason (services.sign_agreement)."""
     number, name = (household_number or "").strip(), (name or "").strip()
     if not number:
         raise DomainError(_("This field is required."), field="household_number")
@@ -204,7 +205,7 @@ def find_member(user, *, household_number: str = "", name: str = "") -> Member:
         )
     if not name:
         raise DomainError(_("This field is required."), field="member_name")
-    found = list(household.members.living().filter(name=name)[:2])
+    found = list(household.members.filter(name=name).order_by("deceased", "left_household", "id")[:2])
     if len(found) != 1:
         raise DomainError(
             _("Household %(number)s has no member called %(name)s.") % {"number": number, "name": name}

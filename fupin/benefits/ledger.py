@@ -30,6 +30,7 @@ from .enums import RevenueKind
 from .models import Revenue
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 
 
@@ -71,7 +72,8 @@ def by_year(project: Project, until: int | None = None) -> list[YearRow]:
         return []
     planned = project.linkage_dividend
     return [
-        YearRow(year, planned, totals.get(str(year)) or ZERO) for year in range(min(years), max(years) + 1)
+        YearRow(year, planned, (totals.get(str(year)) or ZERO).quantize(CENT))
+        for year in range(min(years), max(years) + 1)
     ]
 
 
