@@ -28,6 +28,7 @@ from fupin.registry.models import Household, Member
 
 from . import services
 from .enums import EMPLOYMENT_UNIT_POLICY
+from .models import EmploymentAgreement
 
 # Projects that owe the jobs: from completion on, when the enterprise runs what was built. Projects in
 # reserve, review, plan or construction promise jobs but owe none yet; rejected, removed and terminated
@@ -106,22 +107,26 @@ def required(budget, unit) -> int:
 
 def by_project(projects, on: date | None = None) -> list[Row]:
     """Per project owing jobs (industrial and financial, from completion on): required, agreements
-    signed, people under an agreement in force on `on`, shortfall. One query, plus policy where set."""
+    signed, people under an agreement in force on `on`, shortfall. Three queries (settings, projects,
+    agreements), plus policy where a setting applies."""
     on = on or services.today()
-    data = (
-        projects.filter(type__in=list(EMPLOYMENT_UNIT_POLICY), state__in=EMPLOYING_STATES)
+    owing = projects.filter(type__in=list(EMPLOYMENT_UNIT_POLICY), state__in=EMPLOYING_STATES).order_by()
+    # Grouped by the integer project id alone (not by the project's columns): the cheaper plan on both
+    # databases. An agreement in force today counts its person once per project.
+    counts = {
+        row["project_id"]: row
+        for row in EmploymentAgreement.objects.filter(project__in=owing.values("pk"))
         .order_by()
-        .values("id", "name", "region_code", "year", "type", "budget")
+        .values("project_id")
         .annotate(
-            signed=Count("employment_agreements"),
-            active=Count(
-                "employment_agreements__member",
-                distinct=True,
-                filter=Q(employment_agreements__starts_on__lte=on, employment_agreements__ends_on__gte=on),
-            ),
+            signed=Count("id"),
+            active=Count("member_id", distinct=True, filter=Q(starts_on__lte=on, ends_on__gte=on)),
         )
-        .order_by("region_code", "name", "id")
+    }
+    data = owing.values("id", "name", "region_code", "year", "type", "budget").order_by(
+        "region_code", "name", "id"
     )
+    none = {"signed": 0, "active": 0}
     units = UnitResolver()
     rows = []
     for p in data:
@@ -132,9 +137,9 @@ def by_project(projects, on: date | None = None) -> list[Row]:
                 name=p["name"],
                 projects=1,
                 required=need,
-                signed=p["signed"],
-                active=p["active"],
-                shortfall=max(need - p["active"], 0),
+                signed=counts.get(p["id"], none)["signed"],
+                active=counts.get(p["id"], none)["active"],
+                shortfall=max(need - counts.get(p["id"], none)["active"], 0),
                 project_id=p["id"],
                 type=p["type"],
                 budget=p["budget"],
@@ -164,15 +169,17 @@ def region_prefix(user, code: str) -> str:
     from django.http import Http404
 
     code = (code or "").strip()
+    scope = getattr(user, "scope_prefix", None)
+    if scope is None:
+        raise Http404(_("Not found, or outside your area."))
     if not code:
-        return user.scope_prefix
+        return scope
     if not code.isdigit() or len(code) not in (6, 9, 12):
         raise DomainError(
             _("Give the region as its 6-, 9- or 12-digit code, e.g. 370828107."), field="region"
         )
     prefix = prefix_of(code.ljust(12, "0"))
-    scope = getattr(user, "scope_prefix", None)
-    if scope is None or not prefix.startswith(scope):
+    if not prefix.startswith(scope) or not Region.objects.filter(code=code.ljust(12, "0")).exists():
         raise Http404(_("Not found, or outside your area."))
     return prefix
 

@@ -123,13 +123,13 @@ def test_units_come_from_policy_per_region_and_year(county, county_admin):
 def test_the_queries_do_not_grow_with_projects_or_agreements(
     county, sima_officer, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         compliance.by_town(Project.objects.all(), ON)
     people = [make_household(sima_officer, i).head for i in range(20, 30)]
     for i, person in enumerate(people):
         project = started(make_project(sima_officer, name=f"项目{i}", budget="120000.00"))
         sign(sima_officer, project, person)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         result = compliance.by_town(Project.objects.all(), ON)
     assert result["total"].projects == 13
 
@@ -158,6 +158,7 @@ def test_the_api_refuses_bad_and_foreign_regions(api_as, county, sima_officer):
     error = assert_error(client.get(URL, {"region": "37082810"}), 400, "invalid")
     assert error["fields"] == {"region": "请填写 6 位、9 位或 12 位区划代码，例如 370828107。"}
     assert_error(client.get(URL, {"region": "abc"}), 400, "invalid")
+    assert_error(client.get(URL, {"region": "370828107999"}), 404, "not_found")  # no such village
 
 
 # --- Choosing the person ------------------------------------------------------------------------
