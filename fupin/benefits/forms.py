@@ -11,7 +11,7 @@ class RevenueForm(BootstrapMixin, forms.Form):
     period = forms.CharField(label=_("period"), max_length=7, help_text=_("2019, 2019-Q2 or 2019-06"))
     kind = forms.ChoiceField(label=_("kind of revenue"), choices=RevenueKind.choices)
     amount = forms.CharField(label=_("amount (yuan)"), max_length=20)
-    received_on = forms.DateField(label=_("date received"), widget=DateInput())
+    received_on = forms.DateField(label=_("date received"), widget=DateInput(format="%Y-%m-%d"))
     evidence = forms.CharField(label=_("evidence"), max_length=200, required=False)
 
 
@@ -26,8 +26,8 @@ class AgreementForm(BootstrapMixin, forms.Form):
     household_number = forms.CharField(label=_("household number"), max_length=20, required=False)
     member_name = forms.CharField(label=_("full name"), max_length=40, required=False)
     position = forms.CharField(label=_("position"), max_length=60)
-    starts_on = forms.DateField(label=_("start date"), widget=DateInput())
-    ends_on = forms.DateField(label=_("end date"), widget=DateInput())
+    starts_on = forms.DateField(label=_("start date"), widget=DateInput(format="%Y-%m-%d"))
+    ends_on = forms.DateField(label=_("end date"), widget=DateInput(format="%Y-%m-%d"))
     monthly_wage = forms.CharField(label=_("monthly wage (yuan)"), max_length=20)
     evidence = forms.CharField(label=_("evidence"), max_length=200, required=False)
 
