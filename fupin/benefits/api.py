@@ -13,7 +13,7 @@ from fupin.projects.models import Project
 from fupin.projects.money import yuan
 from fupin.registry.models import Household, Member
 
-from . import dividends, services
+from . import compliance, dividends, ledger, services
 from .enums import WRITERS
 from .models import DistributionPlan, Revenue
 
@@ -409,3 +409,56 @@ def record_payments(request, plan_id: int, payload: PaymentsIn):
 def household_dividends(request, household_id: int):
     household = get_visible_or_404(Household.objects.all(), request.auth, pk=household_id)
     return list(dividends.household_dividends(household))
+
+
+# --- Planned against actual revenue, compliance by town (ledger.py, compliance.py) ------------------
+class YearOut(Schema):
+    year: int
+    planned: str | None = Field(description="The project's planned yearly revenue (linkage_dividend)")
+    actual: str = Field(description="Revenue of the year after reversals")
+    below_plan: bool
+
+    @staticmethod
+    def resolve_planned(obj):
+        return yuan(obj.planned)
+
+    @staticmethod
+    def resolve_actual(obj):
+        return yuan(obj.actual)
+
+
+@router.get(
+    "/projects/{int:project_id}/revenues/by-year",
+    response={200: list[YearOut], **ERRORS},
+    summary="A project's revenue per year against its planned yearly revenue; a year below plan is flagged",
+)
+def revenues_by_year(request, project_id: int):
+    return ledger.by_year(_project(request, project_id))
+
+
+class ComplianceRowOut(Schema):
+    code: str = Field(description="The town's 12-digit code (empty for the total)")
+    name: str
+    projects: int
+    required: int
+    signed: int
+    active: int
+    shortfall: int = Field(description="Sum of the projects' shortfalls: a surplus does not cover another")
+    compliant: bool
+
+
+class ComplianceOut(Schema):
+    towns: list[ComplianceRowOut]
+    total: ComplianceRowOut
+
+
+@router.get(
+    "/benefits/employment",
+    response={200: ComplianceOut, **ERRORS},
+    summary="Employment compliance by town and for the county, inside the caller's area",
+)
+def employment_by_town(request, region: str = "", on: date | None = None):
+    prefix = compliance.region_prefix(request.auth, region)
+    projects = Project.objects.visible_to(request.auth).within(prefix)
+    result = compliance.by_town(projects, on)
+    return {"towns": [t.as_dict() for t in result["towns"]], "total": result["total"].as_dict()}

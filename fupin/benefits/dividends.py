@@ -27,10 +27,10 @@ from fupin.projects.money import parse_amount
 from fupin.registry.enums import Status
 from fupin.registry.models import Household, Member
 
+from . import services
 from .distribution import household_pool, split
 from .enums import WRITERS, Channel, Method, PlanState, Recipient
 from .models import DistributionLine, DistributionPlan, Payment, Revenue
-from .services import today
 
 ZERO = Decimal("0.00")
 # Households that receive dividends; those lifted out and no longer supported only when the policy says so.
@@ -247,7 +247,7 @@ def _date(value, field) -> date:
             value = date.fromisoformat(value)
         except ValueError:
             raise DomainError(_("Enter a valid date."), field=field) from None
-    if value > today():
+    if value > services.today():
         raise DomainError(_("The date lies in the future."), field=field)
     return value
 

@@ -1,10 +1,16 @@
 from django.urls import path
 
+from . import views, views_jobs
 from . import views_dividends as dividends
-from . import views_jobs
 
 app_name = "benefits"
 urlpatterns = [
+    path("benefits/ledger/", views.ledger_list, name="ledger"),
+    path("benefits/projects/<int:pk>/ledger/", views.project_ledger, name="project-ledger"),
+    path("benefits/revenues/<int:pk>/reverse/", views.revenue_reverse, name="revenue-reverse"),
+    path("benefits/employment/", views.employment, name="employment"),
+    path("benefits/employment/<str:code>/", views.employment_town, name="employment-town"),
+    path("benefits/projects/<int:pk>/employment/", views.project_employment, name="project-employment"),
     path("projects/<int:project_id>/distributions/", dividends.project_plans, name="project-plans"),
     path("distributions/", dividends.plan_list, name="plans"),
     path("distributions/<int:pk>/", dividends.plan_detail, name="plan"),

@@ -14,11 +14,10 @@ from fupin.core.scope import get_visible_or_404
 from fupin.projects.models import Project
 from fupin.registry.models import Household
 
-from . import dividends
+from . import dividends, services
 from .enums import UNPAID_STATES, WRITERS, Method, PlanState, Recipient
 from .forms import CancelForm, NoticeForm, PayForm, PlanForm, ReviewForm
 from .models import DistributionPlan, Payment
-from .services import today
 
 
 def _can_write(user) -> bool:
@@ -68,7 +67,7 @@ def project_plans(request, project_id: int):
             "form": form if writer else None,
             "eligible": eligible,
             "chosen": chosen,
-            "today": today(),
+            "today": services.today(),
         },
     )
 
@@ -105,10 +104,10 @@ def plan_detail(request, pk: int):
     writer = _can_write(request.user)
     action = request.POST.get("action") if request.method == "POST" and writer else None
     forms = {
-        "approve": ReviewForm(initial={"reviewed_on": today()}),
-        "disclose": NoticeForm(initial={"notice_starts_on": today()}),
+        "approve": ReviewForm(initial={"reviewed_on": services.today()}),
+        "disclose": NoticeForm(initial={"notice_starts_on": services.today()}),
         "cancel": CancelForm(),
-        "pay": PayForm(initial={"paid_on": today(), "channel": "card"}),
+        "pay": PayForm(initial={"paid_on": services.today(), "channel": "card"}),
     }
     if action in ACTIONS:
         form_class, run = ACTIONS[action]
@@ -133,8 +132,8 @@ def plan_detail(request, pk: int):
             "lines": lines,
             "totals": dividends.plan_totals(plan),
             "forms": forms if writer else {},
-            "overdue": plan.is_overdue(today()),
-            "today": today(),
+            "overdue": plan.is_overdue(services.today()),
+            "today": services.today(),
         },
     )
 
@@ -181,7 +180,7 @@ def plan_notice(request, pk: int):
 @login_required
 def plan_list(request):
     """Every plan in the user's area; the overdue (发放不及时) ones can be listed alone."""
-    on = today()
+    on = services.today()
     plans = DistributionPlan.objects.visible_to(request.user).select_related("project", "revenue")
     state = request.GET.get("state", "")
     if state == "overdue":
@@ -212,5 +211,5 @@ def household_dividends(request, household_id: int):
     return render(
         request,
         "benefits/dividends/_household.html",
-        {"lines": lines, "received": received, "today": today()},
+        {"lines": lines, "received": received, "today": services.today()},
     )

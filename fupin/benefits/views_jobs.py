@@ -32,7 +32,7 @@ MATCHING_PAGE = 30
 # --- Forms ----------------------------------------------------------------------------------------
 class PlacementForm(BootstrapMixin, forms.Form):
     member = forms.ModelChoiceField(label=gettext_lazy("person"), queryset=Member.objects.none())
-    started_on = forms.DateField(label=gettext_lazy("start date"), widget=DateInput(format="%Y-%m-%d"))
+    started_on = forms.DateField(label=gettext_lazy("start date"), widget=DateInput())
     monthly_wage = forms.CharField(label=gettext_lazy("monthly wage (yuan)"), max_length=20, required=False)
 
     def __init__(self, *args, employer, **kwargs):

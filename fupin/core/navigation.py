@@ -95,8 +95,17 @@ MENU: list[tuple[str, list[MenuEntry]]] = [
         _("Benefits"),
         [
             MenuEntry(
+                _("Income ledger"), "benefits:ledger", "benefits", (*OFFICERS, Role.FINANCE, Role.INSPECTOR)
+            ),
+            MenuEntry(
                 _("Dividend distribution"),
                 "benefits:plans",
+                "benefits",
+                (*OFFICERS, Role.FINANCE, Role.INSPECTOR),
+            ),
+            MenuEntry(
+                _("Employment linkage"),
+                "benefits:employment",
                 "benefits",
                 (*OFFICERS, Role.FINANCE, Role.INSPECTOR),
             ),

@@ -17,7 +17,12 @@ class BootstrapMixin:
 
 
 class DateInput(forms.DateInput):
+    """<input type=date> takes only ISO dates, whatever the language's date format."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format)
 
 
 def text(label, rows=2, required=False):

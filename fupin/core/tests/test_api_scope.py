@@ -51,6 +51,8 @@ SELF_ONLY = {
     ("POST", "/api/v1/placements"),
     ("GET", "/api/v1/matching"),
     ("POST", "/api/v1/offers"),
+    # Compliance by town answers inside the caller's area; a region outside it is 404 (test_compliance).
+    ("GET", "/api/v1/benefits/employment"),
 }
 
 
