@@ -11,12 +11,12 @@ urlpatterns = [
     path("benefits/employment/", views.employment, name="employment"),
     path("benefits/employment/<str:code>/", views.employment_town, name="employment-town"),
     path("benefits/projects/<int:pk>/employment/", views.project_employment, name="project-employment"),
-    path("projects/<int:project_id>/distributions/", dividends.project_plans, name="project-plans"),
-    path("distributions/", dividends.plan_list, name="plans"),
-    path("distributions/<int:pk>/", dividends.plan_detail, name="plan"),
-    path("distributions/<int:pk>/notice/", dividends.plan_notice, name="plan-notice"),
+    path("benefits/projects/<int:project_id>/distributions/", dividends.project_plans, name="project-plans"),
+    path("benefits/distributions/", dividends.plan_list, name="plans"),
+    path("benefits/distributions/<int:pk>/", dividends.plan_detail, name="plan"),
+    path("benefits/distributions/<int:pk>/notice/", dividends.plan_notice, name="plan-notice"),
     path(
-        "households/<int:household_id>/dividends/", dividends.household_dividends, name="household-dividends"
+        "benefits/households/<int:household_id>/", dividends.household_dividends, name="household-dividends"
     ),
     path("benefits/workshops/", views_jobs.workshop_list, name="workshops"),
     path("benefits/workshops/<int:pk>/", views_jobs.workshop_detail, name="workshop"),

@@ -23,11 +23,11 @@ def officer(sima_officer):
 
 
 def test_a_plan_through_the_pages(officer, project, revenue, households):
-    page = officer.get(f"/projects/{project.pk}/distributions/")
+    page = officer.get(f"/benefits/projects/{project.pk}/distributions/")
     assert page.status_code == 200 and households[0].number in page.content.decode()
     chosen = [h.pk for h in households[:5]]
     answer = officer.post(
-        f"/projects/{project.pk}/distributions/",
+        f"/benefits/projects/{project.pk}/distributions/",
         {
             "revenue": revenue.pk,
             "method": "equal",
@@ -37,9 +37,9 @@ def test_a_plan_through_the_pages(officer, project, revenue, households):
         },
     )
     plan = DistributionPlan.objects.get()
-    assert answer.status_code == 302 and answer["Location"] == f"/distributions/{plan.pk}/"
+    assert answer.status_code == 302 and answer["Location"] == f"/benefits/distributions/{plan.pk}/"
     assert plan.lines.count() == 5 and plan.lines.first().amount == plan.total / 5
-    url = f"/distributions/{plan.pk}/"
+    url = f"/benefits/distributions/{plan.pk}/"
     officer.post(url, {"action": "approve", "reviewed_on": "2025-09-26", "review_note": "村民代表会议通过"})
     officer.post(url, {"action": "disclose", "notice_starts_on": "2025-09-26"})
     plan.refresh_from_db()
@@ -58,7 +58,7 @@ def test_a_plan_through_the_pages(officer, project, revenue, households):
 
 def test_refusals_show_next_to_the_field(officer, project, revenue, households):
     answer = officer.post(
-        f"/projects/{project.pk}/distributions/",
+        f"/benefits/projects/{project.pk}/distributions/",
         {
             "revenue": revenue.pk,
             "method": "equal",
@@ -70,7 +70,7 @@ def test_refusals_show_next_to_the_field(officer, project, revenue, households):
     assert not DistributionPlan.objects.exists()
     plan = dividends.create_plan(project.created_by, project, revenue=revenue, method="equal")
     answer = officer.post(
-        f"/distributions/{plan.pk}/", {"action": "approve", "reviewed_on": "2099-01-01", "review_note": "x"}
+        f"/benefits/distributions/{plan.pk}/", {"action": "approve", "reviewed_on": "2099-01-01", "review_note": "x"}
     )
     assert "未来" in answer.content.decode()
     plan.refresh_from_db()
@@ -80,7 +80,7 @@ def test_refusals_show_next_to_the_field(officer, project, revenue, households):
 def test_the_notice_masks_names(officer, project, revenue, households, sima_officer):
     plan = dividends.create_plan(sima_officer, project, revenue=revenue, method="equal")
     dividends.approve(sima_officer, plan, reviewed_on=date(2025, 9, 26), note="通过")
-    page = officer.get(f"/distributions/{plan.pk}/notice/").content.decode()
+    page = officer.get(f"/benefits/distributions/{plan.pk}/notice/").content.decode()
     head = households[0].head.name
     assert head not in page and head[0] in page and households[0].number in page
     assert "项目收益分配公示" in page
@@ -92,14 +92,14 @@ def test_the_list_shows_overdue_plans_and_other_towns_see_nothing(
     plan = dividends.create_plan(sima_officer, project, revenue=revenue, method="equal")
     dividends.approve(sima_officer, plan, reviewed_on=date(2025, 9, 26), note="通过")
     with django_assert_max_num_queries(12):
-        page = officer.get("/distributions/?state=overdue").content.decode()
+        page = officer.get("/benefits/distributions/?state=overdue").content.decode()
     assert 'data-testid="overdue-alert"' in page and project.name in page
     jishu = logged_in(jishu_officer)
-    assert "overdue-alert" not in jishu.get("/distributions/").content.decode()
-    assert jishu.get(f"/distributions/{plan.pk}/").status_code == 404
-    assert jishu.get(f"/distributions/{plan.pk}/notice/").status_code == 404
-    assert jishu.get(f"/projects/{project.pk}/distributions/").status_code == 404
-    assert jishu.get(f"/households/{households[0].pk}/dividends/").status_code == 404
+    assert "overdue-alert" not in jishu.get("/benefits/distributions/").content.decode()
+    assert jishu.get(f"/benefits/distributions/{plan.pk}/").status_code == 404
+    assert jishu.get(f"/benefits/distributions/{plan.pk}/notice/").status_code == 404
+    assert jishu.get(f"/benefits/projects/{project.pk}/distributions/").status_code == 404
+    assert jishu.get(f"/benefits/households/{households[0].pk}/").status_code == 404
 
 
 def test_the_household_page_shows_its_dividends(officer, project, revenue, households, sima_officer):
@@ -120,6 +120,6 @@ def test_the_household_page_shows_its_dividends(officer, project, revenue, house
         ],
     )
     detail = officer.get(f"/households/{households[0].pk}/").content.decode()
-    assert f"/households/{households[0].pk}/dividends/" in detail
-    fragment = officer.get(f"/households/{households[0].pk}/dividends/").content.decode()
+    assert f"/benefits/households/{households[0].pk}/" in detail
+    fragment = officer.get(f"/benefits/households/{households[0].pk}/").content.decode()
     assert f"已领取分红 {line.amount} 元" in fragment and "2025-10-13" in fragment
