@@ -13,7 +13,7 @@ from fupin.projects.models import Project
 from fupin.projects.money import yuan
 from fupin.registry.models import Household, Member
 
-from . import compliance, dividends, ledger, services
+from . import compliance, dividends, ledger, services, summary
 from .enums import WRITERS
 from .models import DistributionPlan, Revenue
 
@@ -462,3 +462,56 @@ def employment_by_town(request, region: str = "", on: date | None = None):
     projects = Project.objects.visible_to(request.auth).within(prefix)
     result = compliance.by_town(projects, on)
     return {"towns": [t.as_dict() for t in result["towns"]], "total": result["total"].as_dict()}
+
+
+# --- Benefits summary (summary.py) ----------------------------------------------------------------
+class FiguresOut(Schema):
+    dividends: str = Field(description="Yuan paid out under distribution plans, fixed shares included")
+    dividend_households: int
+    agreements: int = Field(description="Employment agreements (用工协议) in force in the year")
+    agreement_people: int
+    workshops: int
+    posts: int = Field(description="Places on poverty-alleviation and public-welfare posts")
+    employed: int = Field(description="People employed in workshops and on posts")
+    wages: str = Field(description="Wages paid in workshops and on posts, yuan")
+    households: int = Field(description="Registered households reached by any of these, counted once")
+
+    @staticmethod
+    def resolve_dividends(obj):
+        return yuan(obj["dividends"])
+
+    @staticmethod
+    def resolve_wages(obj):
+        return yuan(obj["wages"])
+
+
+class SummaryRowOut(FiguresOut):
+    code: str
+    name: str
+
+
+class SummaryOut(Schema):
+    region: str = Field(description="The region code prefix summarised")
+    year: int | None
+    total: FiguresOut
+    rows: list[SummaryRowOut] = Field(description="Towns of a county, villages of a town")
+    in_words: str = Field(description="The figures as the county reports them")
+
+
+@router.get(
+    "/benefits/summary",
+    response={200: SummaryOut, **ERRORS},
+    summary="Dividends, jobs, wages and households reached, for an area and optionally a year",
+)
+def benefits_summary(request, region: str = "", year: int | None = None):
+    if year is not None and not 2000 <= year <= 2100:
+        raise DomainError(_("The year must lie between 2000 and 2100."), field="year")
+    prefix = compliance.region_prefix(request.auth, region)
+    result = summary.summary(prefix, year)
+    return {
+        "region": prefix,
+        "year": year,
+        "total": result["total"],
+        "rows": summary.named_rows(result),
+        "in_words": summary.in_words(result["total"]),
+    }

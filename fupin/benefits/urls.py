@@ -6,6 +6,7 @@ from . import views_dividends as dividends
 app_name = "benefits"
 urlpatterns = [
     path("benefits/ledger/", views.ledger_list, name="ledger"),
+    path("benefits/summary/", views.benefit_summary, name="summary"),
     path("benefits/projects/<int:pk>/ledger/", views.project_ledger, name="project-ledger"),
     path("benefits/revenues/<int:pk>/reverse/", views.revenue_reverse, name="revenue-reverse"),
     path("benefits/employment/", views.employment, name="employment"),

@@ -18,7 +18,7 @@ from fupin.core.scope import get_visible_or_404, require_role
 from fupin.projects.models import Project
 from fupin.registry.models import Member
 
-from . import compliance, ledger, services
+from . import compliance, ledger, services, summary
 from .enums import WRITERS
 from .forms import AgreementForm, RevenueForm, ReversalForm
 from .models import Revenue
@@ -205,4 +205,32 @@ def _member(request, data, candidates) -> Member:
         return chosen
     return compliance.find_member(
         request.user, household_number=data.get("household_number"), name=data.get("member_name")
+    )
+
+
+@login_required
+def benefit_summary(request):
+    """What the benefits reached in an area (the user's, or a town within it), in the seed's terms."""
+    region = request.GET.get("region", "")
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
+    try:
+        prefix = compliance.region_prefix(request.user, region)
+    except DomainError:
+        raise Http404 from None
+    result = summary.summary(prefix, year)
+    area = Region.objects.filter(code=prefix.ljust(12, "0")).first()
+    return render(
+        request,
+        "benefits/summary.html",
+        {
+            "area": area,
+            "prefix": prefix,
+            "year": year,
+            "years": range(services.today().year, 2015, -1),
+            "total": result["total"],
+            "rows": summary.named_rows(result),
+            "in_words": summary.in_words(result["total"]),
+            "drill": len(prefix) < 9,
+        },
     )

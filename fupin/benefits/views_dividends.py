@@ -14,7 +14,7 @@ from fupin.core.scope import get_visible_or_404
 from fupin.projects.models import Project
 from fupin.registry.models import Household
 
-from . import dividends, services
+from . import dividends, services, summary
 from .enums import UNPAID_STATES, WRITERS, Method, PlanState, Recipient
 from .forms import CancelForm, NoticeForm, PayForm, PlanForm, ReviewForm
 from .models import DistributionPlan, Payment
@@ -204,12 +204,14 @@ def plan_list(request):
 
 @login_required
 def household_dividends(request, household_id: int):
-    """The household page's dividends (an htmx fragment)."""
+    """The household page's benefits (an htmx fragment): every dividend, its members' jobs, wages."""
     household = get_visible_or_404(Household.objects.all(), request.user, pk=household_id)
-    lines = list(dividends.household_dividends(household))
-    received = sum((line.amount for line in lines if hasattr(line, "payment")), 0)
     return render(
         request,
         "benefits/dividends/_household.html",
-        {"lines": lines, "received": received, "today": services.today()},
+        {
+            "lines": list(dividends.household_dividends(household)),
+            **summary.household_benefits(household),
+            "today": services.today(),
+        },
     )

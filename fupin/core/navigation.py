@@ -95,6 +95,12 @@ MENU: list[tuple[str, list[MenuEntry]]] = [
         _("Benefits"),
         [
             MenuEntry(
+                _("Benefit summary"),
+                "benefits:summary",
+                "benefits",
+                (*OFFICERS, Role.FINANCE, Role.INSPECTOR),
+            ),
+            MenuEntry(
                 _("Income ledger"), "benefits:ledger", "benefits", (*OFFICERS, Role.FINANCE, Role.INSPECTOR)
             ),
             MenuEntry(

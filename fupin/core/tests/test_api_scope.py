@@ -53,6 +53,7 @@ SELF_ONLY = {
     ("POST", "/api/v1/offers"),
     # Compliance by town answers inside the caller's area; a region outside it is 404 (test_compliance).
     ("GET", "/api/v1/benefits/employment"),
+    ("GET", "/api/v1/benefits/summary"),
 }
 
 
