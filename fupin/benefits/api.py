@@ -471,7 +471,7 @@ class FiguresOut(Schema):
     agreements: int = Field(description="Employment agreements (用工协议) in force in the year")
     agreement_people: int
     workshops: int
-    posts: int = Field(description="Places on poverty-alleviation and public-welfare posts")
+    posts: int = Field(description="Poverty-alleviation and public-welfare posts set up")
     employed: int = Field(description="People employed in workshops and on posts")
     wages: str = Field(description="Wages paid in workshops and on posts, yuan")
     households: int = Field(description="Registered households reached by any of these, counted once")

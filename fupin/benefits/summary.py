@@ -37,7 +37,7 @@ class Figures:
     agreements: int = 0
     agreement_people: set = field(default_factory=set)
     workshops: int = 0
-    posts: int = 0  # places on the posts (扶贫岗 are counted by place)
+    posts: int = 0  # posts set up (扶贫岗 as the county counts them: 252), whatever their places
     employed: set = field(default_factory=set)  # people in workshops and posts
     wages: Decimal = ZERO  # wages paid in workshops and posts
     households: set = field(default_factory=set)
@@ -141,11 +141,11 @@ def summary(prefix: str, year: int | None = None) -> dict:
     ):
         for figures in (total, rows[key(code)]):
             figures.workshops += 1
-    for code, places in _in_year(Post.objects.filter(**area), "opened_on", "closed_on", year).values_list(
-        "region_code", "places"
+    for code in _in_year(Post.objects.filter(**area), "opened_on", "closed_on", year).values_list(
+        "region_code", flat=True
     ):
         for figures in (total, rows[key(code)]):
-            figures.posts += places
+            figures.posts += 1
 
     return {
         "prefix": prefix,
