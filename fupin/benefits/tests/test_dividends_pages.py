@@ -124,3 +124,26 @@ def test_the_household_page_shows_its_dividends(officer, project, revenue, house
     assert f"/benefits/households/{households[0].pk}/" in detail
     fragment = officer.get(f"/benefits/households/{households[0].pk}/").content.decode()
     assert f"已领取分红 {line.amount} 元" in fragment and "2025-10-13" in fragment
+
+
+def test_the_project_page_shows_the_amount_paid_to_the_fen(
+    officer, project, revenue, households, sima_officer
+):
+    plan = dividends.create_plan(sima_officer, project, revenue=revenue, method="equal")
+    dividends.approve(sima_officer, plan, reviewed_on=date(2025, 9, 26), note="通过")
+    dividends.disclose(sima_officer, plan, notice_starts_on=date(2025, 9, 26))
+    dividends.record_payments(
+        sima_officer,
+        plan,
+        [
+            {
+                "household_id": line.household_id,
+                "amount": line.amount,
+                "paid_on": date(2025, 10, 13),
+                "channel": "card",
+            }
+            for line in plan.lines.all()
+        ],
+    )
+    page = officer.get(f"/benefits/projects/{project.pk}/distributions/").content.decode()
+    assert 'data-testid="plan-paid">17830.00<' in page
