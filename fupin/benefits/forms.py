@@ -42,7 +42,9 @@ class AgreementForm(BootstrapMixin, forms.Form):
 class PlanForm(BootstrapMixin, forms.Form):
     """A distribution plan; the households and their factors come as `households` and `weight_<id>`."""
 
-    revenue = forms.ModelChoiceField(label=_("revenue entry"), queryset=Revenue.objects.none())
+    revenue = forms.ModelChoiceField(
+        label=_("revenue entry"), queryset=Revenue.objects.none(), empty_label=None
+    )
     method = forms.ChoiceField(label=_("method"), choices=Method.choices)
     total = forms.CharField(
         label=_("amount to distribute (yuan)"),
@@ -63,6 +65,9 @@ class PlanForm(BootstrapMixin, forms.Form):
             project.revenues.filter(reverses__isnull=True, reversal__isnull=True)
             .exclude(distribution_plans__state__in=LIVE_STATES)
             .order_by("-received_on")
+        )
+        self.fields["revenue"].label_from_instance = lambda r: (
+            f"{r.period} · {r.get_kind_display()} · {r.amount} · {r.received_on:%Y-%m-%d}"
         )
 
 

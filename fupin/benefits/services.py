@@ -201,6 +201,8 @@ def record_revenue(actor, project: Project, *, period, kind, amount, received_on
     amount = parse_amount(amount)
     if received_on is None:
         raise DomainError(_("This field is required."), field="received_on")
+    if received_on > today():
+        raise DomainError(_("The date lies in the future."), field="received_on")
     revenue = Revenue.objects.create(
         project=project,
         region_code=project.region_code,

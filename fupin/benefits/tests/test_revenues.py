@@ -42,6 +42,7 @@ def test_revenue_is_recorded_and_audited(project, sima_officer):
         ({"period": "去年"}, "period"),
         ({"kind": "gift"}, "kind"),
         ({"received_on": None}, "received_on"),
+        ({"received_on": date(2099, 1, 1)}, "received_on"),
     ],
 )
 def test_bad_revenue_writes_nothing(project, sima_officer, extra, field):
