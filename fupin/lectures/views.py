@@ -454,7 +454,7 @@ def tour_list(request):
             last_end=Max("stops__ends_at"),
         )
     )
-    page = Paginator(tours, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(tours.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     can_create = request.user.has_role(Role.LECTURE_ADMIN)
     return render(request, "lectures/tour_list.html", {"page": page, "can_create": can_create})
 

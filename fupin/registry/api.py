@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, File, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from fupin.core.api import ErrorOut
@@ -254,7 +254,7 @@ def create_household(request, payload: HouseholdIn):
         members=[m.dict(exclude_none=True) for m in payload.members],
         income=_income_values(payload.income),
     )
-    return 201, household
+    return Status(201, household)
 
 
 @router.get(
@@ -360,7 +360,7 @@ class VisitOut(Schema):
 def create_visit(request, household_id: int, payload: VisitIn):
     household = _household(request, household_id)
     visit = services.record_visit(request.auth, household, **payload.dict())
-    return 201, visit
+    return Status(201, visit)
 
 
 class RevealOut(Schema):
@@ -399,7 +399,7 @@ class ImportOut(Schema):
 )
 def import_households(request, file: File[UploadedFile]):
     job = imports.start(request.auth, file)
-    return 202, job
+    return Status(202, job)
 
 
 @router.get("/imports/{int:job_id}", response={200: ImportOut, 404: ErrorOut}, summary="Follow an import")

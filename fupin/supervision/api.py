@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from fupin.core.api import ErrorOut
@@ -139,7 +139,7 @@ def create_problem(request, payload: ProblemIn):
         found_on=payload.found_on or timezone.localdate(),
         grid=grid,
     )
-    return 201, problem
+    return Status(201, problem)
 
 
 def _problem(request, problem_id: int) -> Problem:
@@ -324,7 +324,7 @@ def create_campaign(request, payload: CampaignIn):
         scope=payload.scope,
         items=[i.dict() for i in payload.items],
     )
-    return 201, campaign
+    return Status(201, campaign)
 
 
 @router.get("/campaigns/{int:campaign_id}", response={200: CampaignOut, 404: ErrorOut}, summary="A campaign")
@@ -375,7 +375,7 @@ def create_check(request, campaign_id: int, payload: CheckIn):
         checked_on=payload.checked_on,
         results={r.item: (r.passed, r.note) for r in payload.results},
     )
-    return 201, check
+    return Status(201, check)
 
 
 class ComplaintIn(Schema):
@@ -419,7 +419,7 @@ def file_complaint(request, payload: ComplaintIn):
         phone=payload.phone,
         ip=request.META.get("REMOTE_ADDR"),
     )
-    return 201, complaint
+    return Status(201, complaint)
 
 
 @public.get(
