@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 
 from fupin.core import audit, policy
@@ -472,7 +472,9 @@ def record_payments(actor, plan: DistributionPlan, payments: list[dict]) -> list
     ]
     if len(paid) == len(lines):
         plan.state = PlanState.PAID
-        plan.paid_on = max(Payment.objects.filter(plan=plan).values_list("paid_on", flat=True))
+        # An aggregate, not the model's ordering (two joins): with 10,000 payments on PostgreSQL the ordered
+        # list took seconds.
+        plan.paid_on = Payment.objects.filter(plan=plan).aggregate(last=Max("paid_on"))["last"]
         events.append(
             {
                 "actor": actor,
