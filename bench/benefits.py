@@ -57,6 +57,7 @@ def prepare(projects: int, agreements: int, households: int) -> dict:
     from fupin.registry.models import Household, Member
 
     prepare_database()
+    clear_plan_data()  # an earlier run's plan project would count in the compliance figures
     admin = User.objects.get(username="admin")
     EmploymentAgreement.objects.filter(position="基准岗位").delete()
     Project.objects.filter(name__startswith="基准项目").delete()
@@ -218,6 +219,28 @@ PLAN_PROJECT = "分红基准测试项目"
 PLAN_VILLAGE = "370828107200"  # a village of 司马镇
 TARGET_PLAN_SECONDS = 5
 PHASES = ("compute", "approve_notice", "pay_all", "total")
+PHASE_NAMES = {
+    "compute": "compute (`create_plan`, per capita, collective share)",
+    "approve_notice": "approve + notice",
+    "pay_all": "pay all (`record_payments`, one batch of 10,001)",
+    "total": "total",
+}
+# The same script on this machine on 2026-11-29 before the dividends service was changed (median / worst of
+# 3 rounds, seconds); load average 3-4 on the 2 cores.
+PLAN_BEFORE = {
+    "sqlite": {
+        "compute": "4.10 / 8.01",
+        "approve_notice": "0.04 / 0.05",
+        "pay_all": "9.98 / 11.73",
+        "total": "14.13 / 19.78",
+    },
+    "postgresql": {
+        "compute": "4.09 / 4.78",
+        "approve_notice": "0.05 / 0.06",
+        "pay_all": "12.08 / 16.27",
+        "total": "15.49 / 21.11",
+    },
+}
 
 
 def clear_plan_data() -> None:
@@ -464,7 +487,21 @@ def render(results: list[dict]) -> str:
         ]
         if r.get("distribution"):
             d = r["distribution"]
-            lines.append(f"| {d['label']} | {d['seconds']:.2f} s | ≤ 5 s |")
+            worst, median = d["worst"], d["median"]
+            before = PLAN_BEFORE[r["vendor"]]
+            lines.append(
+                f"| {d['label']} | {d['seconds']:.2f} s | ≤ {TARGET_PLAN_SECONDS} s: "
+                f"{verdict(d['seconds'], TARGET_PLAN_SECONDS)} |"
+            )
+            for phase, name in PHASE_NAMES.items():
+                lines.append(
+                    f"| plan phase {name}: median / worst (before the service changes: median / worst) | "
+                    f"{median[phase]:.2f} / {worst[phase]:.2f} s ({before[phase]}) | — |"
+                )
+            lines.append(
+                f"| plan paid in full: payments / lines, sum paid | {d['lines']:,} / {d['lines']:,}, "
+                f"{float(d['paid']):,.2f} yuan | equal to the plan total, every round |"
+            )
         lines.append("")
     lines += [
         "The aggregate counts the agreements in one SQL query grouped by project id, reads the owing "
@@ -473,6 +510,19 @@ def render(results: list[dict]) -> str:
         "this data: no policy query). The per-town shortfall is the sum of per-project shortfalls. The "
         "baseline issues two counts per project and a policy lookup, about three queries per project. The "
         "machine is shared (2 cores, the load above): the figures vary by ±30 % between runs.",
+        "",
+        "The distribution plan: a project with 10,000 registered beneficiary households of two living "
+        "members each (bulk insert, not timed); each of 3 rounds records a revenue entry of 1,783,000.00 "
+        "yuan and times `create_plan` (per capita, 3,000 yuan to the collective), `approve` + `disclose`, "
+        "and `record_payments` with all 10,001 lines in one batch (building the batch from the plan's lines"
+        " included). Each round is checked: the plan is paid, one payment per line, the payments add up to "
+        "the plan total to the fen. The figures in brackets are the same script before the dividends "
+        "service was changed (create_plan read every household column and its head, record_payments every "
+        "household and member column; both now read only what they use). Target missed: most of "
+        "`record_payments` is the 10,001 audit events (one per payment, hashed into the county chain and "
+        "bulk-inserted: about 4 s of ~10 s on SQLite under this load) and the bulk insert of the 10,001 "
+        "payments (about 1.7 s); the ORM's per-row work for those two inserts, not the number of queries, "
+        "is what is left.",
         "",
     ]
     return "\n".join(lines).rstrip() + "\n"
