@@ -70,7 +70,8 @@ def test_refusals_show_next_to_the_field(officer, project, revenue, households):
     assert not DistributionPlan.objects.exists()
     plan = dividends.create_plan(project.created_by, project, revenue=revenue, method="equal")
     answer = officer.post(
-        f"/benefits/distributions/{plan.pk}/", {"action": "approve", "reviewed_on": "2099-01-01", "review_note": "x"}
+        f"/benefits/distributions/{plan.pk}/",
+        {"action": "approve", "reviewed_on": "2099-01-01", "review_note": "x"},
     )
     assert "未来" in answer.content.decode()
     plan.refresh_from_db()
