@@ -520,9 +520,11 @@ def render(results: list[dict]) -> str:
         "service was changed (create_plan read every household column and its head, record_payments every "
         "household and member column; both now read only what they use). Target missed: most of "
         "`record_payments` is the 10,001 audit events (one per payment, hashed into the county chain and "
-        "bulk-inserted: about 4 s of ~10 s on SQLite under this load) and the bulk insert of the 10,001 "
-        "payments (about 1.7 s); the ORM's per-row work for those two inserts, not the number of queries, "
-        "is what is left.",
+        "bulk-inserted: about 4 s of 10 s in a timed split of one SQLite round at load 3-4, before the last"
+        " change) and the bulk insert of the 10,001 payments (about 1.7 s); the ORM's per-row work for "
+        "those two inserts, not the number of queries, is what is left. record_payments also no longer "
+        "takes the last payment date from the ordered list of payments (two joins; 10+ s on PostgreSQL with"
+        " freshly inserted rows) but from an aggregate.",
         "",
     ]
     return "\n".join(lines).rstrip() + "\n"
