@@ -57,6 +57,7 @@ def prepare(projects: int, agreements: int, households: int) -> dict:
     from fupin.registry.models import Household, Member
 
     prepare_database()
+    clear_plan_data()  # an earlier run's plan project would count in the compliance figures
     admin = User.objects.get(username="admin")
     EmploymentAgreement.objects.filter(position="基准岗位").delete()
     Project.objects.filter(name__startswith="基准项目").delete()
@@ -213,12 +214,176 @@ def measure_baseline(runs: int) -> dict:
     return {"n": runs, "p50": statistics.median(samples), "max": max(samples), "shortfall": shortfall}
 
 
-# --- 3. The hook for the distribution plans --------------------------------------------------------
+# --- 3. Distribution plans ------------------------------------------------------------------------
+PLAN_PROJECT = "分红基准测试项目"
+PLAN_VILLAGE = "370828107200"  # a village of 司马镇
+TARGET_PLAN_SECONDS = 5
+PHASES = ("compute", "approve_notice", "pay_all", "total")
+PHASE_NAMES = {
+    "compute": "compute (`create_plan`, per capita, collective share)",
+    "approve_notice": "approve + notice",
+    "pay_all": "pay all (`record_payments`, one batch of 10,001)",
+    "total": "total",
+}
+# The same script on this machine on 2026-11-29 before the dividends service was changed (median / worst of
+# 3 rounds, seconds); load average 3-4 on the 2 cores.
+PLAN_BEFORE = {
+    "sqlite": {
+        "compute": "4.10 / 8.01",
+        "approve_notice": "0.04 / 0.05",
+        "pay_all": "9.98 / 11.73",
+        "total": "14.13 / 19.78",
+    },
+    "postgresql": {
+        "compute": "4.09 / 4.78",
+        "approve_notice": "0.05 / 0.06",
+        "pay_all": "12.08 / 16.27",
+        "total": "15.49 / 21.11",
+    },
+}
+
+
+def clear_plan_data() -> None:
+    """Remove an earlier run's plan project and its households (the PostgreSQL database is reused)."""
+    from fupin.benefits.models import DistributionPlan, Payment, Revenue
+    from fupin.projects.models import Project
+    from fupin.registry.models import Household, Member
+
+    projects = Project.objects.filter(name=PLAN_PROJECT)
+    Payment.objects.filter(plan__project__in=projects).delete()
+    DistributionPlan.objects.filter(project__in=projects).delete()
+    Revenue.objects.filter(project__in=projects).delete()
+    projects.delete()
+    Household.objects.filter(number__startswith="D").update(head=None)
+    Member.objects.filter(id_number__startswith="D").delete()
+    Household.objects.filter(number__startswith="D").delete()
+
+
+def generate_beneficiaries(households: int):
+    """A project of 司马镇 with `households` registered beneficiary households (bulk inserts), each of two
+    living members, the first the head."""
+    from fupin.core.models import User
+    from fupin.projects.models import Project
+    from fupin.registry.models import Household, Member
+
+    clear_plan_data()
+    admin = User.objects.get(username="admin")
+    project = Project.objects.create(
+        region_code=PLAN_VILLAGE,
+        name=PLAN_PROJECT,
+        year=2019,
+        type="industrial",
+        responsible_unit="司马镇人民政府",
+        applicant_unit="司马镇人民政府",
+        budget=Decimal("1000000.00"),
+        state="operating",
+        created_by=admin,
+    )
+    made = Household.objects.bulk_create(
+        [
+            Household(
+                number=f"D{n:09d}",
+                county_code=COUNTY,
+                region_code=PLAN_VILLAGE,
+                main_cause="skills",
+                status="not_lifted",
+            )
+            for n in range(households)
+        ],
+        batch_size=2000,
+    )
+    members = [
+        Member(
+            household=household,
+            name=f"受益{n}-{k}",
+            id_number=f"D{n:09d}{k}",
+            id_last6=f"{n:05d}{k}",
+            sex="M" if k == 0 else "F",
+            birth_date=datetime.date(1970, 1, 1),
+            relation=relation,
+        )
+        for n, household in enumerate(made)
+        for k, relation in enumerate(("head", "spouse"))
+    ]
+    Member.objects.bulk_create(members, batch_size=4000)
+    heads = dict(
+        Member.objects.filter(id_number__startswith="D", relation="head").values_list("household_id", "pk")
+    )
+    for household in made:
+        household.head_id = heads[household.pk]
+    Household.objects.bulk_update(made, ["head"], batch_size=2000)
+    project.beneficiaries.add(*made)
+    return admin, project
+
+
+def measure_plan(households: int, rounds: int) -> list[dict]:
+    """Compute, approve, put on notice and pay in full a plan over `households` households, `rounds`
+    times (a new revenue entry each round), timing each phase."""
+    from fupin.benefits import dividends, services
+
+    admin, project = generate_beneficiaries(households)
+    runs = []
+    for n in range(rounds):
+        year = 2019 - n
+        revenue = services.record_revenue(
+            admin,
+            project,
+            period=str(year),
+            kind="dividend",
+            amount="1783000.00",
+            received_on=datetime.date(year, 12, 20),
+        )
+        timings, started = {}, time.perf_counter()
+        plan = dividends.create_plan(
+            admin, project, revenue=revenue, method="per_capita", collective_share="3000"
+        )
+        timings["compute"] = time.perf_counter() - started
+        mark = time.perf_counter()
+        dividends.approve(
+            admin, plan, reviewed_on=datetime.date(year, 12, 23), note="基准测试：村民代表会议通过"
+        )
+        plan = dividends.disclose(admin, plan, notice_starts_on=datetime.date(year, 12, 23))
+        timings["approve_notice"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        entries = [
+            {
+                "household_id": line.household_id,
+                "recipient": line.recipient,
+                "amount": line.amount,
+                "paid_on": plan.notice_ends_on,
+                "channel": "card",
+            }
+            for line in plan.lines.all()
+        ]
+        dividends.record_payments(admin, plan, entries)
+        timings["pay_all"] = time.perf_counter() - mark
+        timings["total"] = time.perf_counter() - started
+        plan.refresh_from_db()
+        amounts = list(plan.payments.values_list("amount", flat=True))
+        if plan.state != "paid" or len(amounts) != plan.lines.count() or sum(amounts) != plan.total:
+            raise SystemExit(
+                f"plan round {n + 1}: {plan.state}, {len(amounts)} payments, {sum(amounts)} paid"
+            )
+        runs.append(timings | {"lines": len(entries), "paid": str(sum(amounts))})
+        log(f"plan round {n + 1}: " + ", ".join(f"{k} {timings[k]:.2f} s" for k in PHASES))
+    return runs
+
+
 def distribution_benchmark(args) -> dict | None:
     """A distribution plan over 10,000 households: compute, approve and record every payment (target
-    ≤ 5 s). Not built yet: the distribution plans land with the lead's part of issue 5. Return a dict of
-    figures ({"label": str, "seconds": float, ...}) and `render` prints it as a row of the table."""
-    return None
+    ≤ 5 s per round); worst and median over the rounds, per phase."""
+    runs = measure_plan(args.plan_households, args.plan_rounds)
+    return {
+        "label": f"distribution plan over {args.plan_households:,} households ({runs[0]['lines']:,} lines): "
+        f"compute + approve + notice + pay all, worst of {len(runs)} rounds",
+        "seconds": max(r["total"] for r in runs),
+        "households": args.plan_households,
+        "lines": runs[0]["lines"],
+        "paid": runs[0]["paid"],
+        "worst": {k: max(r[k] for r in runs) for k in PHASES},
+        "median": {k: statistics.median(r[k] for r in runs) for k in PHASES},
+        "runs": runs,
+    }
 
 
 # --- Running and writing --------------------------------------------------------------------------
@@ -283,6 +448,7 @@ def child(engine: str, args) -> dict:
     command = [sys.executable, __file__, "--engine", engine]
     command += ["--projects", str(args.projects), "--agreements", str(args.agreements)]
     command += ["--households", str(args.households), "--runs", str(args.runs)]
+    command += ["--plan-households", str(args.plan_households), "--plan-rounds", str(args.plan_rounds)]
     output = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
     sys.stderr.write(output.stderr)
     for line in output.stdout.splitlines():
@@ -321,7 +487,21 @@ def render(results: list[dict]) -> str:
         ]
         if r.get("distribution"):
             d = r["distribution"]
-            lines.append(f"| {d['label']} | {d['seconds']:.2f} s | ≤ 5 s |")
+            worst, median = d["worst"], d["median"]
+            before = PLAN_BEFORE[r["vendor"]]
+            lines.append(
+                f"| {d['label']} | {d['seconds']:.2f} s | ≤ {TARGET_PLAN_SECONDS} s: "
+                f"{verdict(d['seconds'], TARGET_PLAN_SECONDS)} |"
+            )
+            for phase, name in PHASE_NAMES.items():
+                lines.append(
+                    f"| plan phase {name}: median / worst (before the service changes: median / worst) | "
+                    f"{median[phase]:.2f} / {worst[phase]:.2f} s ({before[phase]}) | — |"
+                )
+            lines.append(
+                f"| plan paid in full: payments / lines, sum paid | {d['lines']:,} / {d['lines']:,}, "
+                f"{float(d['paid']):,.2f} yuan | equal to the plan total, every round |"
+            )
         lines.append("")
     lines += [
         "The aggregate counts the agreements in one SQL query grouped by project id, reads the owing "
@@ -330,6 +510,21 @@ def render(results: list[dict]) -> str:
         "this data: no policy query). The per-town shortfall is the sum of per-project shortfalls. The "
         "baseline issues two counts per project and a policy lookup, about three queries per project. The "
         "machine is shared (2 cores, the load above): the figures vary by ±30 % between runs.",
+        "",
+        "The distribution plan: a project with 10,000 registered beneficiary households of two living "
+        "members each (bulk insert, not timed); each of 3 rounds records a revenue entry of 1,783,000.00 "
+        "yuan and times `create_plan` (per capita, 3,000 yuan to the collective), `approve` + `disclose`, "
+        "and `record_payments` with all 10,001 lines in one batch (building the batch from the plan's lines"
+        " included). Each round is checked: the plan is paid, one payment per line, the payments add up to "
+        "the plan total to the fen. The figures in brackets are the same script before the dividends "
+        "service was changed (create_plan read every household column and its head, record_payments every "
+        "household and member column; both now read only what they use). Target missed: most of "
+        "`record_payments` is the 10,001 audit events (one per payment, hashed into the county chain and "
+        "bulk-inserted: about 4 s of 10 s in a timed split of one SQLite round at load 3-4, before the last"
+        " change) and the bulk insert of the 10,001 payments (about 1.7 s); the ORM's per-row work for "
+        "those two inserts, not the number of queries, is what is left. record_payments also no longer "
+        "takes the last payment date from the ordered list of payments (two joins; 10+ s on PostgreSQL with"
+        " freshly inserted rows) but from an aggregate.",
         "",
     ]
     return "\n".join(lines).rstrip() + "\n"
@@ -341,6 +536,8 @@ def main() -> None:
     parser.add_argument("--agreements", type=int, default=50_000)
     parser.add_argument("--households", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--plan-households", type=int, default=10_000)
+    parser.add_argument("--plan-rounds", type=int, default=3)
     parser.add_argument("--engine", choices=["sqlite", "postgres"], help="measure one database (child)")
     parser.add_argument("--write", action="store_true", help="write the section into bench/RESULTS.md")
     args = parser.parse_args()
