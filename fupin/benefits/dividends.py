@@ -11,6 +11,7 @@ written.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -330,48 +331,68 @@ def cancel(actor, plan: DistributionPlan, *, reason) -> DistributionPlan:
     return plan
 
 
-def _who(line: DistributionLine) -> str:
-    return line.household.number if line.household_id else line.get_recipient_display()
+@dataclass(frozen=True)
+class _Line:
+    """What paying a line needs of it: read as plain values, since a batch holds ten thousand lines."""
+
+    pk: int
+    household_id: int | None
+    recipient: str
+    amount: Decimal
+    region_code: str
+    number: str | None  # the household's number, for messages and the audit
+    head_id: int | None
+
+    @property
+    def who(self) -> str:
+        return self.number if self.household_id else str(Recipient(self.recipient).label)
 
 
-def _payee(line: DistributionLine, payee_id, members: dict[int, list[Member]]) -> Member | None:
-    """The living member of the line's household who receives the money (default: the head)."""
+LINE_FIELDS = (
+    "id",
+    "household_id",
+    "recipient",
+    "amount",
+    "region_code",
+    "household__number",
+    "household__head_id",
+)
+
+
+def _payee(line: _Line, payee_id, living: dict[int, list[tuple[int, str]]]) -> tuple[int | None, str]:
+    """The living member of the line's household who receives the money (default: the head), as its id
+    and name; the collective's and the posts' shares have no member."""
     if line.household_id is None:
-        return None
-    living = members.get(line.household_id, [])
+        return None, line.who
     if payee_id not in (None, ""):
         member = Member.objects.filter(pk=payee_id, household_id=line.household_id).first()
         if member is None:
             raise DomainError(
-                _("Household %(number)s: the payee is not a member of the household.")
-                % {"number": _who(line)},
+                _("Household %(number)s: the payee is not a member of the household.") % {"number": line.who},
                 field="payee_id",
             )
         if member.deceased:
             raise DomainError(
                 _("Household %(number)s: %(name)s is deceased and cannot receive the payment.")
-                % {"number": _who(line), "name": member.name},
+                % {"number": line.who, "name": member.name},
                 field="payee_id",
                 code="payee_deceased",
             )
         if member.left_household:
             raise DomainError(
                 _("Household %(number)s: %(name)s has left the household.")
-                % {"number": _who(line), "name": member.name},
+                % {"number": line.who, "name": member.name},
                 field="payee_id",
             )
-        return member
-    if not living:
+        return member.pk, member.name
+    members = living.get(line.household_id)
+    if not members:
         raise DomainError(
-            _("Household %(number)s has no living member to receive the payment.") % {"number": _who(line)},
+            _("Household %(number)s has no living member to receive the payment.") % {"number": line.who},
             field="payee_id",
             code="payee_deceased",
         )
-    head = line.household.head_id
-    return next((m for m in living if m.pk == head), living[0])
-
-
-LINE_HOUSEHOLD_FIELDS = ("household__number", "household__head_id")
+    return next((m for m in members if m[0] == line.head_id), members[0])
 
 
 @transaction.atomic
@@ -384,33 +405,37 @@ def record_payments(actor, plan: DistributionPlan, payments: list[dict]) -> list
     once per plan); an amount other than the line's share (never more, and in full); a payee who is
     deceased, gone or not of the household; a date before the notice ended or in the future; a plan not
     on notice. When every line is paid the plan is paid in full. Side effects: the payments, one audit
-    event each, and the plan's state.
+    event for the batch listing each payment (and one when the plan is paid in full), the plan's state.
     """
     require_role(actor, *WRITERS)
     plan = _lock(plan)
     _refuse_state(plan, PlanState.DISCLOSED, PlanState.PAYING)
     if not payments:
         raise DomainError(_("No payment given."), field="payments")
-    # Of the household, a line needs only its number (messages, audit) and its head (the default payee).
-    lines = list(
-        plan.lines.select_related("household").only(
-            "id", "plan_id", "recipient", "household_id", "region_code", "amount", *LINE_HOUSEHOLD_FIELDS
-        )
-    )
+    lines = [_Line(*row) for row in plan.lines.order_by().values_list(*LINE_FIELDS)]
     by_household = {line.household_id: line for line in lines if line.household_id}
     by_recipient = {line.recipient: line for line in lines if not line.household_id}
-    paid = set(Payment.objects.filter(plan=plan).values_list("line_id", flat=True))
-    members = defaultdict(list)
+    paid = set(Payment.objects.filter(plan=plan).order_by().values_list("line_id", flat=True))
+    living = defaultdict(list)
     wanted = [p.get("household_id") for p in payments if p.get("household_id")]
-    living = Member.objects.living().filter(household_id__in=wanted).order_by("id")
-    for member in living.only("id", "household_id", "name", "deceased", "left_household"):
-        members[member.household_id].append(member)
-    rows, dates = [], {}  # dates: each distinct paid_on checked once (a batch mostly shares one day)
+    for member_id, household_id, name in (
+        Member.objects.living()
+        .filter(household_id__in=wanted)
+        .order_by("id")
+        .values_list("id", "household_id", "name")
+    ):
+        living[household_id].append((member_id, name))
+    channels = set(Channel.values)
+    rows, recorded, dates = (
+        [],
+        [],
+        {},
+    )  # dates: each distinct paid_on checked once (a batch mostly shares one)
     for entry in payments:
         line = _line(entry, by_household, by_recipient)
         if line.pk in paid:
             raise TransitionRefused(
-                _("%(who)s has already been paid under this plan.") % {"who": _who(line)},
+                _("%(who)s has already been paid under this plan.") % {"who": line.who},
                 field="household_id",
                 code="already_paid",
             )
@@ -418,14 +443,14 @@ def record_payments(actor, plan: DistributionPlan, payments: list[dict]) -> list
         if amount > line.amount:
             raise DomainError(
                 _("%(who)s: %(amount)s yuan exceeds the share of %(share)s yuan.")
-                % {"who": _who(line), "amount": amount, "share": line.amount},
+                % {"who": line.who, "amount": amount, "share": line.amount},
                 field="amount",
                 code="exceeds_share",
             )
         if amount < line.amount:
             raise DomainError(
                 _("%(who)s: the share of %(share)s yuan is paid in full, not %(amount)s yuan.")
-                % {"who": _who(line), "amount": amount, "share": line.amount},
+                % {"who": line.who, "amount": amount, "share": line.amount},
                 field="amount",
             )
         raw_date = entry.get("paid_on")
@@ -440,35 +465,41 @@ def record_payments(actor, plan: DistributionPlan, payments: list[dict]) -> list
                 field="paid_on",
             )
         channel = entry.get("channel") or ""
-        if channel not in Channel.values:
+        if channel not in channels:
             raise DomainError(_("Choose bank transfer, benefits card or cash with receipt."), field="channel")
-        payee = _payee(line, entry.get("payee_id"), members)
+        payee_id, payee_name = _payee(line, entry.get("payee_id"), living)
         paid.add(line.pk)
         rows.append(
             Payment(
-                line=line,
-                plan=plan,
+                line_id=line.pk,
+                plan_id=plan.pk,
                 region_code=line.region_code,
                 amount=amount,
                 paid_on=paid_on,
                 channel=channel,
                 account=(entry.get("account") or "").strip()[:40],
                 voucher=(entry.get("voucher") or "").strip()[:60],
-                payee=payee,
-                payee_name=payee.name if payee else line.get_recipient_display(),
-                created_by=actor,
+                payee_id=payee_id,
+                payee_name=payee_name,
+                created_by_id=actor.pk,
             )
         )
+        recorded.append([line.pk, line.who, amount, paid_on, payee_name])
     Payment.objects.bulk_create(rows, batch_size=2000)
+    # One event for the batch, as one person recorded it (a bank statement, a day's cash receipts): it
+    # holds every payment (line, household, amount, date, payee), so the chain seals each one.
     events = [
         {
             "actor": actor,
             "action": "benefits.payment.record",
             "region_code": plan.region_code,
             "target": plan,
-            "after": {"line": p.line_id, "who": _who(p.line), "amount": p.amount, "paid_on": p.paid_on},
+            "after": {
+                "count": len(rows),
+                "amount": sum((row.amount for row in rows), ZERO),
+                "payments": recorded,
+            },
         }
-        for p in rows
     ]
     if len(paid) == len(lines):
         plan.state = PlanState.PAID
@@ -491,7 +522,7 @@ def record_payments(actor, plan: DistributionPlan, payments: list[dict]) -> list
     return rows
 
 
-def _line(entry: dict, by_household: dict, by_recipient: dict) -> DistributionLine:
+def _line(entry: dict, by_household: dict, by_recipient: dict) -> _Line:
     household_id = entry.get("household_id")
     if household_id:
         line = by_household.get(int(household_id))

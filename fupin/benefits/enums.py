@@ -81,7 +81,7 @@ AUDIT_ACTIONS.update(
         "benefits.plan.approve": _("Distribution plan approved"),
         "benefits.plan.disclose": _("Distribution plan put on notice"),
         "benefits.plan.cancel": _("Distribution plan cancelled"),
-        "benefits.payment.record": _("Dividend paid"),
+        "benefits.payment.record": _("Dividends paid"),
         "benefits.plan.paid": _("Distribution plan paid in full"),
     }
 )

@@ -222,7 +222,11 @@ def test_paying_every_line_pays_the_plan_in_full(plan, sima_officer):
     head_payment = Payment.objects.get(line__household=lines[0].household_id)
     assert head_payment.payee_id == lines[0].household.head_id
     assert Payment.objects.get(line__recipient="collective").payee_id is None
-    assert AuditEvent.objects.filter(action="benefits.payment.record").count() == 8
+    # One event per batch, listing every payment of it.
+    batches = AuditEvent.objects.filter(action="benefits.payment.record").order_by("seq")
+    assert [e.after["count"] for e in batches] == [3, 5]
+    assert sum(len(e.after["payments"]) for e in batches) == 8
+    assert batches[0].after["payments"][0][1] == lines[0].household.number
     assert AuditEvent.objects.filter(action="benefits.plan.paid").count() == 1
     assert dividends.plan_totals(plan)["unpaid"] == Decimal("0.00")
 
