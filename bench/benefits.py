@@ -518,13 +518,11 @@ def render(results: list[dict]) -> str:
         " included). Each round is checked: the plan is paid, one payment per line, the payments add up to "
         "the plan total to the fen. The figures in brackets are the same script before the dividends "
         "service was changed (create_plan read every household column and its head, record_payments every "
-        "household and member column; both now read only what they use). Target missed: most of "
-        "`record_payments` is the 10,001 audit events (one per payment, hashed into the county chain and "
-        "bulk-inserted: about 4 s of 10 s in a timed split of one SQLite round at load 3-4, before the last"
-        " change) and the bulk insert of the 10,001 payments (about 1.7 s); the ORM's per-row work for "
-        "those two inserts, not the number of queries, is what is left. record_payments also no longer "
-        "takes the last payment date from the ordered list of payments (two joins; 10+ s on PostgreSQL with"
-        " freshly inserted rows) but from an aggregate.",
+        "household and member column; both now read only what they use) and before `record_payments` "
+        "sealed a batch in one audit event listing every payment instead of one event per payment: the "
+        "10,001 events, each hashed into the county chain and bulk-inserted, were most of the time left "
+        "(about 2.7 s of 4.9 s for pay-all on SQLite at load 1). The figures vary with the load of the "
+        "shared machine.",
         "",
     ]
     return "\n".join(lines).rstrip() + "\n"

@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Sum
 from django.utils.translation import gettext as _
 
 from fupin.core import audit, policy
@@ -542,10 +542,14 @@ def _line(entry: dict, by_household: dict, by_recipient: dict) -> _Line:
 
 def plan_totals(plan: DistributionPlan) -> dict:
     """What the plan holds and what has been paid, for its page and the API."""
-    paid = sum(Payment.objects.filter(plan=plan).values_list("amount", flat=True), ZERO)
-    lines = plan.lines.count()
-    paid_lines = Payment.objects.filter(plan=plan).count()
-    return {"lines": lines, "paid_lines": paid_lines, "paid": paid, "unpaid": plan.total - paid}
+    done = Payment.objects.filter(plan=plan).order_by().aggregate(paid=Sum("amount"), lines=Count("id"))
+    paid = Decimal(done["paid"] or 0).quantize(Decimal("0.01"))
+    return {
+        "lines": plan.lines.count(),
+        "paid_lines": done["lines"],
+        "paid": paid,
+        "unpaid": plan.total - paid,
+    }
 
 
 def household_dividends(household: Household):
