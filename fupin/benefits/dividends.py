@@ -418,6 +418,8 @@ def record_payments(actor, plan: DistributionPlan, payments: list[dict]) -> list
     paid = set(Payment.objects.filter(plan=plan).order_by().values_list("line_id", flat=True))
     living = defaultdict(list)
     wanted = [p.get("household_id") for p in payments if p.get("household_id")]
+    if len(wanted) > 500:  # a large batch: the plan's households by a join, not ten thousand parameters
+        wanted = plan.lines.filter(household__isnull=False).values("household_id")
     for member_id, household_id, name in (
         Member.objects.living()
         .filter(household_id__in=wanted)
