@@ -78,7 +78,7 @@ def test_a_revenue_is_recorded_planned_approved_and_paid(
     page.goto(reverse("benefits:project-plans", args=[project.pk]))
     shoot_both(page, phone_page, "project-plans-empty")
     form = page.get_by_test_id("plan-form")
-    form.get_by_label("收益记录").select_option(label=f"{project.name} · 2025 · 17830.00")
+    form.get_by_label("收益记录").select_option(label="2025 · 企业分红 · 17830.00 · 2025-09-20")
     form.get_by_label("分配方式").select_option(label="按户平均")
     ticks = page.get_by_test_id("eligible").locator("tbody input[name=households]")
     expect(ticks).to_have_count(len(households))

@@ -186,7 +186,7 @@ def test_revenue_and_an_agreement_through_the_pages(page, sima_officer, county_a
     from fupin.projects.tests.conftest import make_pool
 
     make_pool(county_admin)
-    monkeypatch.setattr(services, "today", lambda: date(2018, 7, 1))
+    monkeypatch.setattr(services, "today", lambda: date(2019, 7, 1))
     project = started(make_project(sima_officer))
     household = make_household(sima_officer, 1)
     project.beneficiaries.set([household])
@@ -215,8 +215,8 @@ def test_revenue_and_an_agreement_through_the_pages(page, sima_officer, county_a
     expect(page.get_by_test_id("required")).to_have_text("36")
     page.get_by_label("人员（本项目受益户）").select_option(value=str(household.head_id))
     page.get_by_label("岗位").fill("饲养员")
-    page.get_by_label("开始日期").fill("2018-06-01")
-    page.get_by_label("结束日期").fill("2019-05-31")
+    page.get_by_label("开始日期").fill("2019-06-01")
+    page.get_by_label("结束日期").fill("2020-05-31")
     page.get_by_label("月工资（元）").fill("2000.00")
     page.get_by_role("button", name="登记协议").click()
     expect(page.get_by_test_id("agreements")).to_contain_text("户主1")
