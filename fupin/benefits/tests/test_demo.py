@@ -1,0 +1,36 @@
+"""The benefits demo a newcomer follows: a project from revenue to every household's dividend, the
+employment requirement met or short, the county's workshops and posts on the seed's scale."""
+
+from django.utils import timezone
+
+from fupin.benefits import compliance, summary
+from fupin.benefits.enums import PlanState
+from fupin.benefits.models import DistributionPlan, Payment, Post, Workshop
+from fupin.core import audit
+from fupin.core import demo as core_demo
+from fupin.projects.models import Project
+
+
+def test_demo_benefits(db):
+    # The parts the benefits demo stands on, and its own (lectures and supervision are not needed).
+    from fupin.benefits import demo as benefits_demo
+    from fupin.projects import demo as projects_demo
+    from fupin.registry import demo as registry_demo
+
+    for part in (core_demo, registry_demo, projects_demo, benefits_demo):
+        part.load(lambda *args: None)
+    assert Workshop.objects.count() == 42 and Post.objects.count() == 252
+    county = summary.summary("370828")["total"]
+    assert county["employed"] == 734 and county["workshops"] == 42 and county["posts"] == 252
+    assert summary.in_words(county).startswith("发放分红金")
+    # Every paid plan adds up to the fen; each situation of a plan is there to be seen.
+    states = set(DistributionPlan.objects.values_list("state", flat=True))
+    assert {PlanState.PAID, PlanState.DISCLOSED, PlanState.APPROVED, PlanState.DRAFT} <= states
+    for plan in DistributionPlan.objects.filter(state=PlanState.PAID):
+        assert sum(Payment.objects.filter(plan=plan).values_list("amount", flat=True)) == plan.total
+    assert DistributionPlan.objects.overdue(timezone.localdate()).exists()
+    assert any(plan.paid_late for plan in DistributionPlan.objects.filter(state=PlanState.PAID))
+    # Some projects fall short of the employment requirement.
+    rows = compliance.by_project(Project.objects.all())
+    assert any(row.shortfall > 0 for row in rows) and any(row.required and not row.shortfall for row in rows)
+    assert all(report.problem is None for report in audit.verify())
