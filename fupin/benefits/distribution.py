@@ -14,6 +14,11 @@ from fupin.core.errors import DomainError
 CENT = Decimal("0.01")
 
 
+def to_fen(value) -> Decimal:
+    """A sum from the database as yuan to the fen (SQLite hands back sums with stray digits)."""
+    return Decimal(value or 0).quantize(CENT)
+
+
 def split(total: Decimal, weights: list[int]) -> list[Decimal]:
     """`total` yuan divided in proportion to the positive integer `weights`; the parts add up to `total`."""
     if not weights:

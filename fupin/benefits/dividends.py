@@ -29,7 +29,7 @@ from fupin.registry.enums import Status
 from fupin.registry.models import Household, Member
 
 from . import services
-from .distribution import household_pool, split
+from .distribution import household_pool, split, to_fen
 from .enums import WRITERS, Channel, Method, PlanState, Recipient
 from .models import DistributionLine, DistributionPlan, Payment, Revenue
 
@@ -545,7 +545,7 @@ def _line(entry: dict, by_household: dict, by_recipient: dict) -> _Line:
 def plan_totals(plan: DistributionPlan) -> dict:
     """What the plan holds and what has been paid, for its page and the API."""
     done = Payment.objects.filter(plan=plan).order_by().aggregate(paid=Sum("amount"), lines=Count("id"))
-    paid = Decimal(done["paid"] or 0).quantize(Decimal("0.01"))
+    paid = to_fen(done["paid"])
     return {
         "lines": plan.lines.count(),
         "paid_lines": done["lines"],

@@ -26,7 +26,7 @@ from fupin.registry.models import Member
 
 from .enums import MATCHERS, WRITERS, OperatorKind, PostKind, WorkshopStatus
 from .models import Placement, Post, WorkRecord, Workshop, WorkshopAssessment
-from .services import check_employable
+from .services import check_employable, required_text
 
 
 def today() -> date:
@@ -54,15 +54,6 @@ def reachable(queryset, user):
     """Workshops or posts `user` may place people in (see reach_prefix)."""
     prefix = reach_prefix(user)
     return queryset.within(prefix) if prefix else queryset.none()
-
-
-def _text(value, field, max_length) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise DomainError(_("This field is required."), field=field)
-    if len(text) > max_length:
-        raise DomainError(_("Too long."), field=field)
-    return text
 
 
 def _date(value, field) -> date:
@@ -117,8 +108,8 @@ def create_workshop(
     Side effects: the workshop row and its audit event.
     """
     require_role(actor, *WRITERS)
-    name = _text(name, "name", 100)
-    operator = _text(operator, "operator", 100)
+    name = required_text(name, "name", 100)
+    operator = required_text(operator, "operator", 100)
     if operator_kind not in OperatorKind.values:
         raise DomainError(_("Choose an enterprise or an individual."), field="operator_kind")
     region = _place(actor, region_code)
@@ -166,10 +157,10 @@ def create_post(
     require_role(actor, *WRITERS)
     if kind not in PostKind.values:
         raise DomainError(_("Choose a poverty-alleviation post or a public-welfare post."), field="kind")
-    title = _text(title, "title", 60)
+    title = required_text(title, "title", 60)
     region = _place(actor, region_code)
     wage = parse_amount(monthly_wage, "monthly_wage")
-    funded_by = _text(funded_by, "funded_by", 100)
+    funded_by = required_text(funded_by, "funded_by", 100)
     if places is None or places == "":
         raise DomainError(_("This field is required."), field="places")
     places = _whole(places, "places", low=1)

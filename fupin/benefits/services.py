@@ -27,10 +27,14 @@ def today() -> date:
     return timezone.localdate()
 
 
-def _text(value, field) -> str:
-    if not (value or "").strip():
+def required_text(value, field, max_length: int | None = None) -> str:
+    """A required text, stripped; refused when empty or longer than `max_length`, naming the field."""
+    text = (value or "").strip()
+    if not text:
         raise DomainError(_("This field is required."), field=field)
-    return value.strip()
+    if max_length is not None and len(text) > max_length:
+        raise DomainError(_("Too long."), field=field)
+    return text
 
 
 # --- Employment linkage (每5万元/每10万元带动一人就业) ------------------------------------------------
@@ -130,7 +134,7 @@ def sign_agreement(
     Side effects: one agreement row and its audit event.
     """
     require_role(actor, *WRITERS)
-    position = _text(position, "position")
+    position = required_text(position, "position")
     wage = parse_amount(monthly_wage, "monthly_wage")
     if starts_on is None:
         raise DomainError(_("This field is required."), field="starts_on")
@@ -227,7 +231,7 @@ def record_revenue(actor, project: Project, *, period, kind, amount, received_on
 def reverse_revenue(actor, revenue: Revenue, *, reason) -> Revenue:
     """Correct a revenue entry by a reversing entry of the same amount, with a reason; once per entry."""
     require_role(actor, *WRITERS)
-    reason = _text(reason, "reason")
+    reason = required_text(reason, "reason")
     revenue = Revenue.objects.select_for_update().get(pk=revenue.pk)
     if revenue.reverses_id is not None:
         raise TransitionRefused(_("A reversal cannot itself be reversed."), field="revenue_id")

@@ -19,15 +19,11 @@ from fupin.core.enums import PREFIX_LENGTH
 from fupin.core.scope import code_range
 from fupin.registry.models import Household
 
+from .distribution import to_fen
 from .models import EmploymentAgreement, Payment, Placement, Post, WorkRecord, Workshop
 
 ZERO = Decimal("0.00")
 TEN_THOUSAND = Decimal("10000")
-
-
-def _money(value) -> Decimal:
-    """A sum from the database as yuan to the fen (SQLite hands back sums with stray digits)."""
-    return Decimal(value or 0).quantize(Decimal("0.01"))
 
 
 @dataclass
@@ -134,7 +130,7 @@ def summary(prefix: str, year: int | None = None) -> dict:
         .values_list("placement__member__household__region_code", "paid")
     ):
         for figures in (total, rows[key(code)]):
-            figures.wages += _money(amount)
+            figures.wages += to_fen(amount)
 
     for code in _in_year(Workshop.objects.filter(**area), "opened_on", "closed_on", year).values_list(
         "region_code", flat=True
@@ -175,7 +171,7 @@ def in_words(total: dict) -> str:
 
 def household_benefits(household: Household) -> dict:
     """One household's benefits: dividends received, its members' agreements and placements, wages."""
-    received = _money(Payment.objects.filter(line__household=household).aggregate(s=Sum("amount"))["s"])
+    received = to_fen(Payment.objects.filter(line__household=household).aggregate(s=Sum("amount"))["s"])
     agreements = EmploymentAgreement.objects.filter(member__household=household).select_related(
         "project", "member"
     )
@@ -183,4 +179,4 @@ def household_benefits(household: Household) -> dict:
         "member", "workshop", "post"
     )
     wages = WorkRecord.objects.filter(placement__member__household=household).aggregate(s=Sum("wages"))["s"]
-    return {"received": received, "agreements": agreements, "placements": placements, "wages": _money(wages)}
+    return {"received": received, "agreements": agreements, "placements": placements, "wages": to_fen(wages)}
