@@ -13,10 +13,10 @@ from ninja import Field, Query, Router, Schema, Status
 from fupin.core.api import ErrorOut
 from fupin.core.errors import DomainError
 from fupin.core.masking import mask_id_number
+from fupin.core.money import yuan
 from fupin.core.scope import get_visible_or_404, prefix_of
 from fupin.funds.api import RoleAuth
 from fupin.projects.models import Project
-from fupin.projects.money import yuan
 from fupin.registry.models import Household, Member
 
 from . import jobs, matching

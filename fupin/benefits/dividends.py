@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 
 from fupin.core import audit, policy
 from fupin.core.errors import DomainError, TransitionRefused
+from fupin.core.money import parse_amount
 from fupin.core.scope import require_role
 from fupin.core.workdays import add_working_days
 from fupin.projects.models import Project
-from fupin.projects.money import parse_amount
 from fupin.registry.enums import Status
 from fupin.registry.models import Household, Member
 

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from fupin.core import audit, policy
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.models import Region
+from fupin.core.money import parse_amount
 from fupin.core.scope import code_range, require_role
 from fupin.projects.models import Project
-from fupin.projects.money import parse_amount
 from fupin.registry.enums import REGISTERED_STATUSES
 from fupin.registry.models import Member
 

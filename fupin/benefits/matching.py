@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from fupin.core import audit
 from fupin.core.errors import DomainError, TransitionRefused
+from fupin.core.money import parse_amount
 from fupin.core.scope import code_range, prefix_of, require_role
-from fupin.projects.money import parse_amount
 from fupin.registry.enums import ABLE_TO_WORK, REGISTERED_STATUSES, Work
 from fupin.registry.models import Member
 

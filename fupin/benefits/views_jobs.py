@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fupin.core.errors import DomainError
+from fupin.core.forms import BootstrapMixin, DateInput
 from fupin.core.masking import mask_id_number
 from fupin.core.models import Region
+from fupin.core.regions import region_names
 from fupin.core.scope import get_visible_or_404
-from fupin.projects.forms import BootstrapMixin, DateInput
-from fupin.projects.views import region_names
 from fupin.registry.enums import ABLE_TO_WORK, REGISTERED_STATUSES
 from fupin.registry.models import Member
 

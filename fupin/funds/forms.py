@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fupin.projects.forms import BootstrapMixin, DateInput
+from fupin.core.forms import BootstrapMixin, DateInput
 from fupin.projects.models import Project
 
 from .enums import FundLevel

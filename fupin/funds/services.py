@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from fupin.core import audit, policy
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, TransitionRefused
+from fupin.core.money import parse_amount
 from fupin.core.scope import require_role
 from fupin.projects.enums import FUNDABLE_STATES, PAYABLE_STATES
 from fupin.projects.models import Project
-from fupin.projects.money import parse_amount
 
 from .enums import FundLevel, grade_for
 from .models import Allocation, Disbursement, Evaluation, FundSource

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from fupin.core.errors import DomainError
 from fupin.core.models import Region
+from fupin.core.regions import region_names
 from fupin.core.scope import get_visible_or_404
 
 from . import services, stats
@@ -120,8 +121,6 @@ def allocation_detail(request, pk):
 
 def public_funds(request):
     """Fund allocation results (资金分配结果公告), without login: no personal data, only units."""
-    from fupin.projects.views import region_names
-
     allocations = Allocation.objects.filter(reverses__isnull=True).select_related("project", "source")
     return render(
         request,

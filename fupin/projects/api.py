@@ -11,12 +11,12 @@ from ninja import Field, Router, Schema, Status
 from fupin.core.api import ErrorOut
 from fupin.core.errors import DomainError
 from fupin.core.models import AuditEvent
+from fupin.core.money import yuan
 from fupin.core.scope import get_visible_or_404
 from fupin.registry.models import Household
 
 from . import services
 from .models import Acceptance, Plan, Project, Review
-from .money import yuan
 
 router = Router(tags=["projects"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}

@@ -20,6 +20,7 @@ from fupin.core import audit, policy
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.models import Region
+from fupin.core.money import parse_amount
 from fupin.core.scope import code_range, require_role
 from fupin.core.workdays import add_working_days
 
@@ -37,7 +38,6 @@ from .enums import (
     ReviewState,
 )
 from .models import Acceptance, Asset, Expert, Plan, Procurement, Progress, Project, Review, Seat
-from .money import parse_amount
 
 OFFICERS = (Role.TOWN_OFFICER, Role.COUNTY_ADMIN)
 COUNTY = Role.COUNTY_ADMIN

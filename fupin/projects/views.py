@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, show_error
+from fupin.core.regions import region_names
 from fupin.core.scope import get_visible_or_404, require_role
 
 from . import services
@@ -350,21 +351,6 @@ def public_projects(request):
             "today": today,
         },
     )
-
-
-def region_names(codes=None) -> dict:
-    """Region code → the name people read on a notice: a village with its town (司马镇南徐庄村)."""
-    from fupin.core.models import Region
-
-    rows = Region.objects.filter(level__in=["town", "village"])
-    if codes is not None:
-        codes = set(codes)
-        rows = rows.filter(code__in=codes | {code[:9] + "000" for code in codes})
-    names = dict(rows.values_list("code", "name"))
-    return {
-        code: name if code.endswith("000") else names.get(code[:9] + "000", "") + name
-        for code, name in names.items()
-    }
 
 
 _PLAN_STATES = {
