@@ -106,8 +106,28 @@ class CalendarDayAdmin(admin.ModelAdmin):
         return False
 
 
+class PolicySettingForm(forms.ModelForm):
+    class Meta:
+        model = PolicySetting
+        fields = ["key", "region", "year", "value", "note"]
+
+    def clean(self):
+        # The definitions live in policy.py, which stands on the models: the check belongs here, not there.
+        data = super().clean()
+        definition = policy.POLICIES.get(data.get("key"))
+        if definition is None:
+            raise forms.ValidationError({"key": _("Unknown policy setting.")})
+        if "value" in data:
+            try:
+                data["value"] = str(definition.parse(data["value"]))
+            except ValueError as exc:
+                raise forms.ValidationError({"value": str(exc)}) from exc
+        return data
+
+
 @admin.register(PolicySetting)
 class PolicySettingAdmin(admin.ModelAdmin):
+    form = PolicySettingForm
     list_display = ["key", "region", "year", "value", "note"]
     list_filter = ["key"]
     raw_id_fields = ["region"]

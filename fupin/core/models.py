@@ -305,17 +305,6 @@ class PolicySetting(models.Model):
     def __str__(self):
         return f"{self.key} {self.region_id} {self.year or '*'} = {self.value}"
 
-    def clean(self):
-        from .policy import POLICIES
-
-        definition = POLICIES.get(self.key)
-        if definition is None:
-            raise ValidationError({"key": _("Unknown policy setting.")})
-        try:
-            self.value = str(definition.parse(self.value))
-        except ValueError as exc:
-            raise ValidationError({"value": str(exc)}) from exc
-
 
 class DemoDataset(models.Model):
     """Which parts of the demo have been loaded, so that a second `make run` keeps what users changed."""

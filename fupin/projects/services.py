@@ -12,7 +12,6 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +23,7 @@ from fupin.core.money import parse_amount
 from fupin.core.scope import code_range, require_role
 from fupin.core.workdays import add_working_days
 
+from . import funding
 from .enums import (
     ACTION_VERBS,
     CRITERIA,
@@ -234,22 +234,13 @@ def plan_missing(project: Project) -> list[str]:
     return plan.missing()
 
 
-def allocated_total(project: Project) -> Decimal:
-    from fupin.funds.models import Allocation
-
-    total = Allocation.objects.filter(project=project, reverses__isnull=True).aggregate(s=Sum("net_amount"))[
-        "s"
-    ]
-    return total or Decimal("0.00")
-
-
 def start_blockers(project: Project) -> list[str]:
     """What stands between the project and the start of work (前期程序)."""
     blockers = []
     missing = plan_missing(project)
     if missing:
         blockers.append(_("the implementation plan lacks %(sections)s") % {"sections": "、".join(missing)})
-    if allocated_total(project) <= 0:
+    if funding.allocated_total(project) <= 0:
         blockers.append(_("no funds are allocated"))
     if not project.procurements.exists():
         blockers.append(_("there is no contract or procurement record"))

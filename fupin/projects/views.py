@@ -15,7 +15,7 @@ from fupin.core.errors import DomainError, show_error
 from fupin.core.regions import region_names
 from fupin.core.scope import get_visible_or_404, require_role
 
-from . import services
+from . import funding, services
 from .api import filtered, stat_rows, timeline, with_money
 from .enums import (
     ACTION_VERBS,
@@ -148,8 +148,6 @@ def project_detail(request, pk):
     review = services.latest_review(project)
     plan = Plan.objects.filter(project=project).first()
     officer = user.has_role(*services.OFFICERS)
-    from fupin.funds.models import Allocation
-
     return render(
         request,
         "projects/project_detail.html",
@@ -179,9 +177,7 @@ def project_detail(request, pk):
             "blockers": services.start_blockers(project)
             if project.state in {ProjectState.PLANNED, ProjectState.START_REQUESTED}
             else [],
-            "allocations": Allocation.objects.filter(project=project, reverses__isnull=True).select_related(
-                "source"
-            ),
+            "allocations": funding.allocations(project),
             "events": timeline(project),
             "site": region_names([project.region_code]).get(project.region_code, project.region_code),
             "criteria": CRITERIA,

@@ -13,7 +13,7 @@ from fupin.core.errors import DomainError
 from fupin.core.masking import mask_id_number, mask_phone
 from fupin.core.scope import get_visible_or_404
 
-from . import imports, search, services
+from . import search, services, tasks
 from .enums import GATE_STEPS, Step
 from .models import Household, ImportJob, Member, MonitoringCase, Objection
 
@@ -398,7 +398,7 @@ class ImportOut(Schema):
     "/households/import", response={202: ImportOut, **ERRORS}, summary="Import households (.xlsx/.csv)"
 )
 def import_households(request, file: File[UploadedFile]):
-    job = imports.start(request.auth, file)
+    job = tasks.start(request.auth, file)
     return Status(202, job)
 
 

@@ -447,8 +447,8 @@ def run(job: ImportJob, progress=None) -> ImportJob:
     return job
 
 
-def start(user, upload) -> ImportJob:
-    """Store the upload as a job and hand it to the background worker (immediate in tests and demos)."""
+def create_job(user, upload) -> ImportJob:
+    """Store the upload as a job after checking who sends it and what it is; `tasks.start` runs it."""
     require_role(user, Role.COUNTY_ADMIN, Role.TOWN_OFFICER)
     name = upload.name or "import"
     if not name.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")):
@@ -461,8 +461,4 @@ def start(user, upload) -> ImportJob:
         filename=name[:200],
         file=ContentFile(upload.read(), name=name),
     )
-    from .tasks import import_households
-
-    import_households.enqueue(job.pk)  # the job row is committed: a worker (or the immediate backend) runs it
-    job.refresh_from_db()
     return job

@@ -19,7 +19,7 @@ from fupin.core.errors import DomainError
 from fupin.core.models import AuditEvent, Region
 from fupin.core.scope import get_visible_or_404, require_role
 
-from . import exports, imports, search, services
+from . import exports, search, services, tasks
 from .enums import NOTICE_STEPS, ChangeKind, ChangeState, Relation, Status, Step
 from .forms import FilterForm, HouseholdForm, ImportForm, MemberFormSet, MonitoringForm, VisitForm
 from .models import ChangeRequest, Household, ImportJob, Member, MonitoringCase, Objection, Procedure
@@ -239,7 +239,7 @@ def import_start(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            job = imports.start(request.user, form.cleaned_data["file"])
+            job = tasks.start(request.user, form.cleaned_data["file"])
             return redirect("registry:import-job", job.pk)
         except DomainError as exc:
             messages.error(request, exc.message)

@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 from fupin.core import identity
 from fupin.core.models import AuditEvent
 from fupin.core.tests.test_api import assert_error
-from fupin.registry import exports, imports
+from fupin.registry import exports, tasks
 from fupin.registry.models import Household, ImportJob, Member
 
 HEADER = [
@@ -149,7 +149,7 @@ def test_utf8_csv_and_a_person_registered_elsewhere(sima_officer, make_user):
 
 
 def run_job(user, name, content):
-    job = imports.start(user, upload(name, content))
+    job = tasks.start(user, upload(name, content))
     return ImportJob.objects.get(pk=job.pk)
 
 
