@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from . import clock
 from .enums import PREFIX_LENGTH, CalendarDayKind, CalendarSource, RegionKind, RegionLevel, Role
 from .scope import RegionQuerySet, code_range
 
@@ -258,7 +259,7 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None and self.expires_at > timezone.now()
+        return self.revoked_at is None and self.expires_at > clock.now()
 
 
 class CalendarDay(models.Model):

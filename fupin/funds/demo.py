@@ -8,9 +8,9 @@ because funds depends on projects, not the other way round; the expert pool come
 """
 
 import random
-from contextlib import contextmanager
 from datetime import date, timedelta
 
+from fupin.core import clock
 from fupin.core.demo import TOWNS, run_once
 from fupin.core.models import Region, User
 from fupin.funds import services as funds
@@ -59,16 +59,6 @@ PLAN = {
 }
 
 
-@contextmanager
-def on(day: date):
-    saved = services.today, funds.today
-    services.today = funds.today = lambda: day
-    try:
-        yield
-    finally:
-        services.today, funds.today = saved
-
-
 def load_projects(log) -> None:
     rng = random.Random(2018)
     admin, sima, finance = (User.objects.get(username=u) for u in ("admin", "sima", "finance"))
@@ -81,7 +71,7 @@ def load_projects(log) -> None:
             ("county", f"金财农〔{year}〕{rng.randint(1, 30)}号", "8000000.00"),
         ]:
             title = f"{year} 年{LEVEL_WORDS[level]}财政专项扶贫资金"
-            with on(date(year, 2, 20)):
+            with clock.as_of(date(year, 2, 20)):
                 sources[(year, level)] = funds.create_source(
                     finance, level=level, year=year, document_no=doc, title=title, amount=amount
                 )
@@ -110,7 +100,7 @@ def load_projects(log) -> None:
             year = 2017  # behind "当年投资、当年完成"
         unit = "司马镇人民政府" if town_code == "370828107000" else f"{dict(TOWNS)[town_code]}人民政府"
         households = rng.randint(20, 160)
-        with on(date(year - 1, 11, 1)):
+        with clock.as_of(date(year - 1, 11, 1)):
             project = services.create_project(
                 actor,
                 name=name,
@@ -143,7 +133,7 @@ def walk(project, target, year, rng, admin, town, finance, sources):
     reach = order.index(target) if target in order[:11] else None
 
     def step(action, day, reason=""):
-        with on(day):
+        with clock.as_of(day):
             services.transition(town if action in TOWN_ACTIONS else admin, project, action, reason)
 
     if target == S.DRAFT:
@@ -155,13 +145,13 @@ def walk(project, target, year, rng, admin, town, finance, sources):
     if target == S.TOWN_REVIEW:
         return project
     step("town_approve", date(year - 1, 11, 10))
-    with on(date(year - 1, 11, 15)):
+    with clock.as_of(date(year - 1, 11, 15)):
         review = services.draw_experts(admin, project, seed=rng.randrange(1, 2**40))
     seats = list(review.seats.select_related("expert__user"))
     scored = seats if target != S.COUNTY_REVIEW else seats[: rng.randint(1, 3)]
     for seat in scored:
         points = {field: rng.randint(13, 19) for field, _label in CRITERIA}
-        with on(date(year - 1, 11, 20)):
+        with clock.as_of(date(year - 1, 11, 20)):
             services.submit_score(seat.expert.user, review, comments="项目可行，带贫机制明确", **points)
     if target == S.COUNTY_REVIEW:
         return project
@@ -170,17 +160,17 @@ def walk(project, target, year, rng, admin, town, finance, sources):
     if reach is not None and reach <= order.index(S.LIBRARY):
         return project
     step("plan", date(year, 1, 10))
-    with on(date(year, 1, 20)):
+    with clock.as_of(date(year, 1, 20)):
         services.save_plan(town, project, **PLAN)
     levels = rng.sample(["central", "province", "city", "county"], 4)
     level = next(lv for lv in levels if sources[(year, lv)].available >= project.budget)
-    with on(date(year, 2, 25)):
+    with clock.as_of(date(year, 2, 25)):
         allocation = funds.allocate(
             finance, source=sources[(year, level)], project=project, amount=project.budget
         )
     if target == S.PLANNED:
         return project
-    with on(date(year, 2, 28)):
+    with clock.as_of(date(year, 2, 28)):
         services.add_procurement(
             town,
             project,
@@ -194,7 +184,7 @@ def walk(project, target, year, rng, admin, town, finance, sources):
     step("approve_start", date(year, 3, 3))
     behind = project.year < 2018 and target == S.IMPLEMENTING
     share = rng.choice([30, 50, 60]) if target == S.IMPLEMENTING else 100
-    with on(date(year, 6, 1)):
+    with clock.as_of(date(year, 6, 1)):
         funds.disburse(
             finance,
             allocation=allocation,
@@ -206,10 +196,10 @@ def walk(project, target, year, rng, admin, town, finance, sources):
         services.report_progress(town, project, percent=40 if behind else 50, problems="")
     if target == S.IMPLEMENTING:
         if behind:
-            with on(date(year, 12, 20)):
+            with clock.as_of(date(year, 12, 20)):
                 services.report_progress(town, project, percent=70, problems="土地流转延误，工期滞后")
         return project
-    with on(date(year, 10, 30)):
+    with clock.as_of(date(year, 10, 30)):
         services.report_progress(town, project, percent=100)
         allocation.refresh_from_db()
         funds.disburse(
@@ -223,7 +213,7 @@ def walk(project, target, year, rng, admin, town, finance, sources):
     step("complete", date(year, 11, 5))
     if target == S.COMPLETED:
         return project
-    with on(date(year, 11, 20)):
+    with clock.as_of(date(year, 11, 20)):
         services.record_acceptance(
             admin,
             project,
@@ -235,7 +225,7 @@ def walk(project, target, year, rng, admin, town, finance, sources):
     if target == S.ACCEPTED:
         return project
     village = Region.objects.get(code=project.region_code)
-    with on(date(year, 12, 10)):
+    with clock.as_of(date(year, 12, 10)):
         services.add_asset(
             town,
             project,
@@ -248,7 +238,7 @@ def walk(project, target, year, rng, admin, town, finance, sources):
     step("hand_over", date(year, 12, 15))
     if target == S.OPERATING:
         step("operate", date(year, 12, 20))
-        with on(date(year + 1, 1, 15)):
+        with clock.as_of(date(year + 1, 1, 15)):
             funds.record_evaluation(
                 finance,
                 project,

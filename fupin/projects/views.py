@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fupin.core import clock
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, show_error
 from fupin.core.regions import region_names
@@ -57,7 +58,7 @@ def project_list(request):
             "states": ProjectState.choices,
             "types": ProjectType.choices,
             "f": g,
-            "today": services.today(),
+            "today": clock.today(),
             "can_create": request.user.has_role(*services.OFFICERS),
         },
     )
@@ -104,7 +105,7 @@ def _export(rows):
 @login_required
 def project_new(request):
     require_role(request.user, *services.OFFICERS)
-    form = ProjectForm(request.POST or None, user=request.user, initial={"year": services.today().year})
+    form = ProjectForm(request.POST or None, user=request.user, initial={"year": clock.today().year})
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k in {"linkage"}}
         try:
@@ -181,7 +182,7 @@ def project_detail(request, pk):
             "events": timeline(project),
             "site": region_names([project.region_code]).get(project.region_code, project.region_code),
             "criteria": CRITERIA,
-            "behind": project.is_behind(services.today()),
+            "behind": project.is_behind(clock.today()),
             "expert_view": not officer and user.has_role(Role.EXPERT),
         },
     )
@@ -322,7 +323,7 @@ def review_detail(request, pk):
 
 # --- Public disclosure (公告公示), no login ---------------------------------------------------------
 def public_projects(request):
-    today = services.today()
+    today = clock.today()
     base = Project.objects.select_related(None)
     notices = base.filter(state=ProjectState.COUNTY_REVIEW, notice_ends_on__gte=today).order_by(
         "notice_ends_on"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from fupin.core import clock
 from fupin.core.api import ErrorOut
 from fupin.core.errors import DomainError
 from fupin.core.masking import mask_id_number, mask_phone
@@ -270,7 +271,9 @@ def household_detail(request, household_id: int):
 def update_household(request, household_id: int, payload: HouseholdPatch):
     household = _household(request, household_id)
     income = (
-        (payload.income.year or date.today().year, _income_values(payload.income)) if payload.income else None
+        (payload.income.year or clock.today().year, _income_values(payload.income))
+        if payload.income
+        else None
     )
     services.change_household(
         request.auth,
