@@ -168,19 +168,25 @@ def create_user(
     return user
 
 
-def record_user_change(actor, user: User, before: dict | None) -> None:
-    """Audit a change made through the admin's user form (which saves the user itself)."""
+@transaction.atomic
+def save_user(actor, user: User, save_relations=None) -> User:
+    """Save a user edited on the configuration pages, then its roles and permissions (`save_relations`,
+    the form's `save_m2m`), and audit what changed: all of it or nothing."""
+    before = user_snapshot(User.objects.get(pk=user.pk)) if user.pk else None
+    user.save()
+    if save_relations is not None:
+        save_relations()
     after = user_snapshot(user)
-    if before == after:
-        return
-    audit.record(
-        actor=actor,
-        action="user.create" if before is None else "user.change",
-        region_code=user.region_id or "",
-        target=user,
-        before=before,
-        after=after,
-    )
+    if before != after:
+        audit.record(
+            actor=actor,
+            action="user.create" if before is None else "user.change",
+            region_code=user.region_id or "",
+            target=user,
+            before=before,
+            after=after,
+        )
+    return user
 
 
 # --- API tokens -----------------------------------------------------------------------------------

@@ -18,7 +18,6 @@ AUDIT_CALLS = {"audit.record", "audit.record_many"}
 
 # Functions whose transaction is opened outside their module, where this reader does not look.
 OPENED_ELSEWHERE = {
-    ("core/services.py", "record_user_change"): "the admin saves a user inside its own transaction.atomic",
     ("benefits/demo_jobs.py", "load_jobs"): "core.demo.run_once runs every demo loader in transaction.atomic",
 }
 
