@@ -5,12 +5,13 @@ from datetime import date
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from fupin.core import clock
 from fupin.core.api import ErrorOut
 from fupin.core.errors import DomainError
+from fupin.core.money import yuan
 from fupin.core.scope import get_visible_or_404
 from fupin.funds.api import RoleAuth
 from fupin.projects.models import Project
-from fupin.projects.money import yuan
 from fupin.registry.models import Household, Member
 
 from . import compliance, dividends, ledger, services, summary
@@ -232,7 +233,7 @@ class PlanOut(Schema):
 
     @staticmethod
     def resolve_overdue(obj):
-        return obj.is_overdue(services.today())
+        return obj.is_overdue(clock.today())
 
 
 class PlanDetailOut(PlanOut):

@@ -10,13 +10,14 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from fupin.core import clock
 from fupin.core.api import ErrorOut
 from fupin.core.errors import DomainError
 from fupin.core.masking import mask_id_number
+from fupin.core.money import yuan
 from fupin.core.scope import get_visible_or_404, prefix_of
 from fupin.funds.api import RoleAuth
 from fupin.projects.models import Project
-from fupin.projects.money import yuan
 from fupin.registry.models import Household, Member
 
 from . import jobs, matching
@@ -135,7 +136,7 @@ class WorkshopOut(Schema):
 
     @staticmethod
     def resolve_employed(obj):
-        return obj.employed if hasattr(obj, "employed") else jobs.occupied(obj, jobs.today())
+        return obj.employed if hasattr(obj, "employed") else jobs.occupied(obj, clock.today())
 
 
 class WorkshopRow(WorkshopOut):
@@ -188,7 +189,7 @@ class PostOut(Schema):
 
     @staticmethod
     def resolve_employed(obj):
-        return obj.employed if hasattr(obj, "employed") else jobs.occupied(obj, jobs.today())
+        return obj.employed if hasattr(obj, "employed") else jobs.occupied(obj, clock.today())
 
 
 class PostDetail(PostOut):
@@ -350,7 +351,7 @@ def with_latest_status(queryset):
 
 def workshop_rows(queryset, year: int) -> list[Workshop]:
     """Workshops with `employed`, the latest quarterly status and `qualification` for `year`."""
-    workshops = list(with_latest_status(jobs.with_occupancy(queryset, jobs.today())))
+    workshops = list(with_latest_status(jobs.with_occupancy(queryset, clock.today())))
     rules = jobs.qualifications(workshops, year)
     for workshop in workshops:
         workshop.qualification = rules[workshop.pk].as_dict()
@@ -360,7 +361,7 @@ def workshop_rows(queryset, year: int) -> list[Workshop]:
 @router.get("/workshops", response=list[WorkshopRow], summary="Workshops in my area, with qualification")
 def list_workshops(request, filters: Query[WorkshopFilters]):
     queryset = narrowed(Workshop.objects.visible_to(request.auth), filters.region)
-    return workshop_rows(queryset, filters.year or jobs.today().year)
+    return workshop_rows(queryset, filters.year or clock.today().year)
 
 
 @router.post("/workshops", auth=WRITE, response={201: WorkshopOut, **ERRORS}, summary="Register a workshop")
@@ -381,7 +382,7 @@ def create_workshop(request, payload: WorkshopIn):
 )
 def workshop_detail(request, workshop_id: int, year: int | None = None):
     workshop = get_visible_or_404(Workshop.objects.all(), request.auth, pk=workshop_id)
-    workshop = workshop_rows(Workshop.objects.filter(pk=workshop.pk), year or jobs.today().year)[0]
+    workshop = workshop_rows(Workshop.objects.filter(pk=workshop.pk), year or clock.today().year)[0]
     workshop.people = list(
         workshop.placements.select_related("member").prefetch_related("work_records").order_by("started_on")
     )
@@ -403,7 +404,7 @@ def assess_workshop(request, workshop_id: int, payload: AssessmentIn):
 @router.get("/posts", response=list[PostOut], summary="Posts in my area")
 def list_posts(request, filters: Query[RegionFilter]):
     queryset = narrowed(Post.objects.visible_to(request.auth), filters.region)
-    return list(jobs.with_occupancy(queryset, jobs.today()))
+    return list(jobs.with_occupancy(queryset, clock.today()))
 
 
 @router.post("/posts", auth=WRITE, response={201: PostOut, **ERRORS}, summary="Register posts")
@@ -413,7 +414,9 @@ def create_post(request, payload: PostIn):
 
 @router.get("/posts/{int:post_id}", response={200: PostDetail, **ERRORS}, summary="A post and its people")
 def post_detail(request, post_id: int):
-    post = get_visible_or_404(jobs.with_occupancy(Post.objects.all(), jobs.today()), request.auth, pk=post_id)
+    post = get_visible_or_404(
+        jobs.with_occupancy(Post.objects.all(), clock.today()), request.auth, pk=post_id
+    )
     post.people = list(
         post.placements.select_related("member").prefetch_related("work_records").order_by("started_on")
     )

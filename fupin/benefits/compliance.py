@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from fupin.core import policy
+from fupin.core import clock, policy
 from fupin.core.errors import DomainError
 from fupin.core.models import PolicySetting, Region
 from fupin.core.scope import prefix_of
@@ -26,7 +26,6 @@ from fupin.projects.enums import DONE_STATES
 from fupin.registry.enums import ABLE_TO_WORK, REGISTERED_STATUSES
 from fupin.registry.models import Household, Member
 
-from . import services
 from .enums import EMPLOYMENT_UNIT_POLICY
 from .models import EmploymentAgreement
 
@@ -109,7 +108,7 @@ def by_project(projects, on: date | None = None) -> list[Row]:
     """Per project owing jobs (industrial and financial, from completion on): required, agreements
     signed, people under an agreement in force on `on`, shortfall. Three queries (settings, projects,
     agreements), plus policy where a setting applies."""
-    on = on or services.today()
+    on = on or clock.today()
     owing = projects.filter(type__in=list(EMPLOYMENT_UNIT_POLICY), state__in=EMPLOYING_STATES).order_by()
     # Grouped by the integer project id alone (not by the project's columns): the cheaper plan on both
     # databases. An agreement in force today counts its person once per project.

@@ -8,12 +8,13 @@ and one still a draft. Everything else is paid in full on the first working day 
 
 from datetime import timedelta
 
+from fupin.core import clock
 from fupin.core.demo import run_once
 from fupin.core.models import User
 from fupin.core.workdays import add_working_days
 from fupin.projects.enums import ProjectState
 
-from . import dividends, services
+from . import dividends
 from .distribution import CENT
 from .enums import LIVE_STATES, Method
 from .models import Revenue
@@ -65,9 +66,9 @@ def load_dividends(log) -> None:
         plans += 1
         if ending == "draft":
             continue
-        reviewed_on = min(add_working_days(revenue.received_on, 3), services.today() - timedelta(days=40))
+        reviewed_on = min(add_working_days(revenue.received_on, 3), clock.today() - timedelta(days=40))
         if ending == "notice":  # reviewed this week, so that its notice runs now
-            reviewed_on = services.today() - timedelta(days=3)
+            reviewed_on = clock.today() - timedelta(days=3)
         reviewed_on = max(reviewed_on, revenue.received_on)
         dividends.approve(
             admin,
@@ -78,12 +79,12 @@ def load_dividends(log) -> None:
         if ending == "overdue":
             continue
         notice_starts_on = add_working_days(reviewed_on, 1)
-        notice_starts_on = min(notice_starts_on, services.today())
+        notice_starts_on = min(notice_starts_on, clock.today())
         plan = dividends.disclose(admin, plan, notice_starts_on=notice_starts_on)
         if ending == "notice":
             continue
         paid_on = add_working_days(plan.notice_ends_on, 12 if ending == "late" else 1)
-        _pay_all(admin, plan, min(paid_on, services.today()), CHANNELS[n % len(CHANNELS)])
+        _pay_all(admin, plan, min(paid_on, clock.today()), CHANNELS[n % len(CHANNELS)])
         paid += 1
     log(f"  收益分配：{plans} 个方案，{paid} 个已发放（另有发放不及时、逾期未发、公示中、草稿各一）")
 

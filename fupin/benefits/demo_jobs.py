@@ -11,7 +11,7 @@ import time
 from datetime import date
 from decimal import Decimal
 
-from fupin.core import audit
+from fupin.core import audit, clock
 from fupin.core.demo import TOWNS, run_once
 from fupin.core.models import Region, User
 from fupin.registry.enums import ABLE_TO_WORK, REGISTERED_STATUSES
@@ -222,7 +222,7 @@ def load_jobs(log) -> None:
         if outcome == "accepted" or outcome == "open" and member == idle[0]:
             offer = matching.make_offer(sima, member=member, workshop=nanxu_shop, monthly_wage="1800.00")
         else:
-            free = [p for p in town_posts if jobs.occupied(p, jobs.today()) < p.places]
+            free = [p for p in town_posts if jobs.occupied(p, clock.today()) < p.places]
             offer = matching.make_offer(sima, member=member, post=free[0])
         if outcome == "accepted":
             matching.accept_offer(sima, offer)

@@ -11,13 +11,12 @@ services, with the services' clock set to the day of each entry.
 
 import random
 import time
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
 
-from fupin.core import audit
+from fupin.core import audit, clock
 from fupin.core.demo import run_once
 from fupin.core.models import User
 from fupin.projects.enums import DONE_STATES, ProjectState
@@ -40,16 +39,6 @@ JOBS = {
 BELOW = {"华源牧业扶贫产业项目": {2019}, "益民农贸金融扶贫项目": {2018}}
 POSITIONS = ["饲养员", "分拣工", "保洁员", "门卫", "仓库管理员", "包装工", "装卸工", "农技员"]
 LAST_YEAR = 2019
-
-
-@contextmanager
-def on(day: date):
-    saved = services.today
-    services.today = lambda: day
-    try:
-        yield
-    finally:
-        services.today = saved
 
 
 def load(log) -> None:
@@ -123,7 +112,7 @@ def record_revenues(actor, project: Project, rng) -> tuple[int, int]:
             quarter = int(period[-1]) if quarterly else 4
             day = date(year, quarter * 3, 25) if quarter < 4 else date(year, 12, 25)
             kind = "dividend" if project.type == "financial" else rng.choice(["dividend", "rent", "profit"])
-            with on(day):
+            with clock.as_of(day):
                 services.record_revenue(
                     actor,
                     project,
@@ -136,7 +125,7 @@ def record_revenues(actor, project: Project, rng) -> tuple[int, int]:
             revenues += 1
             if year == project.year and period == periods[0] and project.pk % 4 == 1:
                 # Entered twice by mistake, then corrected by a reversing entry.
-                with on(day):
+                with clock.as_of(day):
                     twice = services.record_revenue(
                         actor, project, period=period, kind=kind, amount=amount, received_on=day
                     )
@@ -161,10 +150,10 @@ def sign_agreements(actor, project: Project, rng, used: set[int]) -> int:
         people += list(more.order_by("id")[: target + 1 - len(people)])
     signed = 0
     start = date(project.year, 12, 1)
-    until = date(services.today().year + 1, 12, 31)
+    until = date(clock.today().year + 1, 12, 31)
     for i, person in enumerate(people):
         ended = i == target  # one more, whose agreement has ended: signed, no longer at work
-        with on(start):
+        with clock.as_of(start):
             services.sign_agreement(
                 actor,
                 project,

@@ -19,16 +19,15 @@ from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils.translation import gettext as _
 
-from fupin.core import audit, policy
+from fupin.core import audit, clock, policy
 from fupin.core.errors import DomainError, TransitionRefused
+from fupin.core.money import parse_amount
 from fupin.core.scope import require_role
 from fupin.core.workdays import add_working_days
 from fupin.projects.models import Project
-from fupin.projects.money import parse_amount
 from fupin.registry.enums import Status
 from fupin.registry.models import Household, Member
 
-from . import services
 from .distribution import household_pool, split, to_fen
 from .enums import WRITERS, Channel, Method, PlanState, Recipient
 from .models import DistributionLine, DistributionPlan, Payment, Revenue
@@ -250,7 +249,7 @@ def _date(value, field) -> date:
             value = date.fromisoformat(value)
         except ValueError:
             raise DomainError(_("Enter a valid date."), field=field) from None
-    if value > services.today():
+    if value > clock.today():
         raise DomainError(_("The date lies in the future."), field=field)
     return value
 

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.forms import BootstrapMixin, DateInput
 from fupin.core.masking import mask_id_number
-from fupin.projects.forms import BootstrapMixin, DateInput
 
 from .enums import LIVE_STATES, Channel, Method, RevenueKind
 from .models import Revenue

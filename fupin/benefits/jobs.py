@@ -12,25 +12,20 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import audit, policy
+from fupin.core import audit, clock, policy
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.models import Region
+from fupin.core.money import parse_amount
 from fupin.core.scope import code_range, require_role
 from fupin.projects.models import Project
-from fupin.projects.money import parse_amount
 from fupin.registry.enums import REGISTERED_STATUSES
 from fupin.registry.models import Member
 
 from .enums import MATCHERS, WRITERS, OperatorKind, PostKind, WorkshopStatus
 from .models import Placement, Post, WorkRecord, Workshop, WorkshopAssessment
 from .services import check_employable, required_text
-
-
-def today() -> date:
-    return timezone.localdate()
 
 
 # --- Shared checks ------------------------------------------------------------------------------------
@@ -351,7 +346,11 @@ def record_work(actor, placement: Placement, *, year, months, wages) -> WorkReco
     """
     require_role(actor, *MATCHERS)
     year = _whole(year, "year", low=2000, high=2100)
-    if not (placement.started_on.year <= year <= min((placement.ended_on or today()).year, today().year)):
+    if not (
+        placement.started_on.year
+        <= year
+        <= min((placement.ended_on or clock.today()).year, clock.today().year)
+    ):
         raise DomainError(_("The placement does not cover the year %(year)s.") % {"year": year}, field="year")
     if months is None or months == "":
         raise DomainError(_("This field is required."), field="months")
@@ -372,7 +371,7 @@ def record_work(actor, placement: Placement, *, year, months, wages) -> WorkReco
     before = audit.snapshot(record, ["months", "wages"]) if record else None
     if record is None:
         record = WorkRecord(placement=placement, year=year)
-    record.months, record.wages, record.recorded_by, record.recorded_at = months, wages, actor, timezone.now()
+    record.months, record.wages, record.recorded_by, record.recorded_at = months, wages, actor, clock.now()
     record.save()
     audit.record(
         actor=actor,
@@ -494,7 +493,7 @@ def quarter_start(year: int, number: int) -> date:
 
 
 def current_quarter(day: date | None = None) -> str:
-    day = day or today()
+    day = day or clock.today()
     return quarter_label(day.year, (day.month - 1) // 3 + 1)
 
 
@@ -532,7 +531,7 @@ def assess_workshop(actor, workshop: Workshop, *, quarter, status=None, note="")
     require_role(actor, *WRITERS)
     year, number = parse_quarter(quarter)
     quarter = quarter_label(year, number)
-    if quarter_start(year, number) > today():
+    if quarter_start(year, number) > clock.today():
         raise DomainError(_("The quarter %(quarter)s has not begun.") % {"quarter": quarter}, field="quarter")
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
     if WorkshopAssessment.objects.filter(workshop=workshop, quarter=quarter).exists():

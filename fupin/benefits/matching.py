@@ -13,10 +13,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from fupin.core import audit
+from fupin.core import audit, clock
 from fupin.core.errors import DomainError, TransitionRefused
+from fupin.core.money import parse_amount
 from fupin.core.scope import code_range, prefix_of, require_role
-from fupin.projects.money import parse_amount
 from fupin.registry.enums import ABLE_TO_WORK, REGISTERED_STATUSES, Work
 from fupin.registry.models import Member
 
@@ -66,7 +66,7 @@ class Candidate:
 def candidates(user, region: str | None = None, day: date | None = None):
     """Living members of registered households in the user's area (narrowed to `region`), with labour
     ability, not working and not placed in a workshop or on a post (nor starting a placement later)."""
-    day = day or jobs.today()
+    day = day or clock.today()
     people = Member.objects.living().filter(
         household__in=_households(user, region),
         labour__in=ABLE_TO_WORK,
@@ -111,7 +111,7 @@ def openings(town_prefixes: set[str], day: date) -> list[Opening]:
 def attach(people, day: date | None = None, limit: int = SUGGESTIONS) -> list[Candidate]:
     """Each person with the suggested openings (same village first, then the same town; the most free
     places first) and their open offer, if any."""
-    day = day or jobs.today()
+    day = day or clock.today()
     people = list(people)
     towns = {m.household.region_code[:9] for m in people}
     by_town: dict[str, list[Opening]] = {}
@@ -158,7 +158,7 @@ def make_offer(
     if not jobs.within(jobs.reach_prefix(actor), employer.region_code):
         raise DomainError(_("This workshop or post lies outside your area."), field=field_name)
     check_employable(member, employer.region_code)
-    day = jobs.today()
+    day = clock.today()
     if Placement.objects.current(day).filter(member=member).exists():
         raise TransitionRefused(
             _("%(name)s is already employed in a workshop or on a post.") % {"name": member.name},
@@ -222,11 +222,11 @@ def accept_offer(actor, offer: Offer, *, started_on: date | None = None) -> Offe
         member=offer.member,
         workshop=offer.workshop,
         post=offer.post,
-        started_on=started_on or jobs.today(),
+        started_on=started_on or clock.today(),
         monthly_wage=offer.monthly_wage,
     )
     offer.state, offer.placement = OfferState.ACCEPTED, placement
-    offer.decided_on, offer.decided_by = jobs.today(), actor
+    offer.decided_on, offer.decided_by = clock.today(), actor
     offer.save(update_fields=["state", "placement", "decided_on", "decided_by"])
     audit.record(
         actor=actor,
@@ -249,7 +249,7 @@ def decline_offer(actor, offer: Offer, *, reason) -> Offer:
         raise DomainError(_("Say why the offer was declined."), field="reason")
     offer = _open(offer)
     offer.state, offer.reason = OfferState.DECLINED, reason[:200]
-    offer.decided_on, offer.decided_by = jobs.today(), actor
+    offer.decided_on, offer.decided_by = clock.today(), actor
     offer.save(update_fields=["state", "reason", "decided_on", "decided_by"])
     audit.record(
         actor=actor,

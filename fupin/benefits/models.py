@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core import clock
 from fupin.core.scope import RegionScopedQuerySet
 from fupin.projects.models import MONEY, Project
 
@@ -165,7 +166,7 @@ class DistributionPlan(models.Model):
 
     @property
     def overdue_today(self) -> bool:
-        return self.is_overdue(timezone.localdate())
+        return self.is_overdue(clock.today())
 
     @property
     def payable(self) -> bool:

@@ -8,23 +8,18 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import audit, policy
+from fupin.core import audit, clock, policy
 from fupin.core.errors import DomainError, TransitionRefused
+from fupin.core.money import parse_amount
 from fupin.core.scope import require_role
 from fupin.projects.models import Project
-from fupin.projects.money import parse_amount
 from fupin.registry.enums import ABLE_TO_WORK
 from fupin.registry.models import Member
 
 from .enums import EMPLOYMENT_UNIT_POLICY, WRITERS, PlanState, RevenueKind
 from .models import EmploymentAgreement, Revenue
-
-
-def today() -> date:
-    return timezone.localdate()
 
 
 def required_text(value, field, max_length: int | None = None) -> str:
@@ -80,7 +75,7 @@ class Compliance:
 
 def compliance(project: Project, on: date | None = None) -> Compliance:
     """Required jobs, agreements signed, people under an agreement in force on `on` (today)."""
-    on = on or today()
+    on = on or clock.today()
     agreements = EmploymentAgreement.objects.filter(project=project)
     active = agreements.filter(starts_on__lte=on, ends_on__gte=on).values("member_id").distinct().count()
     return Compliance(required=required_jobs(project), signed=agreements.count(), active=active)
@@ -205,7 +200,7 @@ def record_revenue(actor, project: Project, *, period, kind, amount, received_on
     amount = parse_amount(amount)
     if received_on is None:
         raise DomainError(_("This field is required."), field="received_on")
-    if received_on > today():
+    if received_on > clock.today():
         raise DomainError(_("The date lies in the future."), field="received_on")
     revenue = Revenue.objects.create(
         project=project,
@@ -248,7 +243,7 @@ def reverse_revenue(actor, revenue: Revenue, *, reason) -> Revenue:
         period=revenue.period,
         kind=revenue.kind,
         amount=-revenue.amount,
-        received_on=today(),
+        received_on=clock.today(),
         evidence=revenue.evidence,
         reverses=revenue,
         reason=reason,

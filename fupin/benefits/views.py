@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fupin.core import clock
 from fupin.core.errors import DomainError
 from fupin.core.files import xlsx_download
 from fupin.core.masking import mask_id_number
@@ -67,7 +68,7 @@ def ledger_list(request):
     """Projects owing revenue, with the year's revenue against the plan; filter by town, year, below plan."""
     g = request.GET
     projects = Project.objects.visible_to(request.user)
-    this_year = services.today().year
+    this_year = clock.today().year
     year = int(g["year"]) if g.get("year", "").isdigit() else ledger.latest_year(projects, this_year)
     town = g.get("town", "")
     town = town if town.isdigit() and len(town) == 9 else ""
@@ -97,7 +98,7 @@ def project_ledger(request, pk):
     if request.GET.get("export") == "xlsx":
         return xlsx_download(ledger.export_xlsx(project), f"收益台账-{project.pk}")
     writer = _writer(request.user)
-    form = RevenueForm(request.POST or None, initial={"received_on": services.today()})
+    form = RevenueForm(request.POST or None, initial={"received_on": clock.today()})
     if request.method == "POST":
         require_role(request.user, *WRITERS)
         if form.is_valid():
@@ -140,7 +141,7 @@ def revenue_reverse(request, pk):
 def employment(request):
     """Compliance by town with the county total; the shortfall is highlighted."""
     result = compliance.by_town(Project.objects.visible_to(request.user))
-    return render(request, "benefits/employment.html", {**result, "today": services.today()})
+    return render(request, "benefits/employment.html", {**result, "today": clock.today()})
 
 
 @login_required
@@ -156,7 +157,7 @@ def employment_town(request, code):
     return render(
         request,
         "benefits/employment_town.html",
-        {"town": town, "rows": rows, "total": total, "today": services.today()},
+        {"town": town, "rows": rows, "total": total, "today": clock.today()},
     )
 
 
@@ -179,7 +180,7 @@ def project_employment(request, pk):
         except DomainError as exc:
             _show_error(request, exc, form)
     agreements = list(project.employment_agreements.select_related("member__household"))
-    today = services.today()
+    today = clock.today()
     for agreement in agreements:
         agreement.masked_id = mask_id_number(agreement.member.id_number)
         agreement.active = agreement.is_active_on(today)
@@ -227,7 +228,7 @@ def benefit_summary(request):
             "area": area,
             "prefix": prefix,
             "year": year,
-            "years": range(services.today().year, 2015, -1),
+            "years": range(clock.today().year, 2015, -1),
             "total": result["total"],
             "rows": summary.named_rows(result),
             "in_words": summary.in_words(result["total"]),

@@ -8,13 +8,14 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from fupin.core import clock
 from fupin.core.errors import DomainError, show_error
 from fupin.core.models import Region
 from fupin.core.scope import get_visible_or_404
 from fupin.projects.models import Project
 from fupin.registry.models import Household
 
-from . import dividends, services, summary
+from . import dividends, summary
 from .enums import UNPAID_STATES, WRITERS, Method, PlanState, Recipient
 from .forms import CancelForm, NoticeForm, PayForm, PlanForm, ReviewForm
 from .models import DistributionPlan, Payment
@@ -67,7 +68,7 @@ def project_plans(request, project_id: int):
             "form": form if writer else None,
             "eligible": eligible,
             "chosen": chosen,
-            "today": services.today(),
+            "today": clock.today(),
         },
     )
 
@@ -104,10 +105,10 @@ def plan_detail(request, pk: int):
     writer = _can_write(request.user)
     action = request.POST.get("action") if request.method == "POST" and writer else None
     forms = {
-        "approve": ReviewForm(initial={"reviewed_on": services.today()}),
-        "disclose": NoticeForm(initial={"notice_starts_on": services.today()}),
+        "approve": ReviewForm(initial={"reviewed_on": clock.today()}),
+        "disclose": NoticeForm(initial={"notice_starts_on": clock.today()}),
         "cancel": CancelForm(),
-        "pay": PayForm(initial={"paid_on": services.today(), "channel": "card"}),
+        "pay": PayForm(initial={"paid_on": clock.today(), "channel": "card"}),
     }
     if action in ACTIONS:
         form_class, run = ACTIONS[action]
@@ -132,8 +133,8 @@ def plan_detail(request, pk: int):
             "lines": lines,
             "totals": dividends.plan_totals(plan),
             "forms": forms if writer else {},
-            "overdue": plan.is_overdue(services.today()),
-            "today": services.today(),
+            "overdue": plan.is_overdue(clock.today()),
+            "today": clock.today(),
         },
     )
 
@@ -180,7 +181,7 @@ def plan_notice(request, pk: int):
 @login_required
 def plan_list(request):
     """Every plan in the user's area; the overdue (发放不及时) ones can be listed alone."""
-    on = services.today()
+    on = clock.today()
     plans = DistributionPlan.objects.visible_to(request.user).select_related("project", "revenue")
     state = request.GET.get("state", "")
     if state == "overdue":
@@ -212,6 +213,6 @@ def household_dividends(request, household_id: int):
         {
             "lines": list(dividends.household_dividends(household)),
             **summary.household_benefits(household),
-            "today": services.today(),
+            "today": clock.today(),
         },
     )

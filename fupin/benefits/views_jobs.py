@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from fupin.core import clock
 from fupin.core.errors import DomainError
+from fupin.core.forms import BootstrapMixin, DateInput
 from fupin.core.masking import mask_id_number
 from fupin.core.models import Region
+from fupin.core.regions import region_names
 from fupin.core.scope import get_visible_or_404
-from fupin.projects.forms import BootstrapMixin, DateInput
-from fupin.projects.views import region_names
 from fupin.registry.enums import ABLE_TO_WORK, REGISTERED_STATUSES
 from fupin.registry.models import Member
 
@@ -46,7 +47,7 @@ class PlacementForm(BootstrapMixin, forms.Form):
                 household__region_code__range=(low, high),
                 labour__in=ABLE_TO_WORK,
             )
-            .exclude(pk__in=employer.placements.current(jobs.today()).values("member_id"))
+            .exclude(pk__in=employer.placements.current(clock.today()).values("member_id"))
             .select_related("household")
             .order_by("household__region_code", "name")
         )
@@ -92,7 +93,7 @@ def _latest_year(user) -> int:
         .values_list("year", flat=True)
         .first()
     )
-    return latest or jobs.today().year
+    return latest or clock.today().year
 
 
 def _year(request) -> int:
@@ -146,7 +147,7 @@ def workshop_list(request):
         "benefits/jobs/workshops.html",
         {
             "year": year,
-            "years": range(jobs.today().year, min(jobs.today().year - 8, year) - 1, -1),
+            "years": range(clock.today().year, min(clock.today().year - 8, year) - 1, -1),
             "region": region,
             "towns": sorted(towns.items()),
             "by_town": by_town,
@@ -167,7 +168,7 @@ def workshop_detail(request, pk):
     year = _year(request)
     workshop = workshop_rows(Workshop.objects.filter(pk=workshop.pk).select_related("project"), year)[0]
     people = _people(workshop)
-    active = [p for p in people if p.ended_on is None or p.ended_on >= jobs.today()]
+    active = [p for p in people if p.ended_on is None or p.ended_on >= clock.today()]
     writer, matcher = _writer(request.user), _matcher(request.user)
     suggested, _result = jobs.suggest_status(workshop, jobs.current_quarter())
     return render(
@@ -179,7 +180,7 @@ def workshop_detail(request, pk):
             "names": region_names({workshop.region_code} | {p.member.household.region_code for p in people}),
             "people": people,
             "assessments": list(workshop.assessments.select_related("assessed_by").order_by("-quarter")),
-            "placement_form": PlacementForm(employer=workshop, initial={"started_on": jobs.today()})
+            "placement_form": PlacementForm(employer=workshop, initial={"started_on": clock.today()})
             if matcher
             else None,
             "record_form": WorkRecordForm(placements=active, initial={"year": year})
@@ -273,7 +274,7 @@ def post_list(request):
     queryset = narrowed(Post.objects.visible_to(request.user), region)
     if kind:
         queryset = queryset.filter(kind=kind)
-    posts = list(jobs.with_occupancy(queryset, jobs.today()))
+    posts = list(jobs.with_occupancy(queryset, clock.today()))
     names = region_names({p.region_code for p in posts})
     towns = dict(_towns(Post.objects.visible_to(request.user).values_list("region_code", flat=True)))
     return render(
@@ -296,9 +297,9 @@ def post_list(request):
 
 @login_required
 def post_detail(request, pk):
-    post = get_visible_or_404(jobs.with_occupancy(Post.objects.all(), jobs.today()), request.user, pk=pk)
+    post = get_visible_or_404(jobs.with_occupancy(Post.objects.all(), clock.today()), request.user, pk=pk)
     people = _people(post)
-    active = [p for p in people if p.ended_on is None or p.ended_on >= jobs.today()]
+    active = [p for p in people if p.ended_on is None or p.ended_on >= clock.today()]
     matcher = _matcher(request.user)
     return render(
         request,
@@ -307,11 +308,11 @@ def post_detail(request, pk):
             "post": post,
             "names": region_names({post.region_code} | {p.member.household.region_code for p in people}),
             "people": people,
-            "year": jobs.today().year,
-            "placement_form": PlacementForm(employer=post, initial={"started_on": jobs.today()})
+            "year": clock.today().year,
+            "placement_form": PlacementForm(employer=post, initial={"started_on": clock.today()})
             if matcher
             else None,
-            "record_form": WorkRecordForm(placements=active, initial={"year": jobs.today().year})
+            "record_form": WorkRecordForm(placements=active, initial={"year": clock.today().year})
             if matcher and active
             else None,
         },

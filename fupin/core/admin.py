@@ -74,13 +74,11 @@ class UserAdmin(BaseUserAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
-        request._audit_before = services.user_snapshot(User.objects.get(pk=obj.pk)) if change else None
-        super().save_model(request, obj, form, change)
+        pass  # saved with its roles in save_related, by one service call
 
     def save_related(self, request, form, formsets, change):
-        # Roles are saved here, after the user row: audit once both are in place.
-        super().save_related(request, form, formsets, change)
-        services.record_user_change(request.user, form.instance, getattr(request, "_audit_before", None))
+        # The user row and its roles are saved together, so that the audit event sees both.
+        services.save_user(request.user, form.instance, save_relations=form.save_m2m)
 
     def has_delete_permission(self, request, obj=None):
         return False  # deactivate instead: audit events keep pointing at the user
@@ -106,8 +104,28 @@ class CalendarDayAdmin(admin.ModelAdmin):
         return False
 
 
+class PolicySettingForm(forms.ModelForm):
+    class Meta:
+        model = PolicySetting
+        fields = ["key", "region", "year", "value", "note"]
+
+    def clean(self):
+        # The definitions live in policy.py, which stands on the models: the check belongs here, not there.
+        data = super().clean()
+        definition = policy.POLICIES.get(data.get("key"))
+        if definition is None:
+            raise forms.ValidationError({"key": _("Unknown policy setting.")})
+        if "value" in data:
+            try:
+                data["value"] = str(definition.parse(data["value"]))
+            except ValueError as exc:
+                raise forms.ValidationError({"value": str(exc)}) from exc
+        return data
+
+
 @admin.register(PolicySetting)
 class PolicySettingAdmin(admin.ModelAdmin):
+    form = PolicySettingForm
     list_display = ["key", "region", "year", "value", "note"]
     list_filter = ["key"]
     raw_id_fields = ["region"]

@@ -5,9 +5,9 @@ import os
 import tempfile
 
 from django.http import FileResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import clock
 from .errors import DomainError
 
 JPEG = {b"\xff\xd8\xff": "image/jpeg"}
@@ -29,7 +29,7 @@ def xlsx_download(path: str, name: str, stamp: bool = True) -> FileResponse:
     no temporary file is left behind, however the response ends."""
     handle = open(path, "rb")  # noqa: SIM115 (the response closes it)
     os.unlink(path)
-    suffix = timezone.localtime().strftime("-%Y%m%d-%H%M") if stamp else ""
+    suffix = clock.now().strftime("-%Y%m%d-%H%M") if stamp else ""
     return FileResponse(handle, as_attachment=True, filename=f"{name}{suffix}.xlsx")
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from . import clock
 from .enums import PREFIX_LENGTH, CalendarDayKind, CalendarSource, RegionKind, RegionLevel, Role
 from .scope import RegionQuerySet, code_range
 
@@ -258,7 +259,7 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None and self.expires_at > timezone.now()
+        return self.revoked_at is None and self.expires_at > clock.now()
 
 
 class CalendarDay(models.Model):
@@ -304,17 +305,6 @@ class PolicySetting(models.Model):
 
     def __str__(self):
         return f"{self.key} {self.region_id} {self.year or '*'} = {self.value}"
-
-    def clean(self):
-        from .policy import POLICIES
-
-        definition = POLICIES.get(self.key)
-        if definition is None:
-            raise ValidationError({"key": _("Unknown policy setting.")})
-        try:
-            self.value = str(definition.parse(self.value))
-        except ValueError as exc:
-            raise ValidationError({"value": str(exc)}) from exc
 
 
 class DemoDataset(models.Model):

@@ -5,10 +5,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, clock
 from .enums import PREFIX_LENGTH, RegionKind, RegionLevel, Role
 from .errors import DomainError
 from .models import ApiToken, Region, RoleDefinition, User
@@ -169,19 +168,25 @@ def create_user(
     return user
 
 
-def record_user_change(actor, user: User, before: dict | None) -> None:
-    """Audit a change made through the admin's user form (which saves the user itself)."""
+@transaction.atomic
+def save_user(actor, user: User, save_relations=None) -> User:
+    """Save a user edited on the configuration pages, then its roles and permissions (`save_relations`,
+    the form's `save_m2m`), and audit what changed: all of it or nothing."""
+    before = user_snapshot(User.objects.get(pk=user.pk)) if user.pk else None
+    user.save()
+    if save_relations is not None:
+        save_relations()
     after = user_snapshot(user)
-    if before == after:
-        return
-    audit.record(
-        actor=actor,
-        action="user.create" if before is None else "user.change",
-        region_code=user.region_id or "",
-        target=user,
-        before=before,
-        after=after,
-    )
+    if before != after:
+        audit.record(
+            actor=actor,
+            action="user.create" if before is None else "user.change",
+            region_code=user.region_id or "",
+            target=user,
+            before=before,
+            after=after,
+        )
+    return user
 
 
 # --- API tokens -----------------------------------------------------------------------------------
@@ -197,7 +202,7 @@ def issue_token(user: User, name: str = "") -> tuple[ApiToken, str]:
         name=(name or "")[:60],
         key_hash=ApiToken.hash_key(key),
         key_prefix=key[:10],
-        expires_at=timezone.now() + settings.API_TOKEN_LIFETIME,
+        expires_at=clock.now() + settings.API_TOKEN_LIFETIME,
     )
     audit.record(
         actor=user,
@@ -213,7 +218,7 @@ def issue_token(user: User, name: str = "") -> tuple[ApiToken, str]:
 def revoke_token(actor: User, token: ApiToken) -> ApiToken:
     if token.revoked_at is not None:
         raise DomainError(_("This token was already revoked."), code="already_revoked")
-    token.revoked_at = timezone.now()
+    token.revoked_at = clock.now()
     token.save(update_fields=["revoked_at"])
     audit.record(
         actor=actor,
@@ -234,12 +239,12 @@ def user_for_token(key: str) -> User | None:
         return None
     token = (
         ApiToken.objects.select_related("user", "user__region")
-        .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, expires_at__gt=clock.now())
         .first()
     )
     if token is None or not token.user.is_active:
         return None
-    now = timezone.now()
+    now = clock.now()
     # Only a coarse "last used", so that reads do not turn into a write per request.
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

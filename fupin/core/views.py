@@ -1,7 +1,5 @@
 """Foundation pages. Views stay thin: they read through the scope helpers and write through services."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,7 +11,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import audit, policy, services, workdays
+from . import audit, clock, policy, services, workdays
 from .enums import ROLE_DUTIES, CalendarDayKind, Role
 from .errors import DomainError
 from .models import ApiToken, AuditEvent, CalendarDay, Region
@@ -145,9 +143,9 @@ def revoke_token(request, token_id: int):
 @login_required
 def calendar(request):
     try:
-        year = int(request.GET.get("year") or date.today().year)
+        year = int(request.GET.get("year") or clock.today().year)
     except ValueError:
-        year = date.today().year
+        year = clock.today().year
     if request.method == "POST":
         if not request.user.has_role(Role.COUNTY_ADMIN):
             raise PermissionDenied(_("Your role does not allow this action."))
@@ -182,9 +180,9 @@ def policy_settings(request):
     if region is None:
         raise Http404
     try:
-        year = int(request.GET.get("year") or date.today().year)
+        year = int(request.GET.get("year") or clock.today().year)
     except ValueError:
-        year = date.today().year
+        year = clock.today().year
     rows = []
     for key, definition in policy.POLICIES.items():
         value, source = policy.lookup(key, region.code, year)

@@ -3,7 +3,7 @@ the services (a correction is a reversing entry with a reason): nothing is added
 
 from django.contrib import admin
 
-from fupin.projects.admin import ReadOnlyAdmin
+from fupin.core.admin_base import ReadOnlyAdmin
 
 from .models import Allocation, Disbursement, Evaluation, FundSource
 

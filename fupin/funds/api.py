@@ -7,9 +7,9 @@ from ninja import Field, Router, Schema, Status
 
 from fupin.core.api import ErrorOut, TokenAuth
 from fupin.core.errors import DomainError
+from fupin.core.money import yuan
 from fupin.core.scope import get_visible_or_404, require_role
 from fupin.projects.models import Project
-from fupin.projects.money import yuan
 
 from . import services, stats
 from .models import Allocation, Disbursement, FundSource

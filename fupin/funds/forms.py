@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fupin.projects.forms import BootstrapMixin, DateInput
+from fupin.core.forms import BootstrapMixin, DateInput
+from fupin.projects.enums import FUNDABLE_STATES
 from fupin.projects.models import Project
 
 from .enums import FundLevel
@@ -24,8 +25,6 @@ class AllocationForm(BootstrapMixin, forms.Form):
     allocated_on = forms.DateField(label=_("allocated on"), widget=DateInput())
 
     def __init__(self, *args, user, **kwargs):
-        from fupin.projects.enums import FUNDABLE_STATES
-
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = FundSource.objects.visible_to(user)
         self.fields["project"].queryset = Project.objects.visible_to(user).filter(state__in=FUNDABLE_STATES)

@@ -12,25 +12,20 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import audit, policy
+from fupin.core import audit, clock, policy
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, TransitionRefused
+from fupin.core.money import parse_amount
 from fupin.core.scope import require_role
 from fupin.projects.enums import FUNDABLE_STATES, PAYABLE_STATES
 from fupin.projects.models import Project
-from fupin.projects.money import parse_amount
 
 from .enums import FundLevel, grade_for
 from .models import Allocation, Disbursement, Evaluation, FundSource
 
 WRITERS = (Role.FINANCE, Role.COUNTY_ADMIN)
-
-
-def today() -> date:
-    return timezone.localdate()
 
 
 def _text(value, field) -> str:
@@ -61,7 +56,7 @@ def create_source(actor, *, level, year, document_no, title, amount, received_on
         document_no=_text(document_no, "document_no"),
         title=_text(title, "title"),
         amount=parse_amount(amount),
-        received_on=received_on or today(),
+        received_on=received_on or clock.today(),
     )
     audit.record(
         actor=actor,
@@ -102,7 +97,7 @@ def allocate(
         region_code=project.region_code,
         amount=amount,
         net_amount=amount,
-        allocated_on=allocated_on or today(),
+        allocated_on=allocated_on or clock.today(),
         document_no=(document_no or "").strip(),
         created_by=actor,
     )
@@ -145,7 +140,7 @@ def reverse_allocation(actor, allocation: Allocation, *, amount, reason) -> Allo
         region_code=original.region_code,
         amount=-amount,
         net_amount=-amount,
-        allocated_on=today(),
+        allocated_on=clock.today(),
         reverses=original,
         reason=reason,
         created_by=actor,
@@ -225,7 +220,7 @@ def reverse_disbursement(actor, payment: Disbursement, *, reason) -> Disbursemen
         allocation=locked,
         region_code=locked.region_code,
         amount=-payment.amount,
-        paid_on=today(),
+        paid_on=clock.today(),
         payee=payment.payee,
         voucher_no=payment.voucher_no,
         reverses=payment,
@@ -275,7 +270,7 @@ def record_evaluation(actor, project: Project, *, year, score, indicators=None, 
 
 def idle_allocations(allocations, region_code: str = "370828000000", on: date | None = None):
     """Allocations with money unpaid and no payment for more than the policy's days (资金闲置)."""
-    on = on or today()
+    on = on or clock.today()
     days = policy.value("idle_fund_days", region_code)
     cutoff = on - timedelta(days=days)
     return allocations.filter(reverses__isnull=True, paid__lt=F("net_amount")).filter(

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 from django.db.models.functions import Substr
 
-from fupin.projects.money import yuan
+from fupin.core.money import yuan
 
 from .enums import FundLevel
 from .services import rate

@@ -6,8 +6,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fupin.core import clock
 from fupin.core.errors import DomainError
 from fupin.core.models import Region
+from fupin.core.regions import region_names
 from fupin.core.scope import get_visible_or_404
 
 from . import services, stats
@@ -50,12 +52,10 @@ def overview(request):
             "chart": chart,
             "idle": services.idle_allocations(allocations).select_related("project", "source")[:100],
             "recent": allocations.filter(reverses__isnull=True).select_related("project", "source")[:50],
-            "source_form": SourceForm(
-                initial={"received_on": services.today(), "year": services.today().year}
-            )
+            "source_form": SourceForm(initial={"received_on": clock.today(), "year": clock.today().year})
             if writer
             else None,
-            "allocation_form": AllocationForm(user=user, initial={"allocated_on": services.today()})
+            "allocation_form": AllocationForm(user=user, initial={"allocated_on": clock.today()})
             if writer
             else None,
         },
@@ -98,7 +98,7 @@ def allocation_detail(request, pk):
     allocation = get_visible_or_404(
         Allocation.objects.select_related("project", "source"), request.user, pk=pk
     )
-    form = PaymentForm(request.POST or None, initial={"paid_on": services.today()})
+    form = PaymentForm(request.POST or None, initial={"paid_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         try:
             services.disburse(request.user, allocation=allocation, **form.cleaned_data)
@@ -120,8 +120,6 @@ def allocation_detail(request, pk):
 
 def public_funds(request):
     """Fund allocation results (资金分配结果公告), without login: no personal data, only units."""
-    from fupin.projects.views import region_names
-
     allocations = Allocation.objects.filter(reverses__isnull=True).select_related("project", "source")
     return render(
         request,

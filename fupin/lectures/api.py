@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from fupin.core import clock
 from fupin.core.api import ErrorOut, TokenAuth
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError
@@ -390,7 +391,7 @@ def _calendar_lecturer(request, lecturer_id: int) -> Lecturer:
 )
 def list_unavailability(request, lecturer_id: int):
     lecturer = _calendar_lecturer(request, lecturer_id)
-    return lecturer.bookings.filter(kind=BookingKind.UNAVAILABLE, ends_at__gt=services.now())
+    return lecturer.bookings.filter(kind=BookingKind.UNAVAILABLE, ends_at__gt=clock.now())
 
 
 @router.post(

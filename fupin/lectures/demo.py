@@ -8,12 +8,10 @@ clock set back to the moment each step happened; requests in the coming weeks sh
 """
 
 import random
-from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
-
+from fupin.core import clock
 from fupin.core import services as core_services
 from fupin.core.demo import COUNTY, DEMO_PASSWORD, TOWNS, run_once
 from fupin.core.enums import Role
@@ -84,17 +82,6 @@ REQUESTING_UNITS = [
 ]
 
 
-@contextmanager
-def clock_at(moment: datetime):
-    """Let the services believe it is `moment` while the demo replays the past."""
-    real = services.now
-    services.now = lambda: moment
-    try:
-        yield
-    finally:
-        services.now = real
-
-
 def moment(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
 
@@ -114,7 +101,7 @@ def scores(rng) -> dict:
 
 def load_team(log) -> None:
     admin = User.objects.get(username="lectureadmin")
-    with clock_at(moment(date(2018, 3, 27), 9)):
+    with clock.as_of(moment(date(2018, 3, 27), 9)):
         lecturers = []
         for i, (name, unit, title) in enumerate(LECTURERS):
             lecturers.append(
@@ -151,7 +138,7 @@ def load_drafts(log) -> None:
     admin = User.objects.get(username="lectureadmin")
     liu, hu = Lecturer.objects.get(name="刘烨华"), Lecturer.objects.get(name="胡建国")
     jianchafa = Topic.objects.get(title="《监察法》释义与解读")
-    with clock_at(moment(date(2018, 3, 30), 10)):
+    with clock.as_of(moment(date(2018, 3, 30), 10)):
         returned = services.submit_draft(admin, lecturer=hu, topic=jianchafa, text="一、监察法的立法背景……")
         services.review_draft(
             admin,
@@ -186,7 +173,7 @@ def load_open_draft(log) -> None:
 def deliver(admin, lecture, end, rng, *, feedback_by=None, attendance=None, close=False):
     """Confirm, deliver and (optionally) take the feedback of a lecture the demo has approved."""
     services.transition(admin, lecture, "confirm")
-    with clock_at(end + timedelta(minutes=30)):
+    with clock.as_of(end + timedelta(minutes=30)):
         services.transition(admin, lecture, "deliver")
         if feedback_by is not None:
             services.file_feedback(
@@ -227,7 +214,7 @@ def load_tours(log) -> None:
                 "audience_kind": "rural",
             }
         )
-    with clock_at(moment(date(2018, 3, 28), 9)):
+    with clock.as_of(moment(date(2018, 3, 28), 9)):
         village_tour = services.create_tour(
             admin,
             title="“清风金乡”廉政宣讲团进农村（社区）巡回宣讲",
@@ -262,7 +249,7 @@ def load_tours(log) -> None:
         }
         for i, unit in enumerate(departments)
     ]
-    with clock_at(moment(date(2018, 5, 10), 9)):
+    with clock.as_of(moment(date(2018, 5, 10), 9)):
         law_tour = services.create_tour(
             admin,
             title="《监察法》专题宣讲",
@@ -319,7 +306,7 @@ def load_requests(log) -> None:
         day = date(2018, 5, 7) + timedelta(weeks=2 * number)
         start, end = moment(day, 9 if number % 2 else 14, 30), moment(day, 11 if number % 2 else 16, 30)
         lecturer = lecturers[(number * 5) % len(lecturers)]
-        with clock_at(moment(day - timedelta(days=10), 10)):
+        with clock.as_of(moment(day - timedelta(days=10), 10)):
             lecture = file(
                 units[unit],
                 topics[number % len(topics)],
@@ -348,7 +335,7 @@ def load_requests(log) -> None:
 def load_other_past_states(admin, units, topics, lecturers) -> None:
     day = date(2018, 6, 12)
     start, end = moment(day, 9), moment(day, 11)
-    with clock_at(moment(day - timedelta(days=7), 10)):
+    with clock.as_of(moment(day - timedelta(days=7), 10)):
         withdrawn = file(units["金乡县卫生健康局"], topics[2], None, start, end, 40)
         services.transition(units["金乡县卫生健康局"], withdrawn, "withdraw", reason="单位临时有会")
         rejected = file(units["金乡县市场监督管理局"], topics[1], None, start, end, 30)
@@ -359,7 +346,7 @@ def load_other_past_states(admin, units, topics, lecturers) -> None:
         no_show = file(units["司马镇人民政府"], topics[6], lecturers[4], start, end, 90, "rural")
         services.transition(admin, no_show, "approve", lecturer=lecturers[4], starts_at=start, ends_at=end)
         services.transition(admin, no_show, "confirm")
-    with clock_at(end):
+    with clock.as_of(end):
         services.transition(admin, no_show, "no_show", reason="暴雨，宣讲未能举行")
 
 
@@ -376,7 +363,7 @@ def load_open_requests(admin, units, topics) -> None:
     from .models import Lecturer
 
     liu, hu = Lecturer.objects.get(name="刘烨华"), Lecturer.objects.get(name="胡建国")
-    today = timezone.localdate()
+    today = clock.today()
     soon, later = next_workday(today, 7), next_workday(today, 14)
     transport = units["金乡县交通运输局"]
     approved = file(units["金乡县住房和城乡建设局"], topics[0], liu, moment(soon, 9), moment(soon, 11), 60)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.enums import RegionLevel
+from fupin.core.forms import BootstrapMixin
 from fupin.core.models import Region
 
 from .enums import AudienceKind
@@ -22,14 +23,6 @@ class LocalDateTimeInput(forms.DateTimeInput):
 
 def when(label):
     return forms.DateTimeField(label=label, input_formats=LOCAL_TIME, widget=LocalDateTimeInput())
-
-
-class BootstrapMixin:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
 
 
 class RequestForm(BootstrapMixin, forms.Form):

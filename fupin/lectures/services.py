@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import audit, policy
+from fupin.core import audit, clock, policy
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.scope import require_role
@@ -42,11 +42,6 @@ REQUEST_FIELDS = [
     "preferred_end",
     "reason",
 ]
-
-
-def now() -> datetime:
-    """The current time; tests replace it to stand before or after a lecture."""
-    return timezone.now()
 
 
 def local(moment: datetime) -> str:
@@ -92,7 +87,7 @@ def set_lecturer_status(actor, lecturer: Lecturer, status: str, since=None) -> L
     if status not in LecturerStatus.values:
         raise DomainError(_("Unknown lecturer status."), field="status")
     before = {"status": lecturer.status, "status_since": lecturer.status_since}
-    lecturer.status, lecturer.status_since = status, since or timezone.localdate()
+    lecturer.status, lecturer.status_since = status, since or clock.today()
     lecturer.save(update_fields=["status", "status_since"])
     audit.record(
         actor=actor,
@@ -167,7 +162,7 @@ def submit_draft(actor, *, lecturer: Lecturer, topic: Topic, text: str = "", att
         topic=topic,
         text=text,
         attachment=attachment or "",
-        submitted_at=now(),
+        submitted_at=clock.now(),
     )
     audit.record(
         actor=actor,
@@ -188,7 +183,7 @@ def review_draft(actor, draft: LessonDraft, *, accept: bool, comment: str = "") 
     if not accept and not (comment or "").strip():
         raise DomainError(_("Say what to improve when returning a draft."), field="review_comment")
     draft.state = DraftState.ACCEPTED if accept else DraftState.RETURNED
-    draft.review_comment, draft.reviewed_at = (comment or "").strip(), now()
+    draft.review_comment, draft.reviewed_at = (comment or "").strip(), clock.now()
     draft.save(update_fields=["state", "review_comment", "reviewed_at"])
     audit.record(
         actor=actor,
@@ -213,7 +208,7 @@ def check_times(starts_at, ends_at, start_field="starts_at", end_field="ends_at"
         raise DomainError(_("The end time is required."), field=end_field)
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
         raise DomainError(_("Give times with their time zone."), field=start_field)
-    if starts_at <= now():
+    if starts_at <= clock.now():
         raise DomainError(
             _("The start time %(time)s lies in the past.") % {"time": local(starts_at)}, field=start_field
         )
@@ -404,7 +399,7 @@ def create_request(
         contact_name=contact_name.strip(),
         contact_phone=contact_phone.strip(),
         note=note,
-        created_at=now(),
+        created_at=clock.now(),
     )
     audit.record(
         actor=actor,
@@ -517,7 +512,7 @@ def _with_reason(actor, lecture, *, reason="", **_ignored):
 
 
 def _deliver(actor, lecture, **_ignored):
-    if now() < lecture.starts_at:
+    if clock.now() < lecture.starts_at:
         raise TransitionRefused(
             _("The lecture starts at %(time)s: it cannot be delivered before.")
             % {"time": local(lecture.starts_at)},
@@ -526,7 +521,7 @@ def _deliver(actor, lecture, **_ignored):
 
 
 def _no_show(actor, lecture, *, reason="", **_ignored):
-    if now() < lecture.starts_at:
+    if clock.now() < lecture.starts_at:
         raise TransitionRefused(
             _("The lecture starts at %(time)s: it cannot be a no-show before.")
             % {"time": local(lecture.starts_at)},
@@ -589,7 +584,7 @@ def create_tour(actor, *, title: str, topic: Topic | None, lecturers, stops) -> 
     if not stops:
         raise DomainError(_("Add at least one stop to the tour."), field="stops")
     tour = Tour.objects.create(
-        region_code=county_of(actor), title=title.strip(), topic=topic, created_at=now()
+        region_code=county_of(actor), title=title.strip(), topic=topic, created_at=clock.now()
     )
     tour.lecturers.set(lecturers)
     for number, stop in enumerate(stops, start=1):
@@ -640,7 +635,7 @@ def _add_stop(actor, tour: Tour, stop: dict) -> LectureRequest:
         place=stop["place"],
         contact_name=stop.get("contact_name", ""),
         contact_phone=stop.get("contact_phone", ""),
-        created_at=now(),
+        created_at=clock.now(),
     )
     before = audit.snapshot(lecture, REQUEST_FIELDS)
     _approve(actor, lecture, lecturer=stop["lecturer"], starts_at=stop["starts_at"], ends_at=stop["ends_at"])
@@ -686,7 +681,7 @@ def file_feedback(
             % {"state": lecture.get_state_display()},
             field="lecture",
         )
-    if now() < lecture.ends_at:
+    if clock.now() < lecture.ends_at:
         raise TransitionRefused(
             _("The lecture ends at %(time)s: the feedback form opens then.")
             % {"time": local(lecture.ends_at)},
@@ -708,7 +703,7 @@ def file_feedback(
         suggestions=suggestions or "",
         sign_in_sheet=sign_in_sheet or "",
         filed_by=actor,
-        filed_at=now(),
+        filed_at=clock.now(),
         **checked,
     )
     before = audit.snapshot(lecture, REQUEST_FIELDS)

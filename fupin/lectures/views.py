@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fupin.core import files
+from fupin.core import clock, files
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, show_error
 from fupin.core.scope import get_visible_or_404, require_role
@@ -389,10 +389,10 @@ def _may_manage_calendar(user, lecturer) -> bool:
 
 def _lecturer_context(request, lecturer, form=None):
     can_manage = _may_manage_calendar(request.user, lecturer)
-    upcoming = Booking.objects.filter(lecturer=lecturer, blocked_until__gt=services.now())
+    upcoming = Booking.objects.filter(lecturer=lecturer, blocked_until__gt=clock.now())
     lectures = (
         LectureRequest.objects.visible_to(request.user)
-        .filter(lecturer=lecturer, starts_at__gte=services.now(), state__in=BOOKED_STATES)
+        .filter(lecturer=lecturer, starts_at__gte=clock.now(), state__in=BOOKED_STATES)
         .select_related("topic")
         .order_by("starts_at")[:20]
     )

@@ -4,21 +4,10 @@ projects and their records are shown read-only: they change only through the lif
 from django import forms
 from django.contrib import admin
 
+from fupin.core.admin_base import ReadOnlyAdmin
+
 from . import services
 from .models import Acceptance, Asset, Expert, Plan, Procurement, Progress, Project, Review
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown, never written here: every write of these rows is a service call with its own rules."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ExpertForm(forms.ModelForm):

@@ -8,15 +8,16 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from fupin.core import clock
 from fupin.core.api import ErrorOut
 from fupin.core.errors import DomainError
 from fupin.core.models import AuditEvent
+from fupin.core.money import yuan
 from fupin.core.scope import get_visible_or_404
 from fupin.registry.models import Household
 
 from . import services
 from .models import Acceptance, Plan, Project, Review
-from .money import yuan
 
 router = Router(tags=["projects"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
@@ -110,7 +111,7 @@ class ProjectOut(Schema):
 
     @staticmethod
     def resolve_behind_schedule(obj):
-        return obj.is_behind(services.today())
+        return obj.is_behind(clock.today())
 
 
 class TransitionIn(Schema):
@@ -218,7 +219,7 @@ def filtered(rows, state="", type="", year=None, region="", q="", behind=False):
     if q:
         rows = rows.filter(name__contains=q)
     if behind:
-        rows = rows.behind_schedule(services.today())
+        rows = rows.behind_schedule(clock.today())
     return rows
 
 

@@ -3,26 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.forms import BootstrapMixin, DateInput
 from fupin.core.models import Region
 
 from .enums import CRITERIA, CRITERION_MAX, PLAN_SECTIONS, AssetClass, Linkage, ProjectType
-
-
-class BootstrapMixin:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
-
-
-class DateInput(forms.DateInput):
-    """<input type=date> takes only ISO dates, whatever the language's date format."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None, format="%Y-%m-%d"):
-        super().__init__(attrs, format)
 
 
 def text(label, rows=2, required=False):

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core import clock
 from fupin.core.enums import Role
 from fupin.core.models import region_code_validator
 from fupin.core.scope import RegionScopedQuerySet
@@ -37,7 +38,7 @@ class ProjectQuerySet(RegionScopedQuerySet):
 
     def behind_schedule(self, today=None):
         """Projects of an earlier year still unfinished: "当年投资、当年完成" was missed."""
-        today = today or timezone.localdate()
+        today = today or clock.today()
         return self.filter(year__lt=today.year, state__in=UNFINISHED_STATES)
 
 
@@ -99,7 +100,7 @@ class Project(models.Model):
         return self.region_code[:9] + "000"
 
     def is_behind(self, today=None) -> bool:
-        today = today or timezone.localdate()
+        today = today or clock.today()
         return self.year < today.year and self.state in UNFINISHED_STATES
 
 

@@ -8,21 +8,21 @@ functions and leave their events on the project's timeline.
 """
 
 import random
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import audit, policy
+from fupin.core import audit, clock, policy
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.models import Region
+from fupin.core.money import parse_amount
 from fupin.core.scope import code_range, require_role
 from fupin.core.workdays import add_working_days
 
+from . import funding
 from .enums import (
     ACTION_VERBS,
     CRITERIA,
@@ -37,7 +37,6 @@ from .enums import (
     ReviewState,
 )
 from .models import Acceptance, Asset, Expert, Plan, Procurement, Progress, Project, Review, Seat
-from .money import parse_amount
 
 OFFICERS = (Role.TOWN_OFFICER, Role.COUNTY_ADMIN)
 COUNTY = Role.COUNTY_ADMIN
@@ -73,11 +72,6 @@ TEXT_FIELDS = {
     "targets",
     "linkage_note",
 }
-
-
-def today() -> date:
-    """Today in Jinxiang; tests replace it to stand at a given date."""
-    return timezone.localdate()
 
 
 def _in_scope(actor, region_code: str) -> bool:
@@ -137,7 +131,7 @@ def create_project(actor, *, beneficiaries=(), **data) -> Project:
     require_role(actor, *OFFICERS)
     data.setdefault("applicant_unit", actor.unit or data.get("responsible_unit", ""))
     clean = _clean(actor, data)
-    project = Project.objects.create(**clean, created_by=actor, state_changed_at=timezone.now())
+    project = Project.objects.create(**clean, created_by=actor, state_changed_at=clock.now())
     _set_beneficiaries(actor, project, beneficiaries)
     audit.record(
         actor=actor,
@@ -234,22 +228,13 @@ def plan_missing(project: Project) -> list[str]:
     return plan.missing()
 
 
-def allocated_total(project: Project) -> Decimal:
-    from fupin.funds.models import Allocation
-
-    total = Allocation.objects.filter(project=project, reverses__isnull=True).aggregate(s=Sum("net_amount"))[
-        "s"
-    ]
-    return total or Decimal("0.00")
-
-
 def start_blockers(project: Project) -> list[str]:
     """What stands between the project and the start of work (前期程序)."""
     blockers = []
     missing = plan_missing(project)
     if missing:
         blockers.append(_("the implementation plan lacks %(sections)s") % {"sections": "、".join(missing)})
-    if allocated_total(project) <= 0:
+    if funding.allocated_total(project) <= 0:
         blockers.append(_("no funds are allocated"))
     if not project.procurements.exists():
         blockers.append(_("there is no contract or procurement record"))
@@ -281,7 +266,7 @@ def _guard_enter_library(project: Project) -> None:
             field="state",
         )
     _require_library_ready(project)
-    if project.notice_ends_on is None or today() < project.notice_ends_on:
+    if project.notice_ends_on is None or clock.today() < project.notice_ends_on:
         raise TransitionRefused(
             _("The public notice runs until %(date)s; the project can enter the library after it.")
             % {"date": project.notice_ends_on},
@@ -312,7 +297,7 @@ def _guard_hand_over(project: Project) -> None:
 
 
 def _guard_remove(project: Project) -> None:
-    if today().month < 10:
+    if clock.today().month < 10:
         raise TransitionRefused(
             _("Projects leave the library in the yearly review of the fourth quarter."), field="state"
         )
@@ -359,10 +344,10 @@ def transition(actor, project: Project, action: str, reason: str = "") -> Projec
     if guard is not None:
         guard(project)
     before = {"state": project.state}
-    project.state, project.state_reason, project.state_changed_at = target, reason, timezone.now()
+    project.state, project.state_reason, project.state_changed_at = target, reason, clock.now()
     fields = ["state", "state_reason", "state_changed_at"]
     if action == "complete":
-        project.completed_on = today()
+        project.completed_on = clock.today()
         fields.append("completed_on")
     project.save(update_fields=fields)
     audit.record(
@@ -519,7 +504,7 @@ def submit_score(actor, review: Review, comments: str = "", **scores) -> Seat:
     for field, label in CRITERIA:
         setattr(seat, field, _score(scores.get(field), field, label))
     seat.comments = (comments or "").strip()
-    seat.submitted_at = timezone.now()
+    seat.submitted_at = clock.now()
     seat.save()
     project = review.project
     audit.record(
@@ -537,7 +522,7 @@ def submit_score(actor, review: Review, comments: str = "", **scores) -> Seat:
 def _decide(review: Review) -> None:
     totals = [seat.total for seat in review.seats.all()]
     average = (Decimal(sum(totals)) / len(totals)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    review.average, review.decided_at = average, timezone.now()
+    review.average, review.decided_at = average, clock.now()
     review.state = ReviewState.PASSED if average >= review.pass_mark else ReviewState.FAILED
     review.save(update_fields=["average", "decided_at", "state"])
     project = Project.objects.select_for_update().get(pk=review.project_id)
@@ -545,7 +530,7 @@ def _decide(review: Review) -> None:
     if review.state == ReviewState.PASSED:
         # The project is announced before it enters the library (入库前公示, ≥ 10 working days).
         days = policy.value("project_notice_days", project.region_code, project.year)
-        project.notice_starts_on = today()
+        project.notice_starts_on = clock.today()
         project.notice_ends_on = add_working_days(project.notice_starts_on, days)
         project.save(update_fields=["notice_starts_on", "notice_ends_on"])
         after["notice_ends_on"] = project.notice_ends_on
@@ -596,7 +581,7 @@ def save_plan(actor, project: Project, **sections) -> Plan:
     for field in names:
         if field in sections:
             setattr(plan, field, (sections[field] or "").strip())
-    plan.updated_at = timezone.now()
+    plan.updated_at = clock.now()
     plan.save()
     audit.record(
         actor=actor,
@@ -657,7 +642,7 @@ def report_progress(
         )
     report = Progress.objects.create(
         project=project,
-        reported_on=reported_on or today(),
+        reported_on=reported_on or clock.today(),
         percent=int(percent),
         problems=(problems or "").strip(),
         reported_by=actor,

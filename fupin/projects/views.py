@@ -10,11 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fupin.core import clock
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, show_error
+from fupin.core.regions import region_names
 from fupin.core.scope import get_visible_or_404, require_role
 
-from . import services
+from . import funding, services
 from .api import filtered, stat_rows, timeline, with_money
 from .enums import (
     ACTION_VERBS,
@@ -56,7 +58,7 @@ def project_list(request):
             "states": ProjectState.choices,
             "types": ProjectType.choices,
             "f": g,
-            "today": services.today(),
+            "today": clock.today(),
             "can_create": request.user.has_role(*services.OFFICERS),
         },
     )
@@ -103,7 +105,7 @@ def _export(rows):
 @login_required
 def project_new(request):
     require_role(request.user, *services.OFFICERS)
-    form = ProjectForm(request.POST or None, user=request.user, initial={"year": services.today().year})
+    form = ProjectForm(request.POST or None, user=request.user, initial={"year": clock.today().year})
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k in {"linkage"}}
         try:
@@ -147,8 +149,6 @@ def project_detail(request, pk):
     review = services.latest_review(project)
     plan = Plan.objects.filter(project=project).first()
     officer = user.has_role(*services.OFFICERS)
-    from fupin.funds.models import Allocation
-
     return render(
         request,
         "projects/project_detail.html",
@@ -178,13 +178,11 @@ def project_detail(request, pk):
             "blockers": services.start_blockers(project)
             if project.state in {ProjectState.PLANNED, ProjectState.START_REQUESTED}
             else [],
-            "allocations": Allocation.objects.filter(project=project, reverses__isnull=True).select_related(
-                "source"
-            ),
+            "allocations": funding.allocations(project),
             "events": timeline(project),
             "site": region_names([project.region_code]).get(project.region_code, project.region_code),
             "criteria": CRITERIA,
-            "behind": project.is_behind(services.today()),
+            "behind": project.is_behind(clock.today()),
             "expert_view": not officer and user.has_role(Role.EXPERT),
         },
     )
@@ -325,7 +323,7 @@ def review_detail(request, pk):
 
 # --- Public disclosure (公告公示), no login ---------------------------------------------------------
 def public_projects(request):
-    today = services.today()
+    today = clock.today()
     base = Project.objects.select_related(None)
     notices = base.filter(state=ProjectState.COUNTY_REVIEW, notice_ends_on__gte=today).order_by(
         "notice_ends_on"
@@ -350,21 +348,6 @@ def public_projects(request):
             "today": today,
         },
     )
-
-
-def region_names(codes=None) -> dict:
-    """Region code → the name people read on a notice: a village with its town (司马镇南徐庄村)."""
-    from fupin.core.models import Region
-
-    rows = Region.objects.filter(level__in=["town", "village"])
-    if codes is not None:
-        codes = set(codes)
-        rows = rows.filter(code__in=codes | {code[:9] + "000" for code in codes})
-    names = dict(rows.values_list("code", "name"))
-    return {
-        code: name if code.endswith("000") else names.get(code[:9] + "000", "") + name
-        for code, name in names.items()
-    }
 
 
 _PLAN_STATES = {

@@ -8,12 +8,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from fupin.core import clock
 from fupin.core.api import ErrorOut
 from fupin.core.errors import DomainError
 from fupin.core.masking import mask_id_number, mask_phone
 from fupin.core.scope import get_visible_or_404
 
-from . import imports, search, services
+from . import search, services, tasks
 from .enums import GATE_STEPS, Step
 from .models import Household, ImportJob, Member, MonitoringCase, Objection
 
@@ -270,7 +271,9 @@ def household_detail(request, household_id: int):
 def update_household(request, household_id: int, payload: HouseholdPatch):
     household = _household(request, household_id)
     income = (
-        (payload.income.year or date.today().year, _income_values(payload.income)) if payload.income else None
+        (payload.income.year or clock.today().year, _income_values(payload.income))
+        if payload.income
+        else None
     )
     services.change_household(
         request.auth,
@@ -398,7 +401,7 @@ class ImportOut(Schema):
     "/households/import", response={202: ImportOut, **ERRORS}, summary="Import households (.xlsx/.csv)"
 )
 def import_households(request, file: File[UploadedFile]):
-    job = imports.start(request.auth, file)
+    job = tasks.start(request.auth, file)
     return Status(202, job)
 
 

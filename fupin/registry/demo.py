@@ -6,9 +6,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
-from fupin.core import audit
+from fupin.core import audit, clock
 from fupin.core import services as core_services
 from fupin.core.demo import DEMO_PASSWORD, demo_password_hash, run_once
 from fupin.core.enums import Role
@@ -63,7 +62,7 @@ def _helpers(town: Region, count: int) -> list[User]:
 def load_households(log) -> None:
     rng = random.Random(2018)
     ids = generate.IdFactory()
-    today = timezone.localdate()
+    today = clock.today()
     towns = Region.objects.filter(level="town", code__startswith="370828").order_by("code")
     helper_user = User.objects.filter(username="helper").first()
     households, members_by_household, helpers_by_household = [], [], []
@@ -176,7 +175,7 @@ def load_gates(log) -> None:
         }
     )
     sima, cadre, admin = (User.objects.get(username=name) for name in ("sima", "cadre", "admin"))
-    today = timezone.localdate()
+    today = clock.today()
     votes = {"eligible": 42, "present": 35, "votes_for": 31}
     long_ago = today - timedelta(days=40)
     entry_plan = [

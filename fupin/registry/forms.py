@@ -1,8 +1,7 @@
-from datetime import date
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core import clock
 from fupin.core.models import Region
 
 from .enums import (
@@ -97,7 +96,7 @@ class FilterForm(forms.Form):
 
 class VisitForm(forms.Form):
     visited_on = forms.DateField(
-        label=_("Date of visit"), initial=date.today, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of visit"), initial=clock.today, widget=forms.DateInput(attrs={"type": "date"})
     )
     findings = forms.CharField(label=_("What was found"), widget=forms.Textarea(attrs={"rows": 3}))
     help_given = forms.CharField(
@@ -122,5 +121,5 @@ class MonitoringForm(forms.Form):
         label=_("Risks"), choices=RiskType.choices, widget=forms.CheckboxSelectMultiple
     )
     found_on = forms.DateField(
-        label=_("Found on"), initial=date.today, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Found on"), initial=clock.today, widget=forms.DateInput(attrs={"type": "date"})
     )

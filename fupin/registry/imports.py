@@ -13,11 +13,10 @@ from datetime import date
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
-from fupin.core import audit
+from fupin.core import audit, clock
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError
 from fupin.core.models import Region
@@ -238,7 +237,7 @@ def parse(user, rows: list[list[str]], progress=None) -> tuple[list[dict], Repor
     villages = _villages_for(user)
     households: OrderedDict[str, dict] = OrderedDict()
     seen_ids: dict[str, int] = {}
-    today = timezone.localdate()
+    today = clock.today()
     data_rows = [(header_index + 2 + offset, row) for offset, row in enumerate(rows[header_index + 1 :])]
     data_rows = [(line, row) for line, row in data_rows if any(row)]
     for done, (line, row) in enumerate(data_rows, start=1):
@@ -361,7 +360,7 @@ def _check_against_database(households: dict, seen_ids: dict, report: Report, co
 
 def write(user, households: list[dict], filename: str) -> int:
     """Write checked households and their members in one transaction, in batches."""
-    year = timezone.localdate().year
+    year = clock.today().year
     with transaction.atomic():
         rows = []
         for h in households:
@@ -442,13 +441,13 @@ def run(job: ImportJob, progress=None) -> ImportJob:
             job.status = ImportJob.State.DONE
     except DomainError as exc:
         job.status, job.errors = ImportJob.State.FAILED, [{"row": 0, "column": "", "message": exc.message}]
-    job.finished_at = timezone.now()
+    job.finished_at = clock.now()
     job.save()
     return job
 
 
-def start(user, upload) -> ImportJob:
-    """Store the upload as a job and hand it to the background worker (immediate in tests and demos)."""
+def create_job(user, upload) -> ImportJob:
+    """Store the upload as a job after checking who sends it and what it is; `tasks.start` runs it."""
     require_role(user, Role.COUNTY_ADMIN, Role.TOWN_OFFICER)
     name = upload.name or "import"
     if not name.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")):
@@ -461,8 +460,4 @@ def start(user, upload) -> ImportJob:
         filename=name[:200],
         file=ContentFile(upload.read(), name=name),
     )
-    from .tasks import import_households
-
-    import_households.enqueue(job.pk)  # the job row is committed: a worker (or the immediate backend) runs it
-    job.refresh_from_db()
     return job

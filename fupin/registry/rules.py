@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
-from fupin.core import identity
+from fupin.core import clock, identity
 
 from .enums import Cause, Education, Health, Labour, Relation, Schooling, Work
 
@@ -67,7 +67,7 @@ def choice(value, choices, name: str, problems: Problems, label: str, default=No
 
 def clean_member(data: dict, prefix: str, problems: Problems, today: date | None = None) -> dict:
     """Normalise one member's fields; record what is wrong under `prefix.field`."""
-    today = today or date.today()
+    today = today or clock.today()
     out = {}
     name = str(data.get("name") or "").strip()
     if not name:

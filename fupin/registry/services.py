@@ -4,10 +4,9 @@ from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, OuterRef
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import audit, files, policy, workdays
+from fupin.core import audit, clock, files, policy, workdays
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.models import Region
@@ -153,7 +152,7 @@ def create_household(
     household for a town officer to confirm.
     """
     require_role(actor, *VILLAGE_AND_UP)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     village = _village(region_code)
     if not village.code.startswith(actor.scope_prefix):
         raise DomainError(_("This village is outside your area."), field="region")
@@ -440,7 +439,7 @@ def exit_blockers(household: Household, year: int) -> list[str]:
 @transaction.atomic
 def start_exit(actor, household: Household, today: date | None = None) -> Procedure:
     require_role(actor, *VILLAGE_AND_UP)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     household = _locked(household)
     if household.status not in (Status.NOT_LIFTED, Status.RELAPSED):
         raise TransitionRefused(_("Only a registered household not yet lifted out can apply to exit."))
@@ -517,7 +516,7 @@ def _check_step_data(procedure: Procedure, step: Step, data: dict, today: date) 
 def take_step(actor, procedure: Procedure, step: str, data: dict | None = None, today: date | None = None):
     """Take the next step of a gate procedure, in order, by a role allowed to take it."""
     data = data or {}
-    today = today or timezone.localdate()
+    today = today or clock.today()
     procedure = Procedure.objects.select_for_update().select_related("household").get(pk=procedure.pk)
     household = procedure.household
     if not procedure.is_open:
@@ -566,7 +565,7 @@ def _plain(details: dict) -> dict:
 
 
 def _finish(procedure: Procedure, household: Household, refused: bool) -> None:
-    procedure.finished_at = timezone.now()
+    procedure.finished_at = clock.now()
     if refused:
         procedure.step = Step.REFUSED
         if procedure.gate == Gate.ENTRY:
@@ -582,7 +581,7 @@ def _finish(procedure: Procedure, household: Household, refused: bool) -> None:
 
 @transaction.atomic
 def raise_objection(actor, procedure: Procedure, raised_by: str, content: str, today: date | None = None):
-    today = today or timezone.localdate()
+    today = today or clock.today()
     require_role(actor, *VILLAGE_AND_UP)
     procedure = Procedure.objects.select_for_update().select_related("household").get(pk=procedure.pk)
     if procedure.step not in NOTICE_STEPS or not procedure.is_open:
@@ -617,7 +616,7 @@ def resolve_objection(actor, objection: Objection, resolution: str, upheld: bool
         raise TransitionRefused(_("This objection is already resolved."))
     if not (resolution or "").strip():
         raise DomainError(_("Record how the objection was resolved."), field="resolution")
-    objection.resolution, objection.upheld, objection.resolved_at = resolution.strip(), upheld, timezone.now()
+    objection.resolution, objection.upheld, objection.resolved_at = resolution.strip(), upheld, clock.now()
     objection.save()
     procedure = objection.procedure
     if upheld:
@@ -678,7 +677,7 @@ def record_visit(
     today: date | None = None,
 ) -> Visit:
     """A monthly visit (每月走访) by a paired helper, or by a village or town cadre."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     paired = HelperPair.objects.filter(household=household, helper=actor, end__isnull=True).exists()
     if not paired and not actor.has_role(*VILLAGE_AND_UP):
         raise DomainError(_("Only the household's helpers and cadres record its visits."), field="helper")
@@ -811,7 +810,7 @@ def decide_change(actor, change: ChangeRequest, approve: bool, reason: str = "")
     if approve:
         _apply_change(actor, change)
     change.state = ChangeState.APPROVED if approve else ChangeState.REJECTED
-    change.decided_by, change.decided_at, change.reason = actor, timezone.now(), (reason or "").strip()
+    change.decided_by, change.decided_at, change.reason = actor, clock.now(), (reason or "").strip()
     change.save()
     audit.record(
         actor=actor,
@@ -967,7 +966,7 @@ def _add_months(day: date, months: int) -> date:
 @transaction.atomic
 def clear_risk(actor, case: MonitoringCase, today: date | None = None) -> MonitoringCase:
     require_role(actor, *OFFICERS)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     blockers = clearing_blockers(case, today)
     if blockers:
         raise TransitionRefused(

@@ -1,25 +1,22 @@
 """Registry pages. Thin: read through the scope helpers, write through services, show DomainError messages."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fupin.core import files
+from fupin.core import clock, files
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError
 from fupin.core.models import AuditEvent, Region
 from fupin.core.scope import get_visible_or_404, require_role
 
-from . import exports, imports, search, services
+from . import exports, search, services, tasks
 from .enums import NOTICE_STEPS, ChangeKind, ChangeState, Relation, Status, Step
 from .forms import FilterForm, HouseholdForm, ImportForm, MemberFormSet, MonitoringForm, VisitForm
 from .models import ChangeRequest, Household, ImportJob, Member, MonitoringCase, Objection, Procedure
@@ -69,7 +66,7 @@ def household_detail(request, household_id: int):
     procedures = household.procedures.prefetch_related(
         Prefetch("events", to_attr="event_list"), Prefetch("objections", to_attr="objection_list")
     ).order_by("-started_at")
-    today = timezone.localdate()
+    today = clock.today()
     context = {
         "household": household,
         "village": Region.objects.select_related("parent").get(code=household.region_code),
@@ -212,7 +209,7 @@ def visit_create(request, household_id: int):
 
 @login_required
 def not_visited(request):
-    month = parse_date((request.GET.get("month") or "") + "-01") or timezone.localdate()
+    month = parse_date((request.GET.get("month") or "") + "-01") or clock.today()
     region = request.GET.get("region") or request.user.scope_prefix
     if not region.startswith(request.user.scope_prefix):
         raise Http404
@@ -239,7 +236,7 @@ def import_start(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            job = imports.start(request.user, form.cleaned_data["file"])
+            job = tasks.start(request.user, form.cleaned_data["file"])
             return redirect("registry:import-job", job.pk)
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -292,7 +289,7 @@ def monitoring(request):
         .order_by("state", "identify_by")
     )
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
-    today = timezone.localdate()
+    today = clock.today()
     candidates, line = services.monitoring_candidates(request.user.scope_prefix, today.year)
     context = {
         "page": page,
@@ -327,7 +324,7 @@ def monitoring_action(request, case_id: int):
         household__in=Household.objects.visible_to(request.user),
     )
     action = request.POST.get("action")
-    today = timezone.localdate()
+    today = clock.today()
     if action == "identify":
         _run(request, lambda: services.identify_monitoring(request.user, case, today), _("Identified."))
     elif action == "measure":
@@ -372,7 +369,7 @@ def change_request(request, household_id: int):
     household = _household(request, household_id)
     member = household.members.filter(pk=request.POST.get("member") or 0).first()
     payload = {k: request.POST.get(k, "") for k in ("name", "id_number", "relation") if request.POST.get(k)}
-    effective = parse_date(request.POST.get("effective_on", "") or "") or date.today()
+    effective = parse_date(request.POST.get("effective_on", "") or "") or clock.today()
     _run(
         request,
         lambda: services.request_change(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from fupin.core import clock
 from fupin.core.api import ErrorOut
 from fupin.core.errors import DomainError
 from fupin.core.models import Region, User
@@ -136,7 +137,7 @@ def create_problem(request, payload: ProblemIn):
         title=payload.title,
         description=payload.description,
         region_code=payload.region,
-        found_on=payload.found_on or timezone.localdate(),
+        found_on=payload.found_on or clock.today(),
         grid=grid,
     )
     return Status(201, problem)
@@ -248,7 +249,7 @@ def problem_stats(request, filters: Query[StatsFilters]):
         campaign=filters.campaign,
         use=filters.use,
     )
-    result = stats.figures(problems, timezone.localdate(), filters.group)
+    result = stats.figures(problems, clock.today(), filters.group)
     return [
         {
             "key": str(key),

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from fupin.core import clock
 from fupin.core import services as core_services
 from fupin.core.demo import DEMO_PASSWORD, demo_password_hash, run_once
 from fupin.core.enums import Role
@@ -98,7 +99,7 @@ def load_campaign(log) -> None:
     rng = random.Random(5)
     inspector, admin = User.objects.get(username="inspector"), User.objects.get(username="admin")
     county = Region.objects.get(code="370828000000")
-    today = timezone.localdate()
+    today = clock.today()
     items = [{"aspect": a, "text": t, "method": m} for a, t, m in DEFAULT_CHECKLIST]
     services.create_campaign(
         inspector,
@@ -195,7 +196,7 @@ def _street_staff(code: str) -> list[User]:
 def load_urban(log) -> None:
     rng = random.Random(6)
     dispatcher = User.objects.get(username="dispatcher")
-    today = timezone.localdate()
+    today = clock.today()
     grids, staff_of = [], {}
     for town_code, names in STREET_GRIDS.items():
         people = _street_staff(town_code)

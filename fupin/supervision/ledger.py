@@ -1,8 +1,8 @@
 """Reading the ledger: one filter for the list page, the API, the export and the statistics."""
 
 from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.utils import timezone
 
+from fupin.core import clock
 from fupin.core.scope import prefix_of
 
 from .enums import CLOCK_STATES, OPEN_STATES
@@ -23,7 +23,7 @@ def filtered(
         problems = problems.filter(category=category)
     if overdue is not None:
         # A first cut in SQL (deadline passed); suspensions move a deadline on, so the page marks each row.
-        late = Q(state__in=CLOCK_STATES, deadline__lt=timezone.localdate())
+        late = Q(state__in=CLOCK_STATES, deadline__lt=clock.today())
         problems = problems.filter(late) if overdue else problems.exclude(late)
     if q and q.strip():
         text = q.strip()

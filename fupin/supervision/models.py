@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core import workdays
+from fupin.core import clock, workdays
 from fupin.core.scope import RegionScopedQuerySet
 
 from .enums import (
@@ -250,12 +250,12 @@ class Problem(models.Model):
         """Computed, never stored: an open problem whose clock runs past its deadline."""
         if self.state not in CLOCK_STATES or self.deadline is None:
             return False
-        return (today or timezone.localdate()) > self.effective_deadline
+        return (today or clock.today()) > self.effective_deadline
 
     def overdue_working_days(self, today: date | None = None) -> int:
         if not self.is_overdue(today):
             return 0
-        return workdays.working_days_between(self.effective_deadline, today or timezone.localdate())
+        return workdays.working_days_between(self.effective_deadline, today or clock.today())
 
     @property
     def is_open(self) -> bool:

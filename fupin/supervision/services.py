@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import audit, files, policy, workdays
+from fupin.core import audit, clock, files, policy, workdays
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.models import Region, User
@@ -149,7 +149,7 @@ def record_check(
 ) -> Check:
     """Record a check: every item passed, or a problem found (which opens a problem in the ledger)."""
     require_role(actor, *INSPECTORS)
-    checked_on = checked_on or timezone.localdate()
+    checked_on = checked_on or clock.today()
     if not campaign.start <= checked_on <= campaign.end:
         raise DomainError(
             _("Checks are recorded within the campaign's period (%(start)s – %(end)s).")
@@ -266,7 +266,7 @@ def open_problem(
         raise DomainError(_("Unknown category for this use."), field="category")
     if not (title or "").strip():
         raise DomainError(_("Say what the problem is."), field="title")
-    if found_on > timezone.localdate():
+    if found_on > clock.today():
         raise DomainError(_("The date found cannot be in the future."), field="found_on")
     if not Region.objects.filter(code=region_code).exists():
         raise DomainError(_("Unknown area."), field="region")
@@ -274,7 +274,7 @@ def open_problem(
         raise DomainError(_("This area is outside yours."), field="region")
     responsible, state, deadline = None, State.REGISTERED, None
     if grid is not None:
-        staff = staff_on_shift(grid, timezone.now())
+        staff = staff_on_shift(grid, clock.now())
         if staff is not None:
             responsible, state = staff, State.ASSIGNED
             deadline = default_deadline(region_code, found_on)
@@ -398,7 +398,7 @@ def transition(
     today: date | None = None,
 ) -> Problem:
     """Take one action on a problem; every action is an event on its timeline (and in the audit chain)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     problem = Problem.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=problem.pk)
     if action not in TRANSITIONS:
         raise DomainError(_("Unknown action “%(action)s”.") % {"action": action}, field="action")
@@ -556,7 +556,7 @@ def escalate(today: date | None = None) -> dict:
     """Set each open problem's escalation level (提醒 → 限时督办 → 挂牌督办). Safe to run twice: a problem
     gets a timeline event and an audit event only when its level changes. Changes are written a thousand
     at a time, each thousand in one transaction."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     thresholds: dict[str, tuple[int, int]] = {}
     changed = {level: 0 for level in ESCALATION_ORDER}
     problems = Problem.objects.filter(state__in=CLOCK_STATES, deadline__isnull=False).only(
@@ -744,7 +744,7 @@ def accept_complaint(actor, complaint: Complaint, *, use: str, category: str, ti
         category=category,
         title=title,
         region_code=complaint.region_code,
-        found_on=timezone.localdate(),
+        found_on=clock.today(),
         description=complaint.content,
         complaint=complaint,
     )

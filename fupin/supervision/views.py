@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fupin.core import files
+from fupin.core import clock, files
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError
 from fupin.core.models import Region, User
@@ -49,7 +49,7 @@ def problem_list(request):
         "page": page,
         "states": State.choices,
         "uses": Use.choices,
-        "today": timezone.localdate(),
+        "today": clock.today(),
         "campaigns": Campaign.objects.visible_to(request.user),
         "categories": _all_categories(),
     }
@@ -63,9 +63,7 @@ def _all_categories():
 @login_required
 def problem_export(request):
     problems = ledger.filtered(Problem.objects.visible_to(request.user), **_filters(request))
-    return files.xlsx_download(
-        exports.ledger_xlsx(ledger.overdue_first(problems), timezone.localdate()), "问题台账"
-    )
+    return files.xlsx_download(exports.ledger_xlsx(ledger.overdue_first(problems), clock.today()), "问题台账")
 
 
 @login_required
@@ -85,7 +83,7 @@ def problem_create(request):
                 description=post.get("description", ""),
                 region_code=region,
                 grid=grid,
-                found_on=parse_date(post.get("found_on", "") or "") or timezone.localdate(),
+                found_on=parse_date(post.get("found_on", "") or "") or clock.today(),
             )
             messages.success(request, _("Problem %(number)s registered.") % {"number": problem.number})
             return redirect("supervision:problem", problem.pk)
@@ -98,7 +96,7 @@ def problem_create(request):
         "uses": Use.choices,
         "categories": CATEGORIES,
         "urban": user.has_role(Role.GRID_STAFF, Role.DISPATCHER),
-        "today": timezone.localdate(),
+        "today": clock.today(),
     }
     return render(request, "supervision/problem_form.html", context)
 
@@ -121,7 +119,7 @@ def problem_detail(request, problem_id: int):
         "problem": problem,
         "events": problem.events.select_related("actor").prefetch_related("attachments"),
         "actions": [Action(a) for a in actions],
-        "today": timezone.localdate(),
+        "today": clock.today(),
         "people": User.objects.filter(is_active=True, region__code__startswith=problem.region_code[:6])
         .filter(roles__code__in=[Role.TOWN_OFFICER, Role.VILLAGE_CADRE, Role.GRID_STAFF])
         .distinct()
@@ -181,7 +179,7 @@ def statistics(request):
         campaign=filters["campaign"],
         use=filters["use"],
     )
-    today = timezone.localdate()
+    today = clock.today()
     group = request.GET.get("group") if request.GET.get("group") in stats.GROUPS else "category"
     rows = sorted(stats.figures(problems, today, group).items())
     labels = dict(_all_categories())
@@ -243,8 +241,8 @@ def campaign_create(request):
                 name=post.get("name", ""),
                 use=use,
                 region=region,
-                start=parse_date(post.get("start", "") or "") or timezone.localdate(),
-                end=parse_date(post.get("end", "") or "") or timezone.localdate(),
+                start=parse_date(post.get("start", "") or "") or clock.today(),
+                end=parse_date(post.get("end", "") or "") or clock.today(),
                 items=items,
                 scope={
                     "years": [
@@ -293,7 +291,7 @@ def campaign_detail(request, campaign_id: int):
         "campaign": campaign,
         "subjects": subjects,
         "items": campaign.items.all(),
-        "total": stats.totals(problems, timezone.localdate()),
+        "total": stats.totals(problems, clock.today()),
         "checked": len(checks),
     }
     return render(request, "supervision/campaign_detail.html", context)
@@ -330,7 +328,7 @@ def campaign_check(request, campaign_id: int, subject_id: str):
     return render(
         request,
         "supervision/campaign_check.html",
-        {"campaign": campaign, "label": label, "items": items, "today": timezone.localdate()},
+        {"campaign": campaign, "label": label, "items": items, "today": clock.today()},
     )
 
 
@@ -395,7 +393,7 @@ def grid_detail(request, grid_id: int):
             "grid": grid,
             "shifts": shifts,
             "staff": staff,
-            "now": timezone.localtime(),
+            "now": clock.now(),
             "problems": grid.problems.order_by("-found_on")[:20],
             "can_edit": request.user.has_role(Role.COUNTY_ADMIN, Role.DISPATCHER),
         },
@@ -404,8 +402,8 @@ def grid_detail(request, grid_id: int):
 
 @login_required
 def assessment(request):
-    month = parse_date((request.GET.get("month") or "") + "-01") or timezone.localdate().replace(day=1)
-    rows = stats.assessment(request.user.scope_prefix, month, timezone.localdate())
+    month = parse_date((request.GET.get("month") or "") + "-01") or clock.today().replace(day=1)
+    rows = stats.assessment(request.user.scope_prefix, month, clock.today())
     return render(request, "supervision/assessment.html", {"rows": rows, "month": month})
 
 

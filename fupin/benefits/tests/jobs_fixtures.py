@@ -14,8 +14,8 @@ SIMA_TOWN = "370828107000"
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    monkeypatch.setattr(jobs, "today", lambda: TODAY)
+def clock(time_machine):
+    time_machine.move_to(TODAY, tick=False)
     return TODAY
 
 

@@ -63,8 +63,8 @@ def county(sima_officer, jishu_officer, pool):
     return {"short": short, "surplus": surplus, "financial": financial}
 
 
-def test_per_project_rows_agree_with_the_projects_own_compliance(county, monkeypatch):
-    monkeypatch.setattr(services, "today", lambda: ON)
+def test_per_project_rows_agree_with_the_projects_own_compliance(county, time_machine):
+    time_machine.move_to(ON, tick=False)
     rows = {r.name: r for r in compliance.by_project(Project.objects.all())}
     assert set(rows) == {"短缺项目", "超额项目", "鸡黍镇金融项目"}
     for name, project in [("短缺项目", county["short"]), ("超额项目", county["surplus"])]:
@@ -138,8 +138,8 @@ def test_the_queries_do_not_grow_with_projects_or_agreements(
 URL = "/api/v1/benefits/employment"
 
 
-def test_the_api_answers_by_town_inside_the_scope(api_as, county, county_admin, sima_officer, monkeypatch):
-    monkeypatch.setattr(services, "today", lambda: ON)
+def test_the_api_answers_by_town_inside_the_scope(api_as, county, county_admin, sima_officer, time_machine):
+    time_machine.move_to(ON, tick=False)
     everything = api_as(county_admin).get(URL).json()
     assert [t["name"] for t in everything["towns"]] == ["鸡黍镇", "司马镇"]
     assert everything["total"]["shortfall"] == 2 and everything["total"]["name"] == "合计"

@@ -14,10 +14,11 @@ from fupin.projects.models import Project
 def test_demo_benefits(db):
     # The parts the benefits demo stands on, and its own (lectures and supervision are not needed).
     from fupin.benefits import demo as benefits_demo
+    from fupin.funds import demo as funds_demo
     from fupin.projects import demo as projects_demo
     from fupin.registry import demo as registry_demo
 
-    for part in (core_demo, registry_demo, projects_demo, benefits_demo):
+    for part in (core_demo, registry_demo, projects_demo, funds_demo, benefits_demo):
         part.load(lambda *args: None)
     assert Workshop.objects.count() == 42 and Post.objects.count() == 252
     county = summary.summary("370828")["total"]

@@ -14,7 +14,7 @@ import pytest
 from django.db.models import Sum
 from django.urls import reverse
 
-from fupin.benefits import dividends, services
+from fupin.benefits import dividends
 from fupin.benefits.enums import Channel, PlanState
 from fupin.benefits.models import DistributionPlan, Payment, Revenue
 from fupin.core.tests.test_browser import log_in
@@ -28,9 +28,10 @@ SHOTS = os.environ.get("FUPIN_SHOTS")
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    """The services' clock, which the pages and the dividend services read at call time."""
-    monkeypatch.setattr(services, "today", lambda: TODAY)
+def clock(time_machine):
+    """The application's clock (core.clock), which the pages and the dividend services read at call time.
+    It ticks: the live server and the browser's cookies keep working while the day stays TODAY."""
+    time_machine.move_to(TODAY)
     return TODAY
 
 

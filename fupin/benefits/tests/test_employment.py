@@ -143,9 +143,9 @@ def test_compliance_counts_active_people_against_the_requirement(project, sima_o
 
 # --- API ------------------------------------------------------------------------------------------
 def test_the_api_signs_and_reports_compliance(
-    api_as, project, household, sima_officer, inspector, monkeypatch
+    api_as, project, household, sima_officer, inspector, time_machine
 ):
-    monkeypatch.setattr(services, "today", lambda: date(2018, 7, 1))
+    time_machine.move_to(date(2018, 7, 1), tick=False)
     client = api_as(sima_officer)
     body = {
         "member_id": household.head_id,

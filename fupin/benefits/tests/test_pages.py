@@ -124,9 +124,9 @@ def test_the_county_ledger_list_has_no_n_plus_1(
 
 
 def test_compliance_pages_by_town_and_per_town(
-    client, sima_officer, county_admin, pool, django_assert_max_num_queries, monkeypatch
+    client, sima_officer, county_admin, pool, django_assert_max_num_queries, time_machine
 ):
-    monkeypatch.setattr(services, "today", lambda: date(2018, 7, 1))
+    time_machine.move_to(date(2018, 7, 1), tick=False)
     people = [make_household(sima_officer, i).head for i in range(1, 6)]
     for i, person in enumerate(people):
         project = started(make_project(sima_officer, name=f"项目{i}", budget="100000.00"))  # 2 jobs each
@@ -142,8 +142,8 @@ def test_compliance_pages_by_town_and_per_town(
     assert reverse("benefits:project-employment", args=[project.pk]) in town
 
 
-def test_signing_on_the_page_masks_ids_and_explains_refusals(client, project, sima_officer, monkeypatch):
-    monkeypatch.setattr(services, "today", lambda: date(2018, 7, 1))
+def test_signing_on_the_page_masks_ids_and_explains_refusals(client, project, sima_officer, time_machine):
+    time_machine.move_to(date(2018, 7, 1), tick=False)
     able = make_household(sima_officer, 1)
     other = make_household(sima_officer, 2)
     project.beneficiaries.set([able])
@@ -179,14 +179,14 @@ def test_signing_on_the_page_masks_ids_and_explains_refusals(client, project, si
 # --- In the browser -------------------------------------------------------------------------------
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_revenue_and_an_agreement_through_the_pages(page, sima_officer, county_admin, monkeypatch):
+def test_revenue_and_an_agreement_through_the_pages(page, sima_officer, county_admin, time_machine):
     from playwright.sync_api import expect
 
     from fupin.core.tests.test_browser import log_in
     from fupin.projects.tests.conftest import make_pool
 
     make_pool(county_admin)
-    monkeypatch.setattr(services, "today", lambda: date(2019, 7, 1))
+    time_machine.move_to(date(2019, 7, 1), tick=False)
     project = started(make_project(sima_officer))
     household = make_household(sima_officer, 1)
     project.beneficiaries.set([household])

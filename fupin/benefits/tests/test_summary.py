@@ -14,9 +14,10 @@ SIMA = "370828107"
 
 
 @pytest.fixture
-def reached(households, project, revenue, sima_officer, workshop, post, clock):
+def reached(households, project, revenue, sima_officer, workshop, post, clock, time_machine):
     """A paid plan over the seven households, an agreement and a workshop job in the first household,
     a post job in the second."""
+    time_machine.move_to(date(2025, 10, 20), tick=False)  # the plan is paid in 2025, the jobs are of 2019
     plan = dividends.create_plan(
         sima_officer, project, revenue=revenue, method="equal", collective_share="830"
     )
@@ -28,6 +29,7 @@ def reached(households, project, revenue, sima_officer, workshop, post, clock):
         for line in plan.lines.all()
     ]
     dividends.record_payments(sima_officer, plan, entries)
+    time_machine.move_to(clock, tick=False)
     first, second = households[0], households[1]
     services.sign_agreement(
         sima_officer,

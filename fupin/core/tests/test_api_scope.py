@@ -231,7 +231,7 @@ def lecture_objects(make_user):
     }
 
 
-def project_objects(sima_officer, county_admin, monkeypatch):
+def project_objects(sima_officer, county_admin, time_machine):
     """A 司马镇 project under way, with its review, a county source, an allocation and a payment."""
     from datetime import date
 
@@ -252,7 +252,7 @@ def project_objects(sima_officer, county_admin, monkeypatch):
         finance, level="central", year=2018, document_no="财〔2018〕1号", title="中央资金", amount="2000000"
     )
     project = to_implementing(
-        make_project(sima_officer), sima_officer, county_admin, finance, source, monkeypatch
+        make_project(sima_officer), sima_officer, county_admin, finance, source, time_machine
     )
     allocation = project.allocations.get()
     payment = funds.disburse(
@@ -328,8 +328,8 @@ def job_objects(sima_officer):
 
 
 @pytest.fixture
-def sima_projects(sima_objects, sima_officer, county_admin, monkeypatch):
-    return {**sima_objects, **project_objects(sima_officer, county_admin, monkeypatch)}
+def sima_projects(sima_objects, sima_officer, county_admin, time_machine):
+    return {**sima_objects, **project_objects(sima_officer, county_admin, time_machine)}
 
 
 def test_every_route_hides_other_towns_objects(api_as, jishu_officer, sima_projects):

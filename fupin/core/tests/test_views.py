@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from fupin.core.models import ApiToken, AuditEvent, CalendarDay
+from fupin.core.models import ApiToken, AuditEvent, CalendarDay, User
 
 
 @pytest.fixture
@@ -162,6 +162,35 @@ def test_admin_user_change_is_audited(logged_in, county_admin, sima_officer):
     assert response.status_code == 302, response.context["adminform"].form.errors
     event = AuditEvent.objects.filter(action="user.change").get()
     assert event.before["roles"] == ["town_officer"] and event.after["roles"] == ["inspector", "town_officer"]
+
+
+def test_admin_user_creation_is_one_audited_write(logged_in, county_admin):
+    client = logged_in(county_admin)
+    data = {
+        "username": "newcadre",
+        "password1": "a-long-pass-phrase-2026",
+        "password2": "a-long-pass-phrase-2026",
+        "display_name": "新村干部",
+        "region": "370828107200",
+        "roles": ["village_cadre"],
+    }
+    response = client.post("/admin/core/user/add/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    user = User.objects.get(username="newcadre")
+    event = AuditEvent.objects.filter(action="user.create", target_id=str(user.pk)).get()
+    assert event.before is None and event.actor_username == "admin"
+    assert event.after["roles"] == ["village_cadre"] and event.region_code == "370828107200"
+
+
+def test_admin_user_save_without_a_change_leaves_no_event(logged_in, county_admin, sima_officer):
+    client = logged_in(county_admin)
+    form = client.get(f"/admin/core/user/{sima_officer.pk}/change/").context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
+    data.update({"roles": ["town_officer"], "region": "370828107000", "is_active": "on"})
+    data.pop("last_login", None)
+    data.pop("date_joined", None)
+    assert client.post(f"/admin/core/user/{sima_officer.pk}/change/", data).status_code == 302
+    assert not AuditEvent.objects.filter(action="user.change").exists()
 
 
 def test_healthz(client):

@@ -17,8 +17,8 @@ from fupin.projects.tests.conftest import to_implementing, to_library
 
 
 @pytest.fixture
-def running(project, sima_officer, county_admin, finance, source, monkeypatch):
-    return to_implementing(project, sima_officer, county_admin, finance, source, monkeypatch)
+def running(project, sima_officer, county_admin, finance, source, time_machine):
+    return to_implementing(project, sima_officer, county_admin, finance, source, time_machine)
 
 
 @pytest.fixture
@@ -38,9 +38,9 @@ def pay(finance, allocation, amount, voucher="记-001"):
 
 
 def test_allocations_never_exceed_the_source(
-    source, finance, project, sima_officer, county_admin, monkeypatch
+    source, finance, project, sima_officer, county_admin, time_machine
 ):
-    to_library(project, sima_officer, county_admin, monkeypatch)
+    to_library(project, sima_officer, county_admin, time_machine)
     services.allocate(finance, source=source, project=project, amount="2500000.00")
     with pytest.raises(DomainError) as refused:
         services.allocate(finance, source=source, project=project, amount="500000.01")
@@ -112,7 +112,7 @@ def test_the_database_refuses_an_overdraft_written_past_the_services(allocation)
         FundSource.objects.filter(pk=allocation.source_id).update(allocated=10**9)
 
 
-def test_execution_rates_and_idle_money(allocation, finance, monkeypatch):
+def test_execution_rates_and_idle_money(allocation, finance, time_machine):
     pay(finance, allocation, "250000.00")
     rows = {d: stats.execution(Allocation.objects.all(), d) for d in ("project", "source", "town", "level")}
     assert rows["level"][0]["rate"] == Decimal("25.0") and rows["town"][0]["key"] == "370828107"
@@ -156,9 +156,9 @@ def test_the_api_pays_and_answers_insufficient_funds_with_the_balance(api_as, fi
 
 
 def test_the_api_registers_sources_and_allocates(
-    api_as, finance, project, sima_officer, county_admin, monkeypatch
+    api_as, finance, project, sima_officer, county_admin, time_machine
 ):
-    to_library(project, sima_officer, county_admin, monkeypatch)
+    to_library(project, sima_officer, county_admin, time_machine)
     client = api_as(finance)
     made = client.post(
         "/api/v1/funds/sources",

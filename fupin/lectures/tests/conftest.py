@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from fupin.core import clock as core_clock
 from fupin.core.enums import Role
 from fupin.lectures import services
 
@@ -16,15 +17,27 @@ def at(day: int, hour: int, minute: int = 0, month: int = 6) -> datetime:
     return datetime(2026, month, day, hour, minute, tzinfo=SHANGHAI)
 
 
+class Clock:
+    """The application's clock, stood still by time-machine; `clock.moment = at(...)` moves it."""
+
+    def __init__(self, time_machine):
+        self._time_machine = time_machine
+
+    @property
+    def moment(self) -> datetime:
+        return core_clock.now()
+
+    @moment.setter
+    def moment(self, moment: datetime) -> None:
+        self._time_machine.move_to(moment, tick=False)
+
+
 @pytest.fixture
-def clock(monkeypatch):
-    """The services' "now": 1 June 2026 08:00 unless a test moves it."""
-
-    class Clock:
-        moment = at(1, 8)
-
-    monkeypatch.setattr(services, "now", lambda: Clock.moment)
-    return Clock
+def clock(time_machine):
+    """1 June 2026 08:00 unless a test moves it."""
+    standing = Clock(time_machine)
+    standing.moment = at(1, 8)
+    return standing
 
 
 @pytest.fixture

@@ -90,24 +90,24 @@ def score_all(review, points=15):
 PLAN_CRITERIA = ["feasibility", "compliance", "soundness", "durability", "linkage"]
 
 
-def to_library(project, town, admin, monkeypatch=None):
+def to_library(project, town, admin, time_machine=None):
     """draft → 乡镇审核 → 县级评审 (draw, scores) → notice → 入库."""
     services.transition(town, project, "submit")
     services.transition(town, project, "town_approve")
     review = services.draw_experts(admin, project, seed=42)
     score_all(review)
     project.refresh_from_db()
-    if monkeypatch is not None:
-        monkeypatch.setattr(services, "today", lambda: project.notice_ends_on)
+    if time_machine is not None:
+        time_machine.move_to(project.notice_ends_on, tick=False)
     services.transition(admin, project, "enter_library")
     project.refresh_from_db()
     return project
 
 
-def to_implementing(project, town, admin, finance, source, monkeypatch):
+def to_implementing(project, town, admin, finance, source, time_machine):
     from fupin.funds import services as funds
 
-    to_library(project, town, admin, monkeypatch)
+    to_library(project, town, admin, time_machine)
     services.transition(admin, project, "plan")
     services.save_plan(town, project, **PLAN)
     services.add_procurement(

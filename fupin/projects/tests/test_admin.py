@@ -38,9 +38,9 @@ def test_experts_are_added_and_deactivated_through_the_services(county_admin):
 
 
 def test_projects_and_ledgers_are_read_only(
-    project, sima_officer, county_admin, finance, source, monkeypatch
+    project, sima_officer, county_admin, finance, source, time_machine
 ):
-    to_implementing(project, sima_officer, county_admin, finance, source, monkeypatch)
+    to_implementing(project, sima_officer, county_admin, finance, source, time_machine)
     allocation = Allocation.objects.get()
     client = admin_client(county_admin)
     for url in [

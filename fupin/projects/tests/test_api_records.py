@@ -24,9 +24,9 @@ CONTRACT = {
 
 
 def test_plan_shows_its_completeness_and_contracts_are_recorded(
-    api_as, project, sima_officer, county_admin, jishu_officer, finance, monkeypatch
+    api_as, project, sima_officer, county_admin, jishu_officer, finance, time_machine
 ):
-    to_library(project, sima_officer, county_admin, monkeypatch)
+    to_library(project, sima_officer, county_admin, time_machine)
     services.transition(county_admin, project, "plan")
     sima = api_as(sima_officer)
     url = f"/api/v1/projects/{project.pk}"
@@ -57,9 +57,9 @@ def test_plan_shows_its_completeness_and_contracts_are_recorded(
 
 
 def test_progress_acceptance_and_assets_through_the_api(
-    api_as, project, sima_officer, county_admin, jishu_officer, finance, source, monkeypatch
+    api_as, project, sima_officer, county_admin, jishu_officer, finance, source, time_machine
 ):
-    to_implementing(project, sima_officer, county_admin, finance, source, monkeypatch)
+    to_implementing(project, sima_officer, county_admin, finance, source, time_machine)
     sima, admin = api_as(sima_officer), api_as(county_admin)
     url = f"/api/v1/projects/{project.pk}"
 
@@ -108,9 +108,9 @@ def test_progress_acceptance_and_assets_through_the_api(
 
 
 def test_performance_evaluations_per_project_and_year(
-    api_as, project, sima_officer, county_admin, jishu_officer, finance, source, monkeypatch
+    api_as, project, sima_officer, county_admin, jishu_officer, finance, source, time_machine
 ):
-    to_library(project, sima_officer, county_admin, monkeypatch)
+    to_library(project, sima_officer, county_admin, time_machine)
     url = f"/api/v1/funds/projects/{project.pk}/evaluations"
     client = api_as(finance)
     body = {"year": 2018, "score": "86.5", "indicators": {"带贫户数": "120 户"}, "comments": "达标"}

@@ -1,8 +1,8 @@
 """In Debian's chromium: a town officer puts a project into reserve through the pages, the county draws the
 experts, each expert scores on a phone, and after the notice period the county admits it to the library.
 
-The clock is the app's own hook, `services.today`, replaced for the notice period as the service tests do;
-the live server runs in this process, so the pages see the same date. Nobody sleeps.
+The clock (core.clock) is moved with time-machine for the notice period, as the service tests do; the live
+server runs in this process, so the pages see the same date. Nobody sleeps.
 """
 
 from datetime import date
@@ -21,10 +21,10 @@ SUBMITTED = date(2018, 3, 1)  # a Thursday; 10 working days later is 2018-03-15
 
 
 def test_project_goes_from_draft_to_library_through_the_pages(
-    page, phone_page, browser, live_server, sima_officer, county_admin, monkeypatch
+    page, phone_page, browser, live_server, sima_officer, county_admin, time_machine
 ):
     make_pool(county_admin)
-    monkeypatch.setattr(services, "today", lambda: SUBMITTED)
+    time_machine.move_to(SUBMITTED)
 
     # The town officer fills in the project; without targets it cannot go to the town review.
     log_in(page, "sima")
@@ -99,7 +99,9 @@ def test_project_goes_from_draft_to_library_through_the_pages(
     expect(admin.get_by_test_id("review-state")).to_contain_text("通过")
     admin.get_by_role("button", name="纳入项目库").click()
     expect(admin.get_by_role("alert").first).to_contain_text("2018-03-15")
-    monkeypatch.setattr(services, "today", lambda: date(2018, 3, 15))
+    time_machine.move_to(date(2018, 3, 15))
+    log_in(admin, "admin")  # two weeks on: the 8-hour session has ended
+    admin.goto(f"/projects/{project.pk}/")
     admin.get_by_role("button", name="纳入项目库").click()
     expect(admin.get_by_test_id("project-state")).to_have_text("已入库")
     expect(admin.get_by_test_id("timeline")).to_contain_text("admin")

@@ -175,8 +175,8 @@ def test_an_expert_not_drawn_cannot_score(review, pool):
         )
 
 
-def test_the_last_score_decides_by_the_pass_mark_and_starts_the_notice(review, project, monkeypatch):
-    monkeypatch.setattr(services, "today", lambda: date(2018, 5, 2))
+def test_the_last_score_decides_by_the_pass_mark_and_starts_the_notice(review, project, time_machine):
+    time_machine.move_to(date(2018, 5, 2), tick=False)
     score_all(review, points=12)  # 60 points each: exactly the pass mark
     review.refresh_from_db()
     project.refresh_from_db()
@@ -195,22 +195,22 @@ def test_a_failed_review_keeps_the_project_out(review, project, county_admin):
     assert project.state == "rejected"
 
 
-def test_the_library_waits_for_the_end_of_the_notice(review, project, county_admin, monkeypatch):
+def test_the_library_waits_for_the_end_of_the_notice(review, project, county_admin, time_machine):
     score_all(review)
     project.refresh_from_db()
-    monkeypatch.setattr(services, "today", lambda: project.notice_starts_on)
+    time_machine.move_to(project.notice_starts_on, tick=False)
     with pytest.raises(TransitionRefused) as refused:
         services.transition(county_admin, project, "enter_library")
     assert refused.value.fields == {"notice_ends_on": refused.value.message}
-    monkeypatch.setattr(services, "today", lambda: project.notice_ends_on)
+    time_machine.move_to(project.notice_ends_on, tick=False)
     assert services.transition(county_admin, project, "enter_library").state == "library"
 
 
 # --- Start, progress, acceptance, handover --------------------------------------------------------
 def test_the_start_request_lists_every_missing_preliminary_step(
-    project, sima_officer, county_admin, monkeypatch
+    project, sima_officer, county_admin, time_machine
 ):
-    to_library(project, sima_officer, county_admin, monkeypatch)
+    to_library(project, sima_officer, county_admin, time_machine)
     services.transition(county_admin, project, "plan")
     services.save_plan(sima_officer, project, construction="牛舍", schedule="4 月开工")
     with pytest.raises(TransitionRefused) as refused:
@@ -223,8 +223,8 @@ def test_the_start_request_lists_every_missing_preliminary_step(
     assert project.state == "planned"
 
 
-def test_from_start_to_operation(project, sima_officer, county_admin, finance, source, monkeypatch):
-    to_implementing(project, sima_officer, county_admin, finance, source, monkeypatch)
+def test_from_start_to_operation(project, sima_officer, county_admin, finance, source, time_machine):
+    to_implementing(project, sima_officer, county_admin, finance, source, time_machine)
     assert project.state == "implementing"
     services.report_progress(sima_officer, project, percent=60, problems="雨季延误")
     with pytest.raises(TransitionRefused):
@@ -267,24 +267,24 @@ def test_from_start_to_operation(project, sima_officer, county_admin, finance, s
 
 
 def test_removal_happens_in_the_fourth_quarter_only_with_a_reason(
-    project, sima_officer, county_admin, monkeypatch
+    project, sima_officer, county_admin, time_machine
 ):
-    to_library(project, sima_officer, county_admin, monkeypatch)
-    monkeypatch.setattr(services, "today", lambda: date(2018, 6, 1))
+    to_library(project, sima_officer, county_admin, time_machine)
+    time_machine.move_to(date(2018, 6, 1), tick=False)
     with pytest.raises(TransitionRefused):
         services.transition(county_admin, project, "remove", reason="已不具备实施条件")
-    monkeypatch.setattr(services, "today", lambda: date(2018, 11, 1))
+    time_machine.move_to(date(2018, 11, 1), tick=False)
     assert services.transition(county_admin, project, "remove", reason="已不具备实施条件").state == "removed"
 
 
-def test_an_unfinished_project_of_last_year_is_behind(project, sima_officer, county_admin, monkeypatch):
-    to_library(project, sima_officer, county_admin, monkeypatch)
+def test_an_unfinished_project_of_last_year_is_behind(project, sima_officer, county_admin, time_machine):
+    to_library(project, sima_officer, county_admin, time_machine)
     assert project.is_behind(date(2019, 1, 1)) and not project.is_behind(date(2018, 12, 31))
     assert list(Project.objects.behind_schedule(date(2019, 1, 1))) == [project]
 
 
-def test_terminate_needs_a_reason(project, sima_officer, county_admin, monkeypatch):
-    to_library(project, sima_officer, county_admin, monkeypatch)
+def test_terminate_needs_a_reason(project, sima_officer, county_admin, time_machine):
+    to_library(project, sima_officer, county_admin, time_machine)
     with pytest.raises(DomainError):
         services.transition(county_admin, project, "terminate")
     services.transition(county_admin, project, "terminate", reason="企业停产")

@@ -1,5 +1,7 @@
 """The pages: list with filters and export, the project page, the expert's page, funds, public disclosure."""
 
+from datetime import date
+
 import pytest
 from django.test import Client
 
@@ -65,9 +67,9 @@ def test_an_expert_sees_only_the_drawn_review_and_scores_on_the_page(
 
 
 def test_funds_pages_and_the_public_disclosure_mask_names(
-    project, sima_officer, county_admin, finance, source, monkeypatch
+    project, sima_officer, county_admin, finance, source, time_machine
 ):
-    to_implementing(project, sima_officer, county_admin, finance, source, monkeypatch)
+    to_implementing(project, sima_officer, county_admin, finance, source, time_machine)
     allocation = project.allocations.get()
     client = logged_in(finance)
     assert "执行率" in client.get("/funds/").content.decode()
@@ -86,13 +88,13 @@ def test_funds_pages_and_the_public_disclosure_mask_names(
     review = services.draw_experts(county_admin, other, seed=5)
     from .conftest import score_all
 
-    monkeypatch.setattr(services, "today", lambda: __import__("datetime").date(2018, 5, 2))
+    time_machine.move_to(date(2018, 5, 2), tick=False)
     score_all(review)
     public = anonymous.get("/public/projects/?year=2018").content.decode()
     assert "山林农贸" in public and "王**" in public and "王镇长" not in public
     assert "司马镇南徐庄村" in public
     # Without a year the plan shown is the latest one up to today: 2018's, not an empty current year.
-    monkeypatch.setattr(services, "today", lambda: __import__("datetime").date(2020, 5, 2))
+    time_machine.move_to(date(2020, 5, 2), tick=False)
     latest = anonymous.get("/public/projects/").content.decode()
     assert "2018 年度项目计划" in latest and "华源牧业" in latest
     detail = logged_in(sima_officer).get(f"/projects/{project.pk}/").content.decode()
@@ -109,8 +111,8 @@ def test_pages_need_a_login(url, jinxiang):
     assert Client().get(url).status_code == 302
 
 
-def test_library_via_helper(project, sima_officer, county_admin, monkeypatch):
-    assert to_library(project, sima_officer, county_admin, monkeypatch).state == "library"
+def test_library_via_helper(project, sima_officer, county_admin, time_machine):
+    assert to_library(project, sima_officer, county_admin, time_machine).state == "library"
 
 
 def test_a_returned_project_is_corrected_on_its_edit_page(client, sima_officer, jishu_officer, project):

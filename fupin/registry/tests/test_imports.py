@@ -5,14 +5,14 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test.client import MULTIPART_CONTENT
 from openpyxl import Workbook, load_workbook
 
 from fupin.core import identity
 from fupin.core.models import AuditEvent
 from fupin.core.tests.test_api import assert_error
-from fupin.registry import exports, imports
+from fupin.registry import exports, tasks
 from fupin.registry.models import Household, ImportJob, Member
 
 HEADER = [
@@ -149,7 +149,7 @@ def test_utf8_csv_and_a_person_registered_elsewhere(sima_officer, make_user):
 
 
 def run_job(user, name, content):
-    job = imports.start(user, upload(name, content))
+    job = tasks.start(user, upload(name, content))
     return ImportJob.objects.get(pk=job.pk)
 
 
@@ -212,6 +212,18 @@ def test_command_line_import_with_progress(sima_officer, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "100%" in out and "2" in out
     assert Household.objects.count() == 2
+
+
+def test_command_line_import_checks_the_role_and_the_file_like_the_page(cadre, sima_officer, tmp_path):
+    path = tmp_path / "人口.csv"
+    path.write_bytes(csv_bytes(rows()))
+    with pytest.raises(CommandError, match="cadre：您的角色无权执行此操作"):
+        call_command("import", "households", str(path), "--user", "cadre")
+    pdf = tmp_path / "人口.pdf"
+    pdf.write_bytes(csv_bytes(rows()))
+    with pytest.raises(CommandError, match="sima："):
+        call_command("import", "households", str(pdf), "--user", "sima")
+    assert not Household.objects.exists() and not ImportJob.objects.exists()
 
 
 def test_template_and_export_round_trip(sima_officer):

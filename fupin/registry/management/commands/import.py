@@ -1,9 +1,11 @@
 import sys
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 
+from fupin.core.errors import DomainError
 from fupin.core.models import User
 from fupin.registry import imports
 from fupin.registry.models import ImportJob
@@ -31,9 +33,12 @@ class Command(BaseCommand):
         except User.DoesNotExist:
             raise CommandError(f"用户不存在：{user}") from None
         upload = SimpleUploadedFile(path.name, path.read_bytes())
-        job = ImportJob.objects.create(
-            created_by=importer, region_code=importer.region_id, filename=path.name, file=upload
-        )  # fmt: skip
+        try:
+            # The same checks as an upload on the page (role, file type and size), then run here, not
+            # by the worker, so that the progress bar shows on this terminal.
+            job = imports.create_job(importer, upload)
+        except (DomainError, PermissionDenied) as exc:
+            raise CommandError(f"{user}：{getattr(exc, 'message', exc)}") from None
         job = imports.run(job, progress=self.progress)
         self.stdout.write("")
         for error in job.errors:
