@@ -1,10 +1,15 @@
-"""Shared fixtures: a small Jinxiang, users of every kind, an API client with tokens, and a browser."""
+"""Shared fixtures: a small Jinxiang, users of every kind, the demo, an API client with tokens, and a
+browser; and the outer transactions that let many tests share the county and the demo (see SharedData)."""
 
+import io
 import os
 import shutil
 
 import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
 from django.test import Client
+from pytest_django.fixtures import validate_django_db
 
 from fupin.core import services
 from fupin.core.enums import Role
@@ -37,12 +42,14 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
 
 
-@pytest.fixture
-def jinxiang(db):
+COUNTY = "370828000000"
+
+
+def build_jinxiang():
     """County, city and province, the two towns the tests compare, and two villages in each."""
     province = services.create_region(None, code="370000000000", name="山东省")
     city = services.create_region(None, code="370800000000", name="济宁市", parent=province)
-    county = services.create_region(None, code="370828000000", name="金乡县", parent=city)
+    county = services.create_region(None, code=COUNTY, name="金乡县", parent=city)
     sima = services.create_region(None, code="370828107000", name="司马镇", parent=county)
     jishu = services.create_region(None, code="370828104000", name="鸡黍镇", parent=county)
     services.create_region(None, code="370828107001", name="司马社区", parent=sima)
@@ -52,9 +59,145 @@ def jinxiang(db):
     return county
 
 
+def load_demo():
+    """The whole demo, as `python -m fupin demo` loads it."""
+    call_command("demo", stdout=io.StringIO())
+
+
+# --- Data shared by many tests --------------------------------------------------------------------
+# Building the county costs ~35 ms for each of hundreds of tests, and the demo ~20 s. Like Django's
+# setUpTestData, each is written once inside an outer transaction of the test process; every test still
+# runs in its own savepoint inside it (pytest-django's `db`), so what a test writes is undone. The outer
+# transaction is rolled back before a test that must not see the data: one that does not ask for it, or a
+# transactional test (its data must be committed for the live server's thread). Tests are ordered so that
+# those that share data run one after the other (pytest_collection_modifyitems below).
+BASE, DEMO = "base", "demo"
+BUILDERS = {BASE: build_jinxiang, DEMO: load_demo}
+SHARED = pytest.StashKey["SharedData"]()
+
+
+class SharedData:
+    """The one outer transaction of this test process and the data it holds (BASE, DEMO or None)."""
+
+    def __init__(self, blocker):
+        self.blocker = blocker
+        self.kind = None
+        self._atomic = None
+
+    def open(self, kind):
+        self.close()
+        with self.blocker.unblock():
+            self._atomic = transaction.atomic()
+            # Tagged like TestCase's own blocks: a durable atomic inside a test is then still allowed.
+            self._atomic._from_testcase = True
+            self._atomic.__enter__()
+            self.kind = kind
+            try:
+                BUILDERS[kind]()
+            except BaseException:
+                self.close()
+                raise
+
+    def close(self):
+        if self._atomic is None:
+            return
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            self._atomic.__exit__(None, None, None)
+        self._atomic = self.kind = None
+
+
+def _transactional(item) -> bool:
+    """pytest-django's own test: such a test commits, and its data is flushed afterwards."""
+    names = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    by_marker = marker is not None and any(validate_django_db(marker)[:2])  # transaction, reset_sequences
+    return by_marker or bool({"transactional_db", "live_server", "django_db_reset_sequences"} & set(names))
+
+
+def _uses_db(item) -> bool:
+    return item.get_closest_marker("django_db") is not None or "db" in getattr(item, "fixturenames", ())
+
+
+def shared_kind(item) -> str | None:
+    """Which shared data the test stands on, if any."""
+    if _transactional(item):
+        return None
+    names = getattr(item, "fixturenames", ())
+    if "demo" in names:
+        return DEMO
+    if "jinxiang" in names:
+        return BASE
+    return None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    # pytest-django has put the database tests first, then the transactional ones, then the rest; within
+    # the first part, the tests on the county come first and the demo's last, so that each is built once.
+    rank = {BASE: 0, None: 1, DEMO: 2}
+
+    def order(item):
+        if _transactional(item):
+            return (1, 0)
+        if _uses_db(item):
+            return (0, rank[shared_kind(item)])
+        return (2, 0)
+
+    items.sort(key=order)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # Before any fixture of the test: roll back shared data the test must not see.
+    shared = item.config.stash.get(SHARED, None)
+    if shared is not None and shared.kind != shared_kind(item):
+        shared.close()
+
+
+@pytest.fixture(scope="session")
+def _shared_data_of_session(request, django_db_setup, django_db_blocker):
+    shared = request.config.stash[SHARED] = SharedData(django_db_blocker)
+    yield shared
+    shared.close()  # before the test database goes
+
+
+@pytest.fixture(autouse=True)
+def _shared_data(request):
+    """The kind of shared data this test sees (None: it builds its own). Autouse, so that it runs before
+    `db` opens the test's savepoint, which must sit inside the outer transaction."""
+    kind = shared_kind(request.node)
+    if kind is None:
+        return None
+    shared = request.getfixturevalue("_shared_data_of_session")
+    if shared.kind == kind:
+        return kind
+    if connection.in_atomic_block:
+        # A `django_db` mark opened the test's transaction before this fixture ran: build inside it.
+        return None
+    shared.open(kind)
+    return kind
+
+
+@pytest.fixture
+def jinxiang(_shared_data, db):
+    """County, city and province, the two towns the tests compare, and two villages in each."""
+    if _shared_data == BASE:
+        return Region.objects.get(code=COUNTY)
+    return build_jinxiang()
+
+
+@pytest.fixture
+def demo(_shared_data, db):
+    """The whole demo (`python -m fupin demo`), loaded once per test process and shared read-only in spirit:
+    what a test changes is rolled back with its savepoint."""
+    if _shared_data != DEMO:
+        load_demo()
+
+
 @pytest.fixture
 def make_user(jinxiang):
-    def make(username, region_code="370828000000", roles=(Role.COUNTY_ADMIN,), **extra):
+    def make(username, region_code=COUNTY, roles=(Role.COUNTY_ADMIN,), **extra):
         return services.create_user(
             None,
             username=username,

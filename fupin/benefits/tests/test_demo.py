@@ -1,25 +1,20 @@
 """The benefits demo a newcomer follows: a project from revenue to every household's dividend, the
 employment requirement met or short, the county's workshops and posts on the seed's scale."""
 
+import pytest
 from django.utils import timezone
 
 from fupin.benefits import compliance, summary
 from fupin.benefits.enums import PlanState
 from fupin.benefits.models import DistributionPlan, Payment, Post, Workshop
 from fupin.core import audit
-from fupin.core import demo as core_demo
 from fupin.projects.models import Project
 
+# The demo is loaded once per test process (fupin/conftest.py); its tests share one worker under xdist.
+pytestmark = pytest.mark.xdist_group("demo")
 
-def test_demo_benefits(db):
-    # The parts the benefits demo stands on, and its own (lectures and supervision are not needed).
-    from fupin.benefits import demo as benefits_demo
-    from fupin.funds import demo as funds_demo
-    from fupin.projects import demo as projects_demo
-    from fupin.registry import demo as registry_demo
 
-    for part in (core_demo, registry_demo, projects_demo, funds_demo, benefits_demo):
-        part.load(lambda *args: None)
+def test_demo_benefits(demo):
     assert Workshop.objects.count() == 42 and Post.objects.count() == 252
     county = summary.summary("370828")["total"]
     assert county["employed"] == 734 and county["workshops"] == 42 and county["posts"] == 252

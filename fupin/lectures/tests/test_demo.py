@@ -4,21 +4,14 @@ a newcomer finds a request whose approval is refused with the reason."""
 import pytest
 
 from fupin.core import audit
-from fupin.core import demo as core_demo
 from fupin.core.errors import DomainError
 from fupin.core.models import User
-from fupin.lectures import demo as lectures_demo
 from fupin.lectures import services, stats
 from fupin.lectures.enums import RequestState
 from fupin.lectures.models import Lecturer, LectureRequest
 
-
-@pytest.fixture
-def demo(db):
-    # The foundation and the lectures' own part: the lecture demo stands on nothing else, and the whole
-    # demo (households, projects, …) is loaded by the other apps' demo tests.
-    core_demo.load(lambda *args: None)
-    lectures_demo.load(lambda *args: None)
+# The demo is loaded once per test process (fupin/conftest.py); its tests share one worker under xdist.
+pytestmark = pytest.mark.xdist_group("demo")
 
 
 def test_the_demo_statistics_read_like_the_seed(demo):

@@ -1,6 +1,6 @@
 """The demo registry a newcomer explores: towns full of households, a year of visits, every gate step."""
 
-from django.core.management import call_command
+import pytest
 from django.utils import timezone
 
 from fupin.core import audit
@@ -8,9 +8,11 @@ from fupin.registry import services
 from fupin.registry.enums import Status, Step
 from fupin.registry.models import Household, Member, MonitoringCase, Procedure, Visit
 
+# The demo is loaded once per test process (fupin/conftest.py); its tests share one worker under xdist.
+pytestmark = pytest.mark.xdist_group("demo")
 
-def test_demo_registry(db):
-    call_command("demo")
+
+def test_demo_registry(demo):
     assert Household.objects.count() > 2500
     assert Household.objects.values("region_code").distinct().count() > 400
     assert set(Household.objects.values_list("status", flat=True)) >= {

@@ -1,15 +1,17 @@
 """The demo ledger: the May campaign, problems in every state, escalations, the urban bureau, complaints."""
 
-from django.core.management import call_command
+import pytest
 from django.utils import timezone
 
 from fupin.supervision import stats
 from fupin.supervision.enums import State
 from fupin.supervision.models import Campaign, Complaint, Grid, Problem, Shift
 
+# The demo is loaded once per test process (fupin/conftest.py); its tests share one worker under xdist.
+pytestmark = pytest.mark.xdist_group("demo")
 
-def test_demo_supervision(db):
-    call_command("demo")
+
+def test_demo_supervision(demo):
     assert Campaign.objects.filter(name__contains="问题整改季").exists()
     project = Problem.objects.filter(use="projects")
     assert set(project.values_list("state", flat=True)) >= {
