@@ -5,19 +5,18 @@ from datetime import date
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from fupin.core.api import ErrorOut
+from fupin.core.access import Action
+from fupin.core.api import ErrorOut, RoleAuth
 from fupin.core.errors import DomainError
 from fupin.core.scope import get_visible_or_404
-from fupin.funds.api import RoleAuth
 from fupin.projects.models import Project
 from fupin.projects.money import yuan
 from fupin.registry.models import Household, Member
 
 from . import compliance, dividends, ledger, services, summary
-from .enums import WRITERS
 from .models import DistributionPlan, Revenue
 
-WRITE = RoleAuth(*WRITERS)
+WRITE = RoleAuth(Action.WRITE_BENEFITS)
 router = Router(tags=["benefits"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 MONEY = Field(description="Yuan as a string, at most two decimals", examples=["2000.00"])

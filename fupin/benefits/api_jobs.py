@@ -10,21 +10,20 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from fupin.core.api import ErrorOut
+from fupin.core.access import Action
+from fupin.core.api import ErrorOut, RoleAuth
 from fupin.core.errors import DomainError
 from fupin.core.masking import mask_id_number
 from fupin.core.scope import get_visible_or_404, prefix_of
-from fupin.funds.api import RoleAuth
 from fupin.projects.models import Project
 from fupin.projects.money import yuan
 from fupin.registry.models import Household, Member
 
 from . import jobs, matching
-from .enums import MATCHERS, WRITERS
 from .models import Offer, Placement, Post, Workshop, WorkshopAssessment
 
-WRITE = RoleAuth(*WRITERS)
-MATCH = RoleAuth(*MATCHERS)
+WRITE = RoleAuth(Action.WRITE_EMPLOYMENT)
+MATCH = RoleAuth(Action.MATCH)
 router = Router(tags=["benefits"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 MONEY = Field(description="Yuan as a string, at most two decimals", examples=["1500.00"])

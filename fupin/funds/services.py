@@ -15,8 +15,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import audit, policy
-from fupin.core.enums import Role
+from fupin.core import access, audit, policy
+from fupin.core.access import Action
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.scope import require_role
 from fupin.projects.enums import FUNDABLE_STATES, PAYABLE_STATES
@@ -26,7 +26,7 @@ from fupin.projects.money import parse_amount
 from .enums import FundLevel, grade_for
 from .models import Allocation, Disbursement, Evaluation, FundSource
 
-WRITERS = (Role.FINANCE, Role.COUNTY_ADMIN)
+WRITERS = access.roles_for(Action.WRITE_FUNDS)
 
 
 def today() -> date:

@@ -17,11 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
-from fupin.core import audit
-from fupin.core.enums import Role
+from fupin.core import access, audit
+from fupin.core.access import Action
 from fupin.core.errors import DomainError
 from fupin.core.models import Region
-from fupin.core.scope import require_role
 
 from . import rules
 from .enums import Relation, Status
@@ -449,7 +448,7 @@ def run(job: ImportJob, progress=None) -> ImportJob:
 
 def start(user, upload) -> ImportJob:
     """Store the upload as a job and hand it to the background worker (immediate in tests and demos)."""
-    require_role(user, Role.COUNTY_ADMIN, Role.TOWN_OFFICER)
+    access.require(user, Action.APPROVE_REGISTRY)
     name = upload.name or "import"
     if not name.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")):
         raise DomainError(_("Upload an .xlsx or .csv file."), field="file")
