@@ -5,6 +5,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from fupin.core import scope
 from fupin.core.access import Action
 from fupin.core.api import ErrorOut, RoleAuth
 from fupin.core.errors import DomainError
@@ -457,7 +458,7 @@ class ComplianceOut(Schema):
     summary="Employment compliance by town and for the county, inside the caller's area",
 )
 def employment_by_town(request, region: str = "", on: date | None = None):
-    prefix = compliance.region_prefix(request.auth, region)
+    prefix = scope.region_param(request.auth, region)
     projects = Project.objects.visible_to(request.auth).within(prefix)
     result = compliance.by_town(projects, on)
     return {"towns": [t.as_dict() for t in result["towns"]], "total": result["total"].as_dict()}
@@ -505,7 +506,7 @@ class SummaryOut(Schema):
 def benefits_summary(request, region: str = "", year: int | None = None):
     if year is not None and not 2000 <= year <= 2100:
         raise DomainError(_("The year must lie between 2000 and 2100."), field="year")
-    prefix = compliance.region_prefix(request.auth, region)
+    prefix = scope.region_param(request.auth, region)
     result = summary.summary(prefix, year)
     return {
         "region": prefix,

@@ -232,6 +232,12 @@ def visible(user, queryset, kind: Kind | None = None):
     """The rows of `queryset` this user may read as rows: none without a read right for the kind, only
     the rule's rows (paired, drawn, own) when every grant the user holds is limited. The region scope is
     applied by the queryset itself (`RegionScopedQuerySet.visible_to`)."""
+    by_field = getattr(queryset.model, "access_kind_by", None)
+    if kind is None and by_field is not None:
+        # One model, several kinds told apart by a field (the problem ledger's use): the readable ones.
+        field, kinds = by_field
+        readable = [value for value, its_kind in kinds.items() if can_read(user, its_kind)]
+        return queryset.filter(**{f"{field}__in": readable})
     kind = kind or kind_of(queryset)
     if kind is None:
         return queryset
@@ -332,7 +338,7 @@ ROUTES: list[tuple[str, Rule]] = [
     (r"^/admin/", OPEN),  # Django's admin keeps its own staff check
     # registry
     (r"^/households/\d+/members/\d+/(reveal/|id-number)", rule(reads(K.REGISTRY, level=Read.PERSONAL))),
-    (r"^(/benefits)?/households/\d+/dividends?", rule(reads(K.BENEFITS), REGISTRY)),
+    (r"^(/benefits/households/\d+/$|/households/\d+/dividends)", rule(reads(K.BENEFITS), REGISTRY)),
     (r"^/households/new/", rule(REGISTRY, action=A.APPLY)),
     (r"^/households/import/$", rule(REGISTRY, action=A.APPROVE_REGISTRY)),
     (r"^/households/duplicates/", rule(REGISTRY, action=A.REVIEW_DUPLICATES)),
@@ -341,7 +347,7 @@ ROUTES: list[tuple[str, Rule]] = [
     (r"^/(households|imports|monitoring)(/|$)", rule(REGISTRY)),
     # employment: matching reads members of the registry too
     (r"^(/benefits)?/(matching|offers)(/|$)", rule(reads(K.EMPLOYMENT), REGISTRY)),
-    (r"^/benefits/employment(/[^/]+)?/$", rule(reads(K.EMPLOYMENT, level=Read.AGGREGATES))),
+    (r"^/benefits/employment(/[^/]+)?/?$", rule(reads(K.EMPLOYMENT, level=Read.AGGREGATES))),
     (r"^/(benefits/)?projects/\d+/employment", rule(reads(K.EMPLOYMENT), reads(K.PROJECTS))),
     (
         r"^(/benefits)?/(workshops|posts|placements|[a-z]+/\d+/(placements|work-records))(/|$)",

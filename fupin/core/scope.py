@@ -83,6 +83,32 @@ def region_param(user, value) -> str:
     return prefix
 
 
+def code_within(prefix: str | None, code: str) -> bool:
+    """Does `code` lie inside the area of `prefix`? No prefix: nowhere."""
+    return bool(prefix) and str(code or "").startswith(prefix)
+
+
+def within_lookup(prefix: str, field: str = "region_code") -> dict:
+    """The filter keyword for rows whose `field` (a 12-digit code, maybe across a relation) lies inside
+    `prefix`: for querysets that are not region-scoped themselves (figures over related rows)."""
+    return {f"{field}__range": code_range(prefix)}
+
+
+def within_any(prefixes) -> models.Q:
+    """Rows of any of these areas (a Q over `region_code`)."""
+    condition = models.Q(pk__in=[])
+    for prefix in prefixes:
+        condition |= models.Q(**within_lookup(prefix))
+    return condition
+
+
+def town_area(user) -> str | None:
+    """The user's area widened from a village to its town (a village cadre places the village's people on
+    the town's posts too); None for a user with no area."""
+    prefix = getattr(user, "scope_prefix", None) if user is not None and user.is_authenticated else None
+    return town_of(prefix) if prefix and len(prefix) > 9 else prefix
+
+
 def county_code(code: str) -> str:
     """The 12-digit code of the county a code or prefix lies in."""
     return str(code)[:6].ljust(12, "0")
