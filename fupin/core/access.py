@@ -416,6 +416,16 @@ def check_route(user, path: str, names_object: bool) -> None:
         require(user, found.action)
 
 
+def allows(user, path: str) -> bool:
+    """Would the user be let into the page at `path` (the menu asks this)?"""
+    found = route_rule(path)
+    return (
+        found is not None
+        and found.readable_by(user)
+        and (found.action is None or may(user, found.action))
+    )
+
+
 class AccessMiddleware:
     """Asks the table for every page a logged-in user opens (the API asks in `TokenAuth`). Anonymous users
     pass through to the view, whose login_required sends them to the login page."""

@@ -17,6 +17,7 @@ from fupin.core.scope import RegionScopedQuerySet
 from .enums import (
     CLOCK_STATES,
     OPEN_STATES,
+    USE_KINDS,
     Action,
     ComplaintChannel,
     ComplaintState,
@@ -30,7 +31,7 @@ from .enums import (
 class Campaign(models.Model):
     """An inspection campaign, e.g. 问题整改季 (1–31 May) over the projects of 2016–2017."""
 
-    access_kind_by = ("use", {Use.PROJECTS: Kind.INSPECTION, Use.URBAN: Kind.URBAN})
+    access_kind_by = ("use", USE_KINDS)
 
     name = models.CharField(_("name"), max_length=100)
     use = models.CharField(_("use"), max_length=10, choices=Use.choices, default=Use.PROJECTS)
@@ -71,7 +72,7 @@ class ChecklistItem(models.Model):
 class Check(models.Model):
     """An inspector's check of one subject (a project, a grid …) against the campaign's checklist."""
 
-    access_kind_by = ("campaign__use", {Use.PROJECTS: Kind.INSPECTION, Use.URBAN: Kind.URBAN})
+    access_kind_by = ("campaign__use", USE_KINDS)
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="checks")
     subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
@@ -187,7 +188,7 @@ class ProblemQuerySet(RegionScopedQuerySet):
 
 
 class Problem(models.Model):
-    access_kind_by = ("use", {Use.PROJECTS: Kind.INSPECTION, Use.URBAN: Kind.URBAN})
+    access_kind_by = ("use", USE_KINDS)
     number = models.CharField(_("number"), max_length=20, unique=True)
     use = models.CharField(_("use"), max_length=10, choices=Use.choices)
     category = models.CharField(_("category"), max_length=20)
