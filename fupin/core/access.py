@@ -419,11 +419,7 @@ def check_route(user, path: str, names_object: bool) -> None:
 def allows(user, path: str) -> bool:
     """Would the user be let into the page at `path` (the menu asks this)?"""
     found = route_rule(path)
-    return (
-        found is not None
-        and found.readable_by(user)
-        and (found.action is None or may(user, found.action))
-    )
+    return found is not None and found.readable_by(user) and (found.action is None or may(user, found.action))
 
 
 class AccessMiddleware:
