@@ -5,20 +5,19 @@ from datetime import date
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from fupin.core import clock
-from fupin.core.api import ErrorOut
+from fupin.core import clock, scope
+from fupin.core.access import Action
+from fupin.core.api import ErrorOut, RoleAuth
 from fupin.core.errors import DomainError
 from fupin.core.money import yuan
 from fupin.core.scope import get_visible_or_404
-from fupin.funds.api import RoleAuth
 from fupin.projects.models import Project
 from fupin.registry.models import Household, Member
 
 from . import compliance, dividends, ledger, services, summary
-from .enums import WRITERS
 from .models import DistributionPlan, Revenue
 
-WRITE = RoleAuth(*WRITERS)
+WRITE = RoleAuth(Action.WRITE_BENEFITS)
 router = Router(tags=["benefits"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 MONEY = Field(description="Yuan as a string, at most two decimals", examples=["2000.00"])
@@ -459,7 +458,7 @@ class ComplianceOut(Schema):
     summary="Employment compliance by town and for the county, inside the caller's area",
 )
 def employment_by_town(request, region: str = "", on: date | None = None):
-    prefix = compliance.region_prefix(request.auth, region)
+    prefix = scope.region_param(request.auth, region)
     projects = Project.objects.visible_to(request.auth).within(prefix)
     result = compliance.by_town(projects, on)
     return {"towns": [t.as_dict() for t in result["towns"]], "total": result["total"].as_dict()}
@@ -507,7 +506,7 @@ class SummaryOut(Schema):
 def benefits_summary(request, region: str = "", year: int | None = None):
     if year is not None and not 2000 <= year <= 2100:
         raise DomainError(_("The year must lie between 2000 and 2100."), field="year")
-    prefix = compliance.region_prefix(request.auth, region)
+    prefix = scope.region_param(request.auth, region)
     result = summary.summary(prefix, year)
     return {
         "region": prefix,

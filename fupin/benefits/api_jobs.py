@@ -10,31 +10,29 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from fupin.core import clock
-from fupin.core.api import ErrorOut
+from fupin.core import clock, scope
+from fupin.core.access import Action
+from fupin.core.api import ErrorOut, RoleAuth
 from fupin.core.errors import DomainError
 from fupin.core.masking import mask_id_number
 from fupin.core.money import yuan
-from fupin.core.scope import get_visible_or_404, prefix_of
-from fupin.funds.api import RoleAuth
+from fupin.core.scope import get_visible_or_404
 from fupin.projects.models import Project
 from fupin.registry.models import Household, Member
 
 from . import jobs, matching
-from .enums import MATCHERS, WRITERS
 from .models import Offer, Placement, Post, Workshop, WorkshopAssessment
 
-WRITE = RoleAuth(*WRITERS)
-MATCH = RoleAuth(*MATCHERS)
+WRITE = RoleAuth(Action.WRITE_EMPLOYMENT)
+MATCH = RoleAuth(Action.MATCH)
 router = Router(tags=["benefits"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 MONEY = Field(description="Yuan as a string, at most two decimals", examples=["1500.00"])
 
 
-def narrowed(queryset, region: str | None):
-    if region and region.isdigit():
-        return queryset.within(prefix_of(region) if len(region) == 12 else region)
-    return queryset
+def narrowed(queryset, user, region: str | None):
+    """The rows of one region of the user's area (region_param: 400 when malformed, 404 outside)."""
+    return queryset.within(scope.region_param(user, region)) if region else queryset
 
 
 def _member(request, member_id: int) -> Member:
@@ -360,7 +358,7 @@ def workshop_rows(queryset, year: int) -> list[Workshop]:
 
 @router.get("/workshops", response=list[WorkshopRow], summary="Workshops in my area, with qualification")
 def list_workshops(request, filters: Query[WorkshopFilters]):
-    queryset = narrowed(Workshop.objects.visible_to(request.auth), filters.region)
+    queryset = narrowed(Workshop.objects.visible_to(request.auth), request.auth, filters.region)
     return workshop_rows(queryset, filters.year or clock.today().year)
 
 
@@ -403,7 +401,7 @@ def assess_workshop(request, workshop_id: int, payload: AssessmentIn):
 # --- Posts ----------------------------------------------------------------------------------------
 @router.get("/posts", response=list[PostOut], summary="Posts in my area")
 def list_posts(request, filters: Query[RegionFilter]):
-    queryset = narrowed(Post.objects.visible_to(request.auth), filters.region)
+    queryset = narrowed(Post.objects.visible_to(request.auth), request.auth, filters.region)
     return list(jobs.with_occupancy(queryset, clock.today()))
 
 

@@ -18,10 +18,9 @@ from decimal import Decimal
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from fupin.core import clock, policy
+from fupin.core import clock, policy, scope
 from fupin.core.errors import DomainError
 from fupin.core.models import PolicySetting, Region
-from fupin.core.scope import prefix_of
 from fupin.projects.enums import DONE_STATES
 from fupin.registry.enums import ABLE_TO_WORK, REGISTERED_STATUSES
 from fupin.registry.models import Household, Member
@@ -162,25 +161,7 @@ def by_town(projects, on: date | None = None) -> dict:
     return {"towns": [towns[c] for c in sorted(towns)], "total": total}
 
 
-def region_prefix(user, code: str) -> str:
-    """The prefix a region filter stands for, inside the user's scope: a malformed code is refused (400),
-    a region outside the scope is not found (404, as for any object there)."""
-    from django.http import Http404
-
-    code = (code or "").strip()
-    scope = getattr(user, "scope_prefix", None)
-    if scope is None:
-        raise Http404(_("Not found, or outside your area."))
-    if not code:
-        return scope
-    if not code.isdigit() or len(code) not in (6, 9, 12):
-        raise DomainError(
-            _("Give the region as its 6-, 9- or 12-digit code, e.g. 370828107."), field="region"
-        )
-    prefix = prefix_of(code.ljust(12, "0"))
-    if not prefix.startswith(scope) or not Region.objects.filter(code=code.ljust(12, "0")).exists():
-        raise Http404(_("Not found, or outside your area."))
-    return prefix
+region_prefix = scope.region_param  # kept for callers: the one region filter lives in core
 
 
 # --- Choosing the person of an agreement ------------------------------------------------------------

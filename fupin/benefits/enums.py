@@ -3,11 +3,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.enums import Role
+from fupin.core.access import Action, roles_for
 from fupin.projects.enums import ProjectType
 
-# Who writes: the county, the towns and finance; the inspector reads.
-WRITERS = (Role.COUNTY_ADMIN, Role.TOWN_OFFICER, Role.FINANCE)
+# Who writes: the county, the towns and finance; the inspector reads (core/access.py).
+WRITERS = roles_for(Action.WRITE_BENEFITS)
 
 # The policy key of the project funds that bring one job, by project type; other types bring none.
 EMPLOYMENT_UNIT_POLICY = {
@@ -117,4 +117,4 @@ OFFER_TRANSITIONS = {OfferState.OFFERED: {OfferState.ACCEPTED, OfferState.DECLIN
 
 # Who places people, records their months and wages and acts on the matching list: the writers and
 # the village cadres, who know the village's people (workshops, posts and quarterly statuses: WRITERS).
-MATCHERS = (*WRITERS, Role.VILLAGE_CADRE)
+MATCHERS = roles_for(Action.MATCH)

@@ -14,11 +14,11 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from fupin.core import audit, clock, policy
+from fupin.core import access, audit, clock, policy, scope
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.models import Region
 from fupin.core.money import parse_amount
-from fupin.core.scope import code_range, require_role
+from fupin.core.scope import require_role
 from fupin.projects.models import Project
 from fupin.registry.enums import REGISTERED_STATUSES
 from fupin.registry.models import Member
@@ -27,28 +27,16 @@ from .enums import MATCHERS, WRITERS, OperatorKind, PostKind, WorkshopStatus
 from .models import Placement, Post, WorkRecord, Workshop, WorkshopAssessment
 from .services import check_employable, required_text
 
-
 # --- Shared checks ------------------------------------------------------------------------------------
-def reach_prefix(user) -> str | None:
-    """The area whose workshops and posts a user may fill: the user's scope, widened from a village to
-    its town, so that a village cadre can place the village's people on the town's posts too."""
-    prefix = getattr(user, "scope_prefix", None) if user.is_authenticated else None
-    if prefix and len(prefix) > 9:
-        return prefix[:9]
-    return prefix
-
-
-def within(prefix: str | None, code: str) -> bool:
-    if not prefix:
-        return False
-    low, high = code_range(prefix)
-    return low <= (code or "") <= high
+# The area whose workshops and posts a user may fill: the user's, widened from a village to its town.
+reach_prefix = scope.town_area
+within = scope.code_within
 
 
 def reachable(queryset, user):
-    """Workshops or posts `user` may place people in (see reach_prefix)."""
+    """Workshops or posts `user` may place people in (see reach_prefix), of a kind the user reads."""
     prefix = reach_prefix(user)
-    return queryset.within(prefix) if prefix else queryset.none()
+    return access.visible(user, queryset.within(prefix)) if prefix else queryset.none()
 
 
 def _date(value, field) -> date:
@@ -71,7 +59,7 @@ def _place(actor, code, field="region_code") -> Region:
     region = Region.objects.filter(code=code or "").first()
     if region is None or region.level not in {"town", "village"}:
         raise DomainError(_("The place must be a town or village of the county."), field=field)
-    if not within(actor.scope_prefix, region.code):
+    if not scope.covers(actor, region.code):
         raise DomainError(_("%(place)s is outside your area.") % {"place": region.name}, field=field)
     return region
 
@@ -213,7 +201,7 @@ def _employer_field(employer) -> str:
 
 
 def check_member_in_area(actor, member: Member) -> None:
-    if not within(actor.scope_prefix, member.household.region_code):
+    if not scope.covers(actor, member.household.region_code):
         raise DomainError(_("No such person in your area."), field="member_id")
 
 

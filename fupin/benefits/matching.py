@@ -13,10 +13,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from fupin.core import audit, clock
+from fupin.core import audit, clock, scope
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.money import parse_amount
-from fupin.core.scope import code_range, prefix_of, require_role
+from fupin.core.scope import require_role
 from fupin.registry.enums import ABLE_TO_WORK, REGISTERED_STATUSES, Work
 from fupin.registry.models import Member
 
@@ -84,8 +84,8 @@ def _households(user, region):
     from fupin.registry.models import Household
 
     households = Household.objects.visible_to(user).filter(status__in=REGISTERED_STATUSES)
-    if region and region.isdigit():
-        households = households.within(prefix_of(region) if len(region) == 12 else region)
+    if region:
+        households = households.within(scope.region_param(user, region))
     return households
 
 
@@ -94,9 +94,7 @@ def openings(town_prefixes: set[str], day: date) -> list[Opening]:
     active on `day`), in two queries."""
     if not town_prefixes:
         return []
-    area = Q()
-    for prefix in town_prefixes:
-        area |= Q(region_code__range=code_range(prefix))
+    area = scope.within_any(town_prefixes)
     is_open = Q(opened_on__lte=day) & (Q(closed_on__isnull=True) | Q(closed_on__gte=day))
     found = []
     for employer in jobs.with_occupancy(Workshop.objects.filter(area & is_open), day):

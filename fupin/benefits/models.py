@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core import clock
+from fupin.core.access import Kind
 from fupin.core.scope import RegionScopedQuerySet
 from fupin.projects.models import MONEY, Project
 
@@ -26,6 +27,8 @@ from .enums import (
 
 class EmploymentAgreement(models.Model):
     """An agreement between the project's enterprise and a registered member with labour ability."""
+
+    access_kind = Kind.EMPLOYMENT
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="employment_agreements")
     region_code = models.CharField(max_length=12)  # the project's site, for the data scope
@@ -64,6 +67,8 @@ class EmploymentAgreement(models.Model):
 class Revenue(models.Model):
     """An entry of the income ledger (收益台账): revenue a project brought in for a period, or (negative)
     the reversal of an entry. Rows are appended, never edited or deleted."""
+
+    access_kind = Kind.BENEFITS
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="revenues")
     region_code = models.CharField(max_length=12)
@@ -116,6 +121,8 @@ class DistributionPlan(models.Model):
     """How one revenue entry is divided: among the project's beneficiary households by a method, plus
     optional fixed shares to the village collective and to public-welfare posts. Its lines add up to the
     total to the fen; it is approved by the village review, put on notice, then paid line by line."""
+
+    access_kind = Kind.BENEFITS
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="distribution_plans")
     revenue = models.ForeignKey(Revenue, on_delete=models.PROTECT, related_name="distribution_plans")
@@ -189,6 +196,8 @@ class DistributionLine(models.Model):
     """What one recipient gets under a plan: a household (with its weight: 1, its living members, or
     its factor in hundredths), the village collective or the public-welfare posts."""
 
+    access_kind = Kind.BENEFITS
+
     plan = models.ForeignKey(DistributionPlan, on_delete=models.CASCADE, related_name="lines")
     recipient = models.CharField(_("recipient"), max_length=10, choices=Recipient.choices)
     household = models.ForeignKey(
@@ -229,6 +238,8 @@ class DistributionLine(models.Model):
 class Payment(models.Model):
     """The payment of one line, once: the line's share in full, to a living member of the household."""
 
+    access_kind = Kind.BENEFITS
+
     line = models.OneToOneField(DistributionLine, on_delete=models.PROTECT, related_name="payment")
     plan = models.ForeignKey(DistributionPlan, on_delete=models.PROTECT, related_name="payments")
     region_code = models.CharField(max_length=12)
@@ -260,6 +271,8 @@ class Payment(models.Model):
 # --- Workshops and posts ---
 class Workshop(models.Model):
     """A poverty-alleviation workshop (扶贫车间): a site where registered poor people work near home."""
+
+    access_kind = Kind.EMPLOYMENT
 
     name = models.CharField(_("workshop name"), max_length=100)
     operator = models.CharField(_("operator"), max_length=100)
@@ -300,6 +313,8 @@ class Workshop(models.Model):
 
 class Post(models.Model):
     """A poverty-alleviation or public-welfare post (扶贫岗/公益岗位): cleaning, forest care, patrol, care…"""
+
+    access_kind = Kind.EMPLOYMENT
 
     kind = models.CharField(_("kind of post"), max_length=10, choices=PostKind.choices)
     title = models.CharField(_("post"), max_length=60)
@@ -347,6 +362,8 @@ class PlacementQuerySet(RegionScopedQuerySet):
 
 class Placement(models.Model):
     """A registered member employed in a workshop or on a post (exactly one of the two)."""
+
+    access_kind = Kind.EMPLOYMENT
 
     member = models.ForeignKey("registry.Member", on_delete=models.PROTECT, related_name="placements")
     region_code = models.CharField(max_length=12)  # the employer's, for the data scope
@@ -422,6 +439,8 @@ class WorkRecord(models.Model):
 class WorkshopAssessment(models.Model):
     """The quarterly status of a workshop (正常运行/监测待处置/清理), set by an officer with a note."""
 
+    access_kind = Kind.EMPLOYMENT
+
     workshop = models.ForeignKey(Workshop, on_delete=models.PROTECT, related_name="assessments")
     region_code = models.CharField(max_length=12)
     quarter = models.CharField(_("quarter"), max_length=7, help_text=_("e.g. 2019-Q2"))
@@ -449,6 +468,8 @@ class WorkshopAssessment(models.Model):
 
 class Offer(models.Model):
     """A job offered to a member without work (供需精准对接): offered → accepted (a placement) or declined."""
+
+    access_kind = Kind.EMPLOYMENT
 
     member = models.ForeignKey("registry.Member", on_delete=models.PROTECT, related_name="job_offers")
     region_code = models.CharField(max_length=12)  # the member's village, for the data scope

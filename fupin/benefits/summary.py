@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 
 from fupin.core.enums import PREFIX_LENGTH
-from fupin.core.scope import code_range
+from fupin.core.scope import within_lookup
 from fupin.registry.models import Household
 
 from .distribution import to_fen
@@ -77,14 +77,12 @@ def summary(prefix: str, year: int | None = None) -> dict:
     """Figures for the area of `prefix` (a region code prefix already checked against the user's scope),
     overall and per child region (towns of a county, villages of a town, households of a village)."""
     child_length = next((n for n in sorted(set(PREFIX_LENGTH.values())) if n > len(prefix)), 12)
-    low, high = code_range(prefix)
-    area = {"region_code__gte": low, "region_code__lt": high}
     total, rows = Figures(), defaultdict(Figures)
 
     def key(region_code: str) -> str:
         return region_code[:child_length]
 
-    payments = Payment.objects.filter(**area)
+    payments = Payment.objects.within(prefix)
     if year is not None:
         payments = payments.filter(paid_on__year=year)
     for code, household_id, amount in payments.values_list("region_code", "line__household_id", "amount"):
@@ -95,7 +93,7 @@ def summary(prefix: str, year: int | None = None) -> dict:
                 figures.households.add(household_id)
 
     agreements = _in_year(
-        EmploymentAgreement.objects.filter(**{f"member__household__{k}": v for k, v in area.items()}),
+        EmploymentAgreement.objects.filter(**within_lookup(prefix, "member__household__region_code")),
         "starts_on",
         "ends_on",
         year,
@@ -109,7 +107,7 @@ def summary(prefix: str, year: int | None = None) -> dict:
             figures.households.add(household_id)
 
     placements = _in_year(
-        Placement.objects.filter(**{f"member__household__{k}": v for k, v in area.items()}),
+        Placement.objects.filter(**within_lookup(prefix, "member__household__region_code")),
         "started_on",
         "ended_on",
         year,
@@ -121,7 +119,7 @@ def summary(prefix: str, year: int | None = None) -> dict:
             figures.employed.add(member_id)
             figures.households.add(household_id)
 
-    wages = WorkRecord.objects.filter(**{f"placement__member__household__{k}": v for k, v in area.items()})
+    wages = WorkRecord.objects.filter(**within_lookup(prefix, "placement__member__household__region_code"))
     if year is not None:
         wages = wages.filter(year=year)
     for code, amount in (
@@ -132,12 +130,12 @@ def summary(prefix: str, year: int | None = None) -> dict:
         for figures in (total, rows[key(code)]):
             figures.wages += to_fen(amount)
 
-    for code in _in_year(Workshop.objects.filter(**area), "opened_on", "closed_on", year).values_list(
+    for code in _in_year(Workshop.objects.within(prefix), "opened_on", "closed_on", year).values_list(
         "region_code", flat=True
     ):
         for figures in (total, rows[key(code)]):
             figures.workshops += 1
-    for code in _in_year(Post.objects.filter(**area), "opened_on", "closed_on", year).values_list(
+    for code in _in_year(Post.objects.within(prefix), "opened_on", "closed_on", year).values_list(
         "region_code", flat=True
     ):
         for figures in (total, rows[key(code)]):

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fupin.core import clock
+from fupin.core import clock, scope
 from fupin.core.errors import DomainError
 from fupin.core.files import xlsx_download
 from fupin.core.masking import mask_id_number
@@ -71,7 +71,11 @@ def ledger_list(request):
     this_year = clock.today().year
     year = int(g["year"]) if g.get("year", "").isdigit() else ledger.latest_year(projects, this_year)
     town = g.get("town", "")
-    town = town if town.isdigit() and len(town) == 9 else ""
+    if town:
+        try:
+            town = scope.region_param(request.user, town)
+        except DomainError:
+            raise Http404 from None
     rows = ledger.county_list(projects, year, town=town, below_only=g.get("below") == "1")
     page = Paginator(rows, PAGE_SIZE).get_page(g.get("page"))
     names = dict(Region.objects.filter(level="town").values_list("code", "name"))
@@ -216,7 +220,7 @@ def benefit_summary(request):
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
     try:
-        prefix = compliance.region_prefix(request.user, region)
+        prefix = scope.region_param(request.user, region)
     except DomainError:
         raise Http404 from None
     result = summary.summary(prefix, year)

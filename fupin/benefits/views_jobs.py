@@ -120,12 +120,20 @@ def _towns(codes) -> list[tuple[str, str]]:
     )
 
 
+def _narrowed(queryset, request, region):
+    """A page's region filter: a malformed or foreign region is not found."""
+    try:
+        return narrowed(queryset, request.user, region)
+    except DomainError:
+        raise Http404 from None
+
+
 # --- Workshops ------------------------------------------------------------------------------------
 @login_required
 def workshop_list(request):
     year = _year(request)
     region = request.GET.get("region") or ""
-    queryset = narrowed(Workshop.objects.visible_to(request.user), region).select_related("project")
+    queryset = _narrowed(Workshop.objects.visible_to(request.user), request, region).select_related("project")
     rows = workshop_rows(queryset, year)
     names = region_names({w.region_code for w in rows})
     groups: dict[str, list] = {}
@@ -271,7 +279,7 @@ def assessment_new(request, pk):
 def post_list(request):
     region = request.GET.get("region") or ""
     kind = request.GET.get("kind") or ""
-    queryset = narrowed(Post.objects.visible_to(request.user), region)
+    queryset = _narrowed(Post.objects.visible_to(request.user), request, region)
     if kind:
         queryset = queryset.filter(kind=kind)
     posts = list(jobs.with_occupancy(queryset, clock.today()))
@@ -323,14 +331,16 @@ def post_detail(request, pk):
 @login_required
 def matching_list(request):
     region = request.GET.get("region") or ""
-    people = matching.candidates(request.user, region)
+    try:
+        people = matching.candidates(request.user, region)
+    except DomainError:
+        raise Http404 from None
     page = Paginator(people, MATCHING_PAGE).get_page(request.GET.get("page"))
     cards = matching.attach(page.object_list)
-    scope = request.user.scope_prefix or ""
     villages = (
-        Region.objects.within(scope).filter(level__in=["town", "village"]).values_list("code", "name")
-        if scope
-        else []
+        Region.objects.visible_to(request.user)
+        .filter(level__in=["town", "village"])
+        .values_list("code", "name")
     )
     return render(
         request,

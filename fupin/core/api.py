@@ -9,17 +9,36 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer
 
-from . import services
+from . import access, services
 from .errors import DomainError
 from .models import ApiToken, Region
 from .scope import get_visible_or_404
 
 
 class TokenAuth(HttpBearer):
+    """A valid bearer token, and a route whose data the token's user may read (core/access.py): 403 on a
+    list, 404 on an object otherwise, before the body is even read."""
+
     def authenticate(self, request, token):
         user = services.user_for_token(token)
         if user is not None:
             request.user = user
+            match = request.resolver_match
+            access.check_route(user, request.path, names_object=bool(match and match.kwargs))
+        return user
+
+
+class RoleAuth(TokenAuth):
+    """TokenAuth, and a user who may take `action` (a write endpoint); otherwise 403."""
+
+    def __init__(self, action):
+        super().__init__()
+        self.action = action
+
+    def authenticate(self, request, token):
+        user = super().authenticate(request, token)
+        if user is not None:
+            access.require(user, self.action)
         return user
 
 

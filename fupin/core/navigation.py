@@ -1,5 +1,6 @@
-"""The side menu. An entry shows only when its app is installed and the user holds one of its roles,
-so that modules not built yet are hidden rather than dead links."""
+"""The side menu. An entry shows only when its app is installed and the access policy lets the user open
+its page (core/access.py: the same table that answers 403/404), so that the menu never offers a page the
+user would be refused, and modules not built yet are hidden rather than dead links."""
 
 from dataclasses import dataclass
 
@@ -7,9 +8,8 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .enums import Role
-
-EVERYONE = None
+from . import access
+from .access import Action
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class MenuEntry:
     label: str
     url_name: str
     app: str
-    roles: tuple[str, ...] | None = EVERYONE
+    action: Action | None = None  # an entry for those who take this action (the page itself may be wider)
     staff_only: bool = False
 
     def visible_to(self, user) -> bool:
@@ -25,17 +25,10 @@ class MenuEntry:
             return False
         if self.staff_only and not user.is_staff:
             return False
-        return self.roles is EVERYONE or user.has_role(*self.roles)
+        if self.action is not None and not access.may(user, self.action):
+            return False
+        return access.allows(user, reverse(self.url_name))
 
-
-OVERSIGHT = (Role.COUNTY_ADMIN, Role.INSPECTOR)
-OFFICERS = (Role.COUNTY_ADMIN, Role.TOWN_OFFICER)
-URBAN = (Role.COUNTY_ADMIN, Role.DISPATCHER, Role.GRID_STAFF, Role.INSPECTOR)
-REPORTERS = (Role.COUNTY_ADMIN, Role.INSPECTOR, Role.DISPATCHER, Role.GRID_STAFF, Role.TOWN_OFFICER)
-VILLAGE_UP = (Role.COUNTY_ADMIN, Role.TOWN_OFFICER, Role.VILLAGE_CADRE)
-LECTURES = (Role.LECTURE_ADMIN, Role.LECTURER, Role.REQUESTER, *OVERSIGHT)
-BENEFIT_READERS = (*VILLAGE_UP, Role.FINANCE, Role.INSPECTOR)
-LESSON_DRAFTS = (Role.LECTURE_ADMIN, Role.LECTURER, *OVERSIGHT)
 
 # Order follows DESIGN.md §2. Later modules add their entries here when they land.
 MENU: list[tuple[str, list[MenuEntry]]] = [
@@ -50,76 +43,51 @@ MENU: list[tuple[str, list[MenuEntry]]] = [
         _("Household registry"),
         [
             MenuEntry(_("Households"), "registry:households", "registry"),
-            MenuEntry(_("New application"), "registry:household-create", "registry", VILLAGE_UP),
+            MenuEntry(_("New application"), "registry:household-create", "registry"),
             MenuEntry(_("Not visited this month"), "registry:not-visited", "registry"),
             MenuEntry(_("Monitoring"), "registry:monitoring", "registry"),
-            MenuEntry(_("Changes to approve"), "registry:changes", "registry", OFFICERS),
-            MenuEntry(_("Likely duplicates"), "registry:duplicates", "registry", (*OFFICERS, Role.INSPECTOR)),
-            MenuEntry(_("Import"), "registry:import", "registry", OFFICERS),
+            MenuEntry(_("Changes to approve"), "registry:changes", "registry", Action.APPROVE_REGISTRY),
+            MenuEntry(_("Likely duplicates"), "registry:duplicates", "registry"),
+            MenuEntry(_("Import"), "registry:import", "registry"),
         ],
     ),
     (
         _("Tracking results"),
         [
             MenuEntry(_("Problem ledger"), "supervision:problems", "supervision"),
-            MenuEntry(_("Report a problem"), "supervision:problem-create", "supervision", REPORTERS),
+            MenuEntry(_("Report a problem"), "supervision:problem-create", "supervision"),
             MenuEntry(_("Ledger statistics"), "supervision:statistics", "supervision"),
-            MenuEntry(_("Inspection campaigns"), "supervision:campaigns", "supervision", OVERSIGHT),
-            MenuEntry(_("Grids and duty"), "supervision:grids", "supervision", URBAN),
-            MenuEntry(_("Assessment"), "supervision:assessment", "supervision", URBAN),
-            MenuEntry(
-                _("Complaints"), "supervision:complaints", "supervision", (*OVERSIGHT, Role.DISPATCHER)
-            ),
+            MenuEntry(_("Inspection campaigns"), "supervision:campaigns", "supervision"),
+            MenuEntry(_("Grids and duty"), "supervision:grids", "supervision"),
+            MenuEntry(_("Assessment"), "supervision:assessment", "supervision"),
+            MenuEntry(_("Complaints"), "supervision:complaints", "supervision"),
         ],
     ),
     (
         _("Project library"),
         [
-            MenuEntry(_("Projects"), "projects:list", "projects", (*OFFICERS, Role.INSPECTOR, Role.FINANCE)),
-            MenuEntry(_("New project"), "projects:new", "projects", OFFICERS),
-            MenuEntry(_("Expert reviews"), "projects:reviews", "projects", (Role.EXPERT, *OVERSIGHT)),
-            MenuEntry(
-                _("Library statistics"), "projects:statistics", "projects", (*OFFICERS, Role.INSPECTOR)
-            ),
+            MenuEntry(_("Projects"), "projects:list", "projects"),
+            MenuEntry(_("New project"), "projects:new", "projects"),
+            MenuEntry(_("Expert reviews"), "projects:reviews", "projects"),
+            MenuEntry(_("Library statistics"), "projects:statistics", "projects"),
         ],
     ),
     (
         _("Special funds"),
         [
-            MenuEntry(
-                _("Funds and balances"), "funds:overview", "funds", (*OFFICERS, Role.FINANCE, Role.INSPECTOR)
-            ),
+            MenuEntry(_("Funds and balances"), "funds:overview", "funds"),
         ],
     ),
     (
         _("Benefits"),
         [
-            MenuEntry(
-                _("Benefit summary"),
-                "benefits:summary",
-                "benefits",
-                (*OFFICERS, Role.FINANCE, Role.INSPECTOR),
-            ),
-            MenuEntry(
-                _("Income ledger"), "benefits:ledger", "benefits", (*OFFICERS, Role.FINANCE, Role.INSPECTOR)
-            ),
-            MenuEntry(
-                _("Dividend distribution"),
-                "benefits:plans",
-                "benefits",
-                (*OFFICERS, Role.FINANCE, Role.INSPECTOR),
-            ),
-            MenuEntry(
-                _("Employment linkage"),
-                "benefits:employment",
-                "benefits",
-                (*OFFICERS, Role.FINANCE, Role.INSPECTOR),
-            ),
-            MenuEntry(_("Poverty-alleviation workshops"), "benefits:workshops", "benefits", BENEFIT_READERS),
-            MenuEntry(_("Poverty-alleviation posts"), "benefits:posts", "benefits", BENEFIT_READERS),
-            MenuEntry(
-                _("Matching jobs to people"), "benefits:matching", "benefits", (*VILLAGE_UP, Role.INSPECTOR)
-            ),
+            MenuEntry(_("Benefit summary"), "benefits:summary", "benefits"),
+            MenuEntry(_("Income ledger"), "benefits:ledger", "benefits"),
+            MenuEntry(_("Dividend distribution"), "benefits:plans", "benefits"),
+            MenuEntry(_("Employment linkage"), "benefits:employment", "benefits"),
+            MenuEntry(_("Poverty-alleviation workshops"), "benefits:workshops", "benefits"),
+            MenuEntry(_("Poverty-alleviation posts"), "benefits:posts", "benefits"),
+            MenuEntry(_("Matching jobs to people"), "benefits:matching", "benefits"),
         ],
     ),
     (
@@ -132,20 +100,20 @@ MENU: list[tuple[str, list[MenuEntry]]] = [
     (
         _("Oversight"),
         [
-            MenuEntry(_("Audit log"), "audit-log", "core", OVERSIGHT),
-            MenuEntry(_("Audit chain check"), "audit-verify", "core", OVERSIGHT),
+            MenuEntry(_("Audit log"), "audit-log", "core"),
+            MenuEntry(_("Audit chain check"), "audit-verify", "core"),
         ],
     ),
     (
         _("Clean-governance lectures"),
         [
-            MenuEntry(_("Lecture requests"), "lecture-requests", "lectures", LECTURES),
-            MenuEntry(_("Lecture team"), "lecturers", "lectures", LECTURES),
-            MenuEntry(_("Topic catalogue"), "lecture-topics", "lectures", LECTURES),
-            MenuEntry(_("Team lecture tours"), "lecture-tours", "lectures", LECTURES),
-            MenuEntry(_("Lesson drafts"), "lecture-drafts", "lectures", LESSON_DRAFTS),
-            MenuEntry(_("My lecture feedback"), "lecture-my-feedback", "lectures", (Role.LECTURER,)),
-            MenuEntry(_("Lecture statistics"), "lecture-statistics", "lectures", LECTURES),
+            MenuEntry(_("Lecture requests"), "lecture-requests", "lectures"),
+            MenuEntry(_("Lecture team"), "lecturers", "lectures"),
+            MenuEntry(_("Topic catalogue"), "lecture-topics", "lectures"),
+            MenuEntry(_("Team lecture tours"), "lecture-tours", "lectures"),
+            MenuEntry(_("Lesson drafts"), "lecture-drafts", "lectures"),
+            MenuEntry(_("My lecture feedback"), "lecture-my-feedback", "lectures"),
+            MenuEntry(_("Lecture statistics"), "lecture-statistics", "lectures"),
         ],
     ),
     (

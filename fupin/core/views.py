@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
@@ -11,7 +10,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import audit, clock, policy, services, workdays
+from . import access, audit, clock, policy, services, workdays
 from .enums import ROLE_DUTIES, CalendarDayKind, Role
 from .errors import DomainError
 from .models import ApiToken, AuditEvent, CalendarDay, Region
@@ -147,8 +146,7 @@ def calendar(request):
     except ValueError:
         year = clock.today().year
     if request.method == "POST":
-        if not request.user.has_role(Role.COUNTY_ADMIN):
-            raise PermissionDenied(_("Your role does not allow this action."))
+        access.require(request.user, access.Action.CONFIGURE)
         day = parse_date(request.POST.get("date", "") or "")
         try:
             if day is None:
@@ -169,7 +167,7 @@ def calendar(request):
             "days": days,
             "covered_until": workdays.covered_until(),
             "kinds": CalendarDayKind.choices,
-            "can_edit": request.user.has_role(Role.COUNTY_ADMIN),
+            "can_edit": access.may(request.user, access.Action.CONFIGURE),
         },
     )
 

@@ -5,31 +5,17 @@ from datetime import date
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from fupin.core.api import ErrorOut, TokenAuth
+from fupin.core.access import Action
+from fupin.core.api import ErrorOut, RoleAuth
 from fupin.core.errors import DomainError
 from fupin.core.money import yuan
-from fupin.core.scope import get_visible_or_404, require_role
+from fupin.core.scope import get_visible_or_404
 from fupin.projects.models import Project
 
 from . import services, stats
 from .models import Allocation, Disbursement, FundSource
 
-
-class RoleAuth(TokenAuth):
-    """A valid token whose user holds one of `roles`; otherwise 403 before the body is even read."""
-
-    def __init__(self, *roles):
-        super().__init__()
-        self.roles = roles
-
-    def authenticate(self, request, token):
-        user = super().authenticate(request, token)
-        if user is not None:
-            require_role(user, *self.roles)
-        return user
-
-
-WRITE = RoleAuth(*services.WRITERS)
+WRITE = RoleAuth(Action.WRITE_FUNDS)
 router = Router(tags=["funds"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 MONEY = Field(description="Yuan as a string, at most two decimals", examples=["50000.00"])

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.access import Kind
 from fupin.core.scope import RegionScopedQuerySet
 from fupin.projects.models import MONEY, Project
 
@@ -19,6 +20,7 @@ from .enums import FundLevel, Grade
 
 
 class FundSource(models.Model):
+    access_kind = Kind.FUNDS
     region_code = models.CharField(_("region code"), max_length=12)
     level = models.CharField(_("level"), max_length=10, choices=FundLevel.choices)
     year = models.PositiveSmallIntegerField(_("year"))
@@ -52,6 +54,8 @@ class FundSource(models.Model):
 
 class Allocation(models.Model):
     """A ledger entry: money of a source assigned to a project, or (negative) the reversal of one."""
+
+    access_kind = Kind.FUNDS
 
     source = models.ForeignKey(FundSource, on_delete=models.PROTECT, related_name="allocations")
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="allocations")
@@ -98,6 +102,8 @@ class Allocation(models.Model):
 class Disbursement(models.Model):
     """A ledger entry: a payment against an allocation, or (negative) the reversal of one."""
 
+    access_kind = Kind.FUNDS
+
     allocation = models.ForeignKey(Allocation, on_delete=models.PROTECT, related_name="disbursements")
     region_code = models.CharField(max_length=12)
     amount = models.DecimalField(_("amount (yuan)"), **MONEY)
@@ -125,6 +131,8 @@ class Disbursement(models.Model):
 
 class Evaluation(models.Model):
     """Performance evaluation of a project for one year (绩效评价)."""
+
+    access_kind = Kind.FUNDS
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="evaluations")
     region_code = models.CharField(max_length=12)

@@ -14,8 +14,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from fupin.core import audit, clock, policy
-from fupin.core.enums import Role
+from fupin.core import access, audit, clock, policy
+from fupin.core.access import Action
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.money import parse_amount
 from fupin.core.scope import require_role
@@ -25,7 +25,7 @@ from fupin.projects.models import Project
 from .enums import FundLevel, grade_for
 from .models import Allocation, Disbursement, Evaluation, FundSource
 
-WRITERS = (Role.FINANCE, Role.COUNTY_ADMIN)
+WRITERS = access.roles_for(Action.WRITE_FUNDS)
 
 
 def _text(value, field) -> str:

@@ -6,7 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fupin.core import clock
+from fupin.core import access, clock
+from fupin.core.access import Action
 from fupin.core.errors import DomainError
 from fupin.core.models import Region
 from fupin.core.regions import region_names
@@ -19,7 +20,7 @@ from .models import Allocation, FundSource
 
 
 def _can_write(user) -> bool:
-    return user.has_role(*services.WRITERS)
+    return access.may(user, Action.WRITE_FUNDS)
 
 
 @login_required

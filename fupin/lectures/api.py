@@ -7,33 +7,17 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from fupin.core import clock
-from fupin.core.api import ErrorOut, TokenAuth
-from fupin.core.enums import Role
+from fupin.core.access import Action
+from fupin.core.api import ErrorOut, RoleAuth
 from fupin.core.errors import DomainError
-from fupin.core.scope import get_visible_or_404, require_role
+from fupin.core.scope import get_visible_or_404
 
 from . import services, stats
 from .enums import BookingKind
-from .models import OVERSEERS, Booking, Feedback, Lecturer, LectureRequest, LessonDraft, Topic, Tour
+from .models import Booking, Feedback, Lecturer, LectureRequest, LessonDraft, Topic, Tour
 
-LECTURE_ROLES = (Role.LECTURE_ADMIN, Role.LECTURER, Role.REQUESTER, Role.COUNTY_ADMIN, Role.INSPECTOR)
-
-
-class RoleAuth(TokenAuth):
-    """A valid token whose user holds one of `roles`; otherwise 403 before the body is even read."""
-
-    def __init__(self, *roles):
-        super().__init__()
-        self.roles = roles
-
-    def authenticate(self, request, token):
-        user = super().authenticate(request, token)
-        if user is not None:
-            require_role(user, *self.roles)
-        return user
-
-
-router = Router(tags=["lectures"], auth=RoleAuth(*LECTURE_ROLES))
+# Who reads lectures and drafts is the access policy's (core/access.py), asked by TokenAuth for every route.
+router = Router(tags=["lectures"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
@@ -199,7 +183,7 @@ def list_requests(request, state: str = ""):
 
 @router.post(
     "/requests",
-    auth=RoleAuth(Role.REQUESTER),
+    auth=RoleAuth(Action.REQUEST_LECTURE),
     response={201: RequestOut, **ERRORS},
     summary="File a lecture request (申请表)",
 )
@@ -276,7 +260,6 @@ def _plain(row: dict) -> dict:
 
 
 # --- Lesson drafts (集体备课、集中审核) -------------------------------------------------------------
-DRAFT_ROLES = (*OVERSEERS, Role.LECTURER)
 
 
 class DraftIn(Schema):
@@ -318,7 +301,6 @@ def _draft(request, draft_id: int) -> LessonDraft:
 
 @router.get(
     "/drafts",
-    auth=RoleAuth(*DRAFT_ROLES),
     response=list[DraftOut],
     summary="Lesson drafts (mine, or all to review)",
 )
@@ -329,7 +311,7 @@ def list_drafts(request, state: str = ""):
 
 @router.post(
     "/drafts",
-    auth=RoleAuth(Role.LECTURE_ADMIN, Role.LECTURER),
+    auth=RoleAuth(Action.PREPARE_LECTURE),
     response={201: DraftOut, **ERRORS},
     summary="Hand in a lesson draft for the central review",
 )
@@ -348,16 +330,13 @@ def submit_draft(request, payload: DraftIn):
     return Status(201, draft)
 
 
-@router.get(
-    "/drafts/{draft_id}", auth=RoleAuth(*DRAFT_ROLES), response={200: DraftOut, **ERRORS}, summary="One draft"
-)
+@router.get("/drafts/{draft_id}", response={200: DraftOut, **ERRORS}, summary="One draft")
 def draft_detail(request, draft_id: int):
     return _draft(request, draft_id)
 
 
 @router.post(
     "/drafts/{draft_id}/review",
-    auth=RoleAuth(*DRAFT_ROLES),
     response={200: DraftOut, **ERRORS},
     summary="Accept a draft, or return it with comments",
 )
@@ -396,7 +375,7 @@ def list_unavailability(request, lecturer_id: int):
 
 @router.post(
     "/lecturers/{lecturer_id}/unavailability",
-    auth=RoleAuth(Role.LECTURE_ADMIN, Role.LECTURER),
+    auth=RoleAuth(Action.PREPARE_LECTURE),
     response={201: PeriodOut, **ERRORS},
     summary="Mark a period unavailable (the lecture office or the lecturer)",
 )
@@ -408,7 +387,7 @@ def add_unavailability(request, lecturer_id: int, payload: PeriodIn):
 
 @router.delete(
     "/lecturers/{lecturer_id}/unavailability/{booking_id}",
-    auth=RoleAuth(Role.LECTURE_ADMIN, Role.LECTURER),
+    auth=RoleAuth(Action.PREPARE_LECTURE),
     response={204: None, **ERRORS},
     summary="Remove an unavailable period",
 )
@@ -461,7 +440,7 @@ def list_tours(request):
 
 @router.post(
     "/tours",
-    auth=RoleAuth(Role.LECTURE_ADMIN),
+    auth=RoleAuth(Action.MANAGE_LECTURES),
     response={201: TourOut, **ERRORS},
     summary="Create a team tour; a clash on any stop refuses the whole tour",
 )

@@ -159,10 +159,9 @@ class StopForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        prefix = user.scope_prefix or "-"
-        self.fields["region"].queryset = Region.objects.filter(
-            code__startswith=prefix, level=RegionLevel.TOWN
-        ).order_by("code")
+        self.fields["region"].queryset = (
+            Region.objects.visible_to(user).filter(level=RegionLevel.TOWN).order_by("code")
+        )
         self.fields["lecturer"].queryset = Lecturer.objects.visible_to(user).active()
 
     def has_changed(self):

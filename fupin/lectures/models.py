@@ -4,9 +4,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.access import Kind
 from fupin.core.enums import Role
 from fupin.core.models import User, region_code_validator
-from fupin.core.scope import RegionScopedQuerySet, code_range
+from fupin.core.scope import RegionScopedQuerySet, county_code
 
 from .enums import AudienceKind, BookingKind, DraftState, LectureMode, LecturerStatus, RequestState
 from .scoring import CRITERION_FIELDS, SCORE_MAX, SCORE_MIN
@@ -16,12 +17,12 @@ class CatalogueQuerySet(RegionScopedQuerySet):
     """The catalogue belongs to the county: everybody in the county reads it, besides what lies within
     their own area (a county user sees every town's rows anyway)."""
 
-    def visible_to(self, user):
-        prefix = getattr(user, "scope_prefix", None) if user.is_authenticated else None
-        if prefix is None:
-            return self.none()
-        county = prefix[:6].ljust(12, "0")
-        return self.filter(models.Q(region_code=county) | models.Q(region_code__range=code_range(prefix)))
+    def area(self, prefix):
+        return self.within(prefix) | self.filter(region_code=county_code(prefix))
+
+    def only_own(self, user):
+        """Every lecture role reads the whole catalogue: it is what they choose from."""
+        return self
 
 
 class LecturerQuerySet(CatalogueQuerySet):
@@ -31,6 +32,8 @@ class LecturerQuerySet(CatalogueQuerySet):
 
 class Lecturer(models.Model):
     """A member of the lecture team (宣讲团), chosen by recommendation, lesson preparation and a trial."""
+
+    access_kind = Kind.LECTURES
 
     region_code = models.CharField(_("region code"), max_length=12, validators=[region_code_validator])
     user = models.OneToOneField(
@@ -66,12 +69,10 @@ class Lecturer(models.Model):
         return self.name
 
 
-OVERSEERS = (Role.LECTURE_ADMIN, Role.COUNTY_ADMIN, Role.INSPECTOR)
-NARROWED = (Role.REQUESTER, Role.LECTURER)
-
-
 class Topic(models.Model):
     """An entry of the lecture catalogue (宣讲目录)."""
+
+    access_kind = Kind.LECTURES
 
     region_code = models.CharField(_("region code"), max_length=12, validators=[region_code_validator])
     title = models.CharField(_("title"), max_length=120)
@@ -95,21 +96,15 @@ class Topic(models.Model):
 
 
 class LessonDraftQuerySet(RegionScopedQuerySet):
-    def visible_to(self, user):
-        """Drafts in the user's area, narrowed by role: the lecture office and the overseers read them all,
-        a lecturer only their own; nobody else (a requesting unit has no business with drafts)."""
-        rows = super().visible_to(user)
-        if not user.is_authenticated:
-            return rows.none()
-        if user.has_role(*OVERSEERS):
-            return rows
-        if user.has_role(Role.LECTURER):
-            return rows.filter(lecturer__user=user)
-        return rows.none()
+    def only_own(self, user):
+        """A lecturer reads their own drafts (the lecture office and the overseers read all: core/access)."""
+        return self.filter(lecturer__user=user)
 
 
 class LessonDraft(models.Model):
     """A lecturer's lesson draft, reviewed centrally (集体备课、集中审核) and returned with comments."""
+
+    access_kind = Kind.DRAFTS
 
     region_code = models.CharField(_("region code"), max_length=12)
     lecturer = models.ForeignKey(
@@ -136,8 +131,21 @@ class LessonDraft(models.Model):
         return f"{self.lecturer} · {self.topic}"
 
 
+class TourQuerySet(RegionScopedQuerySet):
+    def only_own(self, user):
+        """The tours are the county's programme: every lecture role reads it."""
+        return self
+
+
+class FeedbackQuerySet(RegionScopedQuerySet):
+    def only_own(self, user):
+        return self.filter(lecture__in=LectureRequest.objects.visible_to(user).values("pk"))
+
+
 class Tour(models.Model):
     """A team lecture (组团式): several lecturers and a round of places, each stop one lecture."""
+
+    access_kind = Kind.LECTURES
 
     region_code = models.CharField(_("region code"), max_length=12)
     title = models.CharField(_("title"), max_length=120)
@@ -145,7 +153,7 @@ class Tour(models.Model):
     lecturers = models.ManyToManyField(Lecturer, verbose_name=_("lecturers"), related_name="tours")
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
-    objects = RegionScopedQuerySet.as_manager()
+    objects = TourQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -157,18 +165,15 @@ class Tour(models.Model):
 
 
 class LectureRequestQuerySet(RegionScopedQuerySet):
-    def visible_to(self, user):
-        """Requests in the user's area, narrowed by role: the lecture office and the overseers see them
-        all, a requesting unit sees its own unit's requests, a lecturer the lectures given to them."""
-        rows = super().visible_to(user)
-        if not user.is_authenticated or user.has_role(*OVERSEERS) or not user.has_role(*NARROWED):
-            return rows
+    def only_own(self, user):
+        """A requesting unit's own requests, and the lectures given by a lecturer (the lecture office and
+        the overseers read every request of their area: core/access)."""
         own = models.Q(pk__in=[])
         if user.has_role(Role.REQUESTER):
             own |= models.Q(unit=user.unit) if user.unit else models.Q(requested_by=user)
         if user.has_role(Role.LECTURER):
             own |= models.Q(lecturer__user=user)
-        return rows.filter(own)
+        return self.filter(own)
 
     def with_related(self):
         return self.select_related("topic", "lecturer", "preferred_lecturer", "tour", "feedback")
@@ -176,6 +181,8 @@ class LectureRequestQuerySet(RegionScopedQuerySet):
 
 class LectureRequest(models.Model):
     """One lecture: requested by a unit (点课) or a stop of a team tour. Its region is the requester's."""
+
+    access_kind = Kind.LECTURES
 
     region_code = models.CharField(_("region code"), max_length=12, validators=[region_code_validator])
     mode = models.CharField(
@@ -282,6 +289,8 @@ class Booking(models.Model):
 class Feedback(models.Model):
     """The feedback form (反馈表) of one delivered lecture, filed by the host unit."""
 
+    access_kind = Kind.LECTURES
+
     lecture = models.OneToOneField(
         LectureRequest, verbose_name=_("lecture"), on_delete=models.PROTECT, related_name="feedback"
     )
@@ -301,7 +310,7 @@ class Feedback(models.Model):
     filed_by = models.ForeignKey(User, verbose_name=_("filed by"), on_delete=models.PROTECT, related_name="+")
     filed_at = models.DateTimeField(_("filed"), default=timezone.now)
 
-    objects = RegionScopedQuerySet.as_manager()
+    objects = FeedbackQuerySet.as_manager()
 
     class Meta:
         ordering = ["-filed_at", "-id"]

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import audit, clock, policy
+from fupin.core import audit, clock, policy, scope
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.scope import require_role
@@ -616,7 +616,7 @@ def create_tour(actor, *, title: str, topic: Topic | None, lecturers, stops) -> 
 def _add_stop(actor, tour: Tour, stop: dict) -> LectureRequest:
     check_audience(stop["audience_size"])
     region = stop["region"]
-    if not region.code.startswith(actor.scope_prefix):
+    if not scope.covers(actor, region.code):
         raise DomainError(_("This place lies outside your area."), field="region")
     if not (stop.get("place") or "").strip():
         raise DomainError(_("This field is required."), field="place")

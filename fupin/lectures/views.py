@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fupin.core import clock, files
+from fupin.core import access, clock, files
+from fupin.core.access import Action
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, show_error
-from fupin.core.scope import get_visible_or_404, require_role
+from fupin.core.scope import get_visible_or_404
 
 from . import exports, scoring, services, stats
-from .api import LECTURE_ROLES
 from .enums import (
     ACTION_VERBS,
     BOOKED_STATES,
@@ -38,7 +38,7 @@ from .forms import (
     UnavailabilityForm,
     stop_formset,
 )
-from .models import OVERSEERS, Booking, Feedback, Lecturer, LectureRequest, LessonDraft, Topic, Tour
+from .models import Booking, Feedback, Lecturer, LectureRequest, LessonDraft, Topic, Tour
 
 PAGE_SIZE = 30
 # Actions that need more than a click: they have their own forms on the detail page.
@@ -47,7 +47,6 @@ REASON_ACTIONS = {"reject", "cancel", "no_show"}
 
 
 def _lecture(request, pk) -> LectureRequest:
-    require_role(request.user, *LECTURE_ROLES)
     return get_visible_or_404(LectureRequest.objects.with_related(), request.user, pk=pk)
 
 
@@ -63,7 +62,7 @@ def request_list(request):
             "state": state,
             "tour": tour,
             "states": RequestState.choices,
-            "can_request": request.user.has_role(Role.REQUESTER),
+            "can_request": access.may(request.user, Action.REQUEST_LECTURE),
             "query": request.GET.urlencode(),
         },
     )
@@ -71,7 +70,6 @@ def request_list(request):
 
 def _filtered_requests(request):
     """The requests in the user's view, filtered by state and tour as the list page and its export are."""
-    require_role(request.user, *LECTURE_ROLES)
     lectures = LectureRequest.objects.visible_to(request.user)
     state = request.GET.get("state", "")
     if state in RequestState.values:
@@ -85,7 +83,7 @@ def _filtered_requests(request):
 
 @login_required
 def request_new(request):
-    require_role(request.user, Role.REQUESTER)
+    access.require(request.user, Action.REQUEST_LECTURE)
     form = RequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -138,7 +136,9 @@ def _criteria_rows(feedback):
 
 
 def _may_file_feedback(user, lecture) -> bool:
-    return user.has_role(Role.LECTURE_ADMIN) or (user.has_role(Role.REQUESTER) and lecture.unit == user.unit)
+    return access.may(user, Action.MANAGE_LECTURES) or (
+        user.has_role(Role.REQUESTER) and lecture.unit == user.unit
+    )
 
 
 @login_required
@@ -238,21 +238,18 @@ def feedback_print(request, pk):
 
 @login_required
 def lecturer_list(request):
-    require_role(request.user, *LECTURE_ROLES)
     lecturers = Lecturer.objects.visible_to(request.user).prefetch_related("topics")
     return render(request, "lectures/lecturer_list.html", {"lecturers": lecturers})
 
 
 @login_required
 def topic_list(request):
-    require_role(request.user, *LECTURE_ROLES)
     topics = Topic.objects.visible_to(request.user).filter(is_active=True).prefetch_related("lecturers")
     return render(request, "lectures/topic_list.html", {"topics": topics})
 
 
 @login_required
 def statistics(request):
-    require_role(request.user, *LECTURE_ROLES)
     lectures = LectureRequest.objects.visible_to(request.user)
     lecturer_rows, month_rows = stats.per_lecturer(lectures), stats.per_month(lectures)
     return render(
@@ -283,17 +280,12 @@ def request_export(request):
 
 @login_required
 def statistics_export(request):
-    require_role(request.user, *LECTURE_ROLES)
     lectures = LectureRequest.objects.visible_to(request.user)
     return _xlsx_response(exports.statistics_xlsx(lectures), "清风讲堂统计")
 
 
 # --- Lesson drafts (集体备课、集中审核) -------------------------------------------------------------
-DRAFT_ROLES = (*OVERSEERS, Role.LECTURER)
-
-
 def _draft(request, pk) -> LessonDraft:
-    require_role(request.user, *DRAFT_ROLES)
     return get_visible_or_404(LessonDraft.objects.select_related("lecturer", "topic"), request.user, pk=pk)
 
 
@@ -304,7 +296,6 @@ def _own_lecturer(user) -> Lecturer | None:
 @login_required
 def draft_list(request):
     """The lecture office sees the drafts to review first; a lecturer sees their own and the comments."""
-    require_role(request.user, *DRAFT_ROLES)
     drafts = LessonDraft.objects.visible_to(request.user).select_related("lecturer", "topic")
     state = request.GET.get("state", "")
     if state in DraftState.values:
@@ -313,7 +304,7 @@ def draft_list(request):
         Case(When(state=DraftState.SUBMITTED, then=0), default=1), "-submitted_at", "-id"
     )
     page = Paginator(drafts, PAGE_SIZE).get_page(request.GET.get("page"))
-    can_submit = request.user.has_role(Role.LECTURE_ADMIN) or _own_lecturer(request.user) is not None
+    can_submit = access.may(request.user, Action.MANAGE_LECTURES) or _own_lecturer(request.user) is not None
     return render(
         request,
         "lectures/draft_list.html",
@@ -324,9 +315,9 @@ def draft_list(request):
 @login_required
 def draft_new(request):
     user = request.user
-    own = None if user.has_role(Role.LECTURE_ADMIN) else _own_lecturer(user)
+    own = None if access.may(user, Action.MANAGE_LECTURES) else _own_lecturer(user)
     if own is None:
-        require_role(user, Role.LECTURE_ADMIN)
+        access.require(user, Action.MANAGE_LECTURES)
     form = DraftForm(request.POST or None, request.FILES or None, user=user, lecturer=own)
     if request.method == "POST" and form.is_valid():
         try:
@@ -341,7 +332,7 @@ def draft_new(request):
 @login_required
 def draft_detail(request, pk):
     draft = _draft(request, pk)
-    can_review = request.user.has_role(Role.LECTURE_ADMIN) and draft.state == DraftState.SUBMITTED
+    can_review = access.may(request.user, Action.MANAGE_LECTURES) and draft.state == DraftState.SUBMITTED
     return render(
         request,
         "lectures/draft_detail.html",
@@ -379,12 +370,13 @@ def draft_file(request, pk):
 
 # --- A lecturer's page and calendar -----------------------------------------------------------------
 def _lecturer(request, pk) -> Lecturer:
-    require_role(request.user, *LECTURE_ROLES)
     return get_visible_or_404(Lecturer.objects.prefetch_related("topics"), request.user, pk=pk)
 
 
 def _may_manage_calendar(user, lecturer) -> bool:
-    return user.has_role(Role.LECTURE_ADMIN) or (lecturer.user_id is not None and lecturer.user_id == user.pk)
+    return access.may(user, Action.MANAGE_LECTURES) or (
+        lecturer.user_id is not None and lecturer.user_id == user.pk
+    )
 
 
 def _lecturer_context(request, lecturer, form=None):
@@ -443,7 +435,6 @@ def unavailability_remove(request, pk, booking_id):
 # --- Team lectures (组团式) ---------------------------------------------------------------------------
 @login_required
 def tour_list(request):
-    require_role(request.user, *LECTURE_ROLES)
     tours = (
         Tour.objects.visible_to(request.user)
         .select_related("topic")
@@ -455,13 +446,13 @@ def tour_list(request):
         )
     )
     page = Paginator(tours.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
-    can_create = request.user.has_role(Role.LECTURE_ADMIN)
+    can_create = access.may(request.user, Action.MANAGE_LECTURES)
     return render(request, "lectures/tour_list.html", {"page": page, "can_create": can_create})
 
 
 @login_required
 def tour_new(request):
-    require_role(request.user, Role.LECTURE_ADMIN)
+    access.require(request.user, Action.MANAGE_LECTURES)
     user = request.user
     try:
         rows = int(request.GET.get("rows", 5))
@@ -488,7 +479,7 @@ def tour_new(request):
 @login_required
 def my_feedback(request):
     """A lecturer's delivered lectures with the hosts' scores and comments."""
-    require_role(request.user, Role.LECTURER)
+    access.require(request.user, Action.GIVE_LECTURE)
     lectures = (
         LectureRequest.objects.filter(lecturer__user=request.user, state__in=DELIVERED_STATES)
         .with_related()

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from fupin.core import clock
+from fupin.core import clock, scope
 from fupin.core.api import ErrorOut
 from fupin.core.errors import DomainError
 from fupin.core.models import AuditEvent
@@ -200,6 +200,7 @@ def list_projects(
     limit: int = 50,
     offset: int = 0,
 ):
+    region = scope.region_param(request.auth, region)
     rows = filtered(Project.objects.visible_to(request.auth), state, type, year, region, q, behind)
     limit = max(1, min(limit, 500))
     return with_money(rows.order_by("-year", "region_code", "id"))[offset : offset + limit]
@@ -213,9 +214,7 @@ def filtered(rows, state="", type="", year=None, region="", q="", behind=False):
     if year:
         rows = rows.filter(year=year)
     if region:
-        from fupin.core.scope import prefix_of
-
-        rows = rows.within(prefix_of(region.ljust(12, "0")[:12]))
+        rows = rows.within(region)
     if q:
         rows = rows.filter(name__contains=q)
     if behind:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core import clock
-from fupin.core.enums import Role
+from fupin.core.access import Kind
 from fupin.core.models import region_code_validator
 from fupin.core.scope import RegionScopedQuerySet
 
@@ -25,16 +25,10 @@ from .enums import (
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
-def expert_only(user) -> bool:
-    """An expert who holds no other role sees only what they were drawn for (DESIGN.md §1)."""
-    return user.is_authenticated and user.role_codes == frozenset({Role.EXPERT})
-
-
 class ProjectQuerySet(RegionScopedQuerySet):
-    def visible_to(self, user):
-        if expert_only(user):
-            return self.filter(reviews__seats__expert__user=user).distinct()
-        return super().visible_to(user)
+    def only_drawn(self, user):
+        """An expert reads the projects of the reviews they were drawn for (core/access.py)."""
+        return self.filter(pk__in=Seat.objects.filter(expert__user=user).values("review__project"))
 
     def behind_schedule(self, today=None):
         """Projects of an earlier year still unfinished: "当年投资、当年完成" was missed."""
@@ -43,6 +37,7 @@ class ProjectQuerySet(RegionScopedQuerySet):
 
 
 class Project(models.Model):
+    access_kind = Kind.PROJECTS
     region_code = models.CharField(_("site"), max_length=12, validators=[region_code_validator])
     name = models.CharField(_("project name"), max_length=120)
     year = models.PositiveSmallIntegerField(_("year"))
@@ -104,8 +99,16 @@ class Project(models.Model):
         return self.year < today.year and self.state in UNFINISHED_STATES
 
 
+class ExpertQuerySet(RegionScopedQuerySet):
+    def only_drawn(self, user):
+        """An expert reads their own entry of the pool."""
+        return self.filter(user=user)
+
+
 class Expert(models.Model):
     """A member of the county's expert pool (专家库)."""
+
+    access_kind = Kind.PROJECTS
 
     region_code = models.CharField(_("region code"), max_length=12)
     user = models.OneToOneField(
@@ -121,7 +124,7 @@ class Expert(models.Model):
     field = models.CharField(_("field of expertise"), max_length=60, blank=True)
     active = models.BooleanField(_("active"), default=True)
 
-    objects = RegionScopedQuerySet.as_manager()
+    objects = ExpertQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -133,14 +136,15 @@ class Expert(models.Model):
 
 
 class ReviewQuerySet(RegionScopedQuerySet):
-    def visible_to(self, user):
-        if expert_only(user):
-            return self.filter(seats__expert__user=user).distinct()
-        return super().visible_to(user)
+    def only_drawn(self, user):
+        """An expert reads the reviews they were drawn for (core/access.py)."""
+        return self.filter(pk__in=Seat.objects.filter(expert__user=user).values("review"))
 
 
 class Review(models.Model):
     """The county's expert review (论证评审) of one project: a reproducible draw, then five scores each."""
+
+    access_kind = Kind.PROJECTS
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="reviews")
     region_code = models.CharField(max_length=12)
@@ -262,6 +266,8 @@ class Acceptance(models.Model):
 
 class Asset(models.Model):
     """An asset the project created, handed over and registered (确权)."""
+
+    access_kind = Kind.PROJECTS
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="assets")
     region_code = models.CharField(max_length=12)

@@ -14,12 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import audit, clock, policy
+from fupin.core import access, audit, clock, policy, scope
+from fupin.core.access import Action, Kind
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.models import Region
 from fupin.core.money import parse_amount
-from fupin.core.scope import code_range, require_role
+from fupin.core.scope import require_role
 from fupin.core.workdays import add_working_days
 
 from . import funding
@@ -38,7 +39,7 @@ from .enums import (
 )
 from .models import Acceptance, Asset, Expert, Plan, Procurement, Progress, Project, Review, Seat
 
-OFFICERS = (Role.TOWN_OFFICER, Role.COUNTY_ADMIN)
+OFFICERS = access.roles_for(Action.EDIT_PROJECT)
 COUNTY = Role.COUNTY_ADMIN
 PROJECT_FIELDS = [
     "name",
@@ -75,9 +76,7 @@ TEXT_FIELDS = {
 
 
 def _in_scope(actor, region_code: str) -> bool:
-    prefix = actor.scope_prefix or ""
-    low, high = code_range(prefix) if prefix else ("", "")
-    return bool(prefix) and low <= region_code <= high
+    return scope.covers(actor, region_code)
 
 
 # --- Projects -------------------------------------------------------------------------------------
@@ -147,8 +146,8 @@ def _set_beneficiaries(actor, project: Project, households) -> None:
     households = list(households or [])
     if not households:
         return
-    prefix = project.region_code[:9] if project.region_code.endswith("000") else project.region_code
-    outside = [h for h in households if not h.region_code.startswith(prefix[:9])]
+    town = scope.town_of(project.region_code)
+    outside = [h for h in households if scope.town_of(h.region_code) != town]
     if outside:
         raise DomainError(
             _("Household %(number)s does not live in the project's town.") % {"number": outside[0].number},
@@ -547,7 +546,7 @@ def visible_seats(user, review: Review) -> list[tuple[Seat, bool]]:
     """The panel with, for each seat, whether this user may read its score: an expert reads the others'
     scores only after submitting their own; the county and inspectors read them all."""
     seats = list(review.seats.select_related("expert"))
-    if user.has_role(Role.COUNTY_ADMIN, Role.INSPECTOR, Role.TOWN_OFFICER):
+    if access.row_rules(user, Kind.PROJECTS) is None:  # reads every project, not only a drawn review
         return [(seat, seat.submitted_at is not None) for seat in seats]
     own = next((s for s in seats if s.expert.user_id == user.pk), None)
     own_done = own is not None and own.submitted_at is not None

@@ -5,13 +5,13 @@ import tempfile
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fupin.core import clock
-from fupin.core.enums import Role
+from fupin.core import access, clock, scope
+from fupin.core.access import Action
 from fupin.core.errors import DomainError, show_error
 from fupin.core.regions import region_names
 from fupin.core.scope import get_visible_or_404, require_role
@@ -33,6 +33,13 @@ from .models import Plan, Project, Review
 PAGE_SIZE = 30
 
 
+def _region(request) -> str:
+    try:
+        return scope.region_param(request.user, request.GET.get("region"))
+    except DomainError:
+        raise Http404 from None
+
+
 @login_required
 def project_list(request):
     g = request.GET
@@ -42,7 +49,7 @@ def project_list(request):
         g.get("state", ""),
         g.get("type", ""),
         year,
-        g.get("region", ""),
+        _region(request),
         g.get("q", ""),
         g.get("behind") == "1",
     )
@@ -59,7 +66,7 @@ def project_list(request):
             "types": ProjectType.choices,
             "f": g,
             "today": clock.today(),
-            "can_create": request.user.has_role(*services.OFFICERS),
+            "can_create": access.may(request.user, Action.EDIT_PROJECT),
         },
     )
 
@@ -148,7 +155,7 @@ def project_detail(request, pk):
     user = request.user
     review = services.latest_review(project)
     plan = Plan.objects.filter(project=project).first()
-    officer = user.has_role(*services.OFFICERS)
+    officer = access.may(user, Action.EDIT_PROJECT)
     return render(
         request,
         "projects/project_detail.html",
@@ -159,7 +166,7 @@ def project_detail(request, pk):
             ],
             "review": review,
             "seats": services.visible_seats(user, review) if review else [],
-            "can_draw": user.has_role(Role.COUNTY_ADMIN)
+            "can_draw": access.may(user, Action.DECIDE_PROJECT)
             and project.state == ProjectState.COUNTY_REVIEW
             and (review is None or review.state == "failed"),
             "missing": services.missing_for_library(project),
@@ -169,10 +176,10 @@ def project_detail(request, pk):
             "plan_form": PlanForm(initial=plan.__dict__ if plan else None) if officer else None,
             "procurement_form": ProcurementForm() if officer else None,
             "progress_form": ProgressForm()
-            if officer and project.state == ProjectState.IMPLEMENTING
+            if access.may(user, Action.RECORD_PROGRESS) and project.state == ProjectState.IMPLEMENTING
             else None,
             "acceptance_form": AcceptanceForm()
-            if user.has_role(Role.COUNTY_ADMIN) and project.state == ProjectState.COMPLETED
+            if access.may(user, Action.DECIDE_PROJECT) and project.state == ProjectState.COMPLETED
             else None,
             "asset_form": AssetForm() if officer and project.state == ProjectState.ACCEPTED else None,
             "blockers": services.start_blockers(project)
@@ -183,7 +190,7 @@ def project_detail(request, pk):
             "site": region_names([project.region_code]).get(project.region_code, project.region_code),
             "criteria": CRITERIA,
             "behind": project.is_behind(clock.today()),
-            "expert_view": not officer and user.has_role(Role.EXPERT),
+            "expert_view": not officer and access.may(user, Action.SCORE),
         },
     )
 

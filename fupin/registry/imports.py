@@ -16,11 +16,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
-from fupin.core import audit, clock
-from fupin.core.enums import Role
+from fupin.core import access, audit, clock
+from fupin.core.access import Action
 from fupin.core.errors import DomainError
 from fupin.core.models import Region
-from fupin.core.scope import require_role
 
 from . import rules
 from .enums import Relation, Status
@@ -448,7 +447,7 @@ def run(job: ImportJob, progress=None) -> ImportJob:
 
 def create_job(user, upload) -> ImportJob:
     """Store the upload as a job after checking who sends it and what it is; `tasks.start` runs it."""
-    require_role(user, Role.COUNTY_ADMIN, Role.TOWN_OFFICER)
+    access.require(user, Action.APPROVE_REGISTRY)
     name = upload.name or "import"
     if not name.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")):
         raise DomainError(_("Upload an .xlsx or .csv file."), field="file")

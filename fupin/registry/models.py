@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.access import Kind
 from fupin.core.scope import RegionScopedQuerySet
 
 from .enums import (
@@ -42,8 +43,16 @@ class HouseholdQuerySet(RegionScopedQuerySet):
     def with_head(self):
         return self.select_related("head")
 
+    def only_paired(self, user):
+        """The households a helper is paired with now (a pair with no end): all a helper reads."""
+        return self.filter(
+            pk__in=HelperPair.objects.filter(helper=user, end__isnull=True).values("household")
+        )
+
 
 class Household(models.Model):
+    access_kind = Kind.REGISTRY
+
     number = models.CharField(_("household number"), max_length=20)
     county_code = models.CharField(max_length=6, editable=False)
     region_code = models.CharField(_("village"), max_length=12)
@@ -422,6 +431,8 @@ class Measure(models.Model):
 
 
 class ImportJob(models.Model):
+    access_kind = Kind.REGISTRY
+
     """An Excel/CSV import: all rows or none. Progress is visible while it runs in the background."""
 
     class State(models.TextChoices):

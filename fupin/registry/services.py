@@ -6,7 +6,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, OuterRef
 from django.utils.translation import gettext as _
 
-from fupin.core import audit, clock, files, policy, workdays
+from fupin.core import access, audit, clock, files, policy, scope, workdays
+from fupin.core.access import Action, Kind, Read
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.models import Region
@@ -41,8 +42,9 @@ from .models import (
     VisitPhoto,
 )
 
-OFFICERS = (Role.TOWN_OFFICER, Role.COUNTY_ADMIN)
-VILLAGE_AND_UP = (Role.VILLAGE_CADRE, Role.TOWN_OFFICER, Role.COUNTY_ADMIN)
+# Who does what comes from the access policy (core/access.py); the steps below name these groups.
+OFFICERS = access.roles_for(Action.APPROVE_REGISTRY)
+VILLAGE_AND_UP = access.roles_for(Action.APPLY)
 HOUSEHOLD_FIELDS = [
     "attribute",
     "standard",
@@ -154,7 +156,7 @@ def create_household(
     require_role(actor, *VILLAGE_AND_UP)
     today = today or clock.today()
     village = _village(region_code)
-    if not village.code.startswith(actor.scope_prefix):
+    if not scope.covers(actor, village.code):
         raise DomainError(_("This village is outside your area."), field="region")
     problems = rules.Problems()
     main_cause, other_causes = rules.clean_causes(data, problems)
@@ -382,7 +384,8 @@ def confirm_warnings(actor, household: Household) -> Household:
 @transaction.atomic
 def reveal_id_number(actor, member: Member) -> str:
     """Show a full ID number. Allowed to officers and inspectors, and always written to the audit chain."""
-    require_role(actor, Role.COUNTY_ADMIN, Role.TOWN_OFFICER, Role.INSPECTOR)
+    if not access.can_read(actor, Kind.REGISTRY, Read.PERSONAL):
+        raise access.refused()
     audit.record(
         actor=actor,
         action="household.id_revealed",
@@ -513,6 +516,11 @@ def _check_step_data(procedure: Procedure, step: Step, data: dict, today: date) 
 
 
 @transaction.atomic
+def may_take_step(user, step) -> bool:
+    """Does one of the user's roles take this step of the gates? The pages offer the step only then."""
+    return step is not None and user.has_role(*STEP_ROLES.get(step, ()))
+
+
 def take_step(actor, procedure: Procedure, step: str, data: dict | None = None, today: date | None = None):
     """Take the next step of a gate procedure, in order, by a role allowed to take it."""
     data = data or {}

@@ -10,11 +10,11 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fupin.core import clock, files
-from fupin.core.enums import Role
+from fupin.core import access, clock, files, scope
+from fupin.core.access import Action, Kind, Read
 from fupin.core.errors import DomainError
 from fupin.core.models import AuditEvent, Region
-from fupin.core.scope import get_visible_or_404, require_role
+from fupin.core.scope import get_visible_or_404
 
 from . import exports, search, services, tasks
 from .enums import NOTICE_STEPS, ChangeKind, ChangeState, Relation, Status, Step
@@ -43,7 +43,7 @@ def household_list(request):
         "form": form,
         "page": page,
         "villages": villages,
-        "can_register": request.user.has_role(*services.VILLAGE_AND_UP),
+        "can_register": access.may(request.user, Action.APPLY),
     }
     return render(request, "registry/household_list.html", context)
 
@@ -53,6 +53,14 @@ def household_export(request):
     _form, households = _households(request)
     path = exports.households_xlsx(households.order_by("region_code", "number"))
     return files.xlsx_download(path, "贫困户成员")
+
+
+def _region(request) -> str:
+    """The region filter of a page, inside the user's area (404 outside; a malformed code too)."""
+    try:
+        return scope.region_param(request.user, request.GET.get("region"))
+    except DomainError:
+        raise Http404 from None
 
 
 def _household(request, household_id):
@@ -74,6 +82,8 @@ def household_detail(request, household_id: int):
         "incomes": household.incomes.all(),
         "procedure": procedure,
         "next_step": services.next_step(procedure) if procedure else None,
+        "can_step": procedure is not None
+        and services.may_take_step(request.user, services.next_step(procedure)),
         "notice_steps": NOTICE_STEPS,
         "procedures": procedures,
         "visits": household.visits.select_related("helper").prefetch_related("photos")[:12],
@@ -88,8 +98,11 @@ def household_detail(request, household_id: int):
         ],
         "change_kinds": ChangeKind.choices,
         "relations": [(v, label) for v, label in Relation.choices if v != Relation.HEAD],
-        "can_reveal": request.user.has_role(Role.COUNTY_ADMIN, Role.TOWN_OFFICER, Role.INSPECTOR),
-        "is_officer": request.user.has_role(*services.OFFICERS),
+        "can_reveal": access.can_read(request.user, Kind.REGISTRY, Read.PERSONAL),
+        "can_visit": access.may(request.user, Action.VISIT),
+        "can_apply": access.may(request.user, Action.APPLY),
+        "can_see_dividends": access.can_read(request.user, Kind.BENEFITS),
+        "is_officer": access.may(request.user, Action.APPROVE_REGISTRY),
         "today": today,
     }
     return render(request, "registry/household_detail.html", context)
@@ -145,7 +158,7 @@ def household_step(request, household_id: int):
 
 @login_required
 def household_create(request):
-    require_role(request.user, *services.VILLAGE_AND_UP)
+    access.require(request.user, Action.APPLY)
     form = HouseholdForm(request.POST or None, user=request.user)
     members = MemberFormSet(request.POST or None, prefix="m")
     errors = {}
@@ -210,13 +223,10 @@ def visit_create(request, household_id: int):
 @login_required
 def not_visited(request):
     month = parse_date((request.GET.get("month") or "") + "-01") or clock.today()
-    region = request.GET.get("region") or request.user.scope_prefix
-    if not region.startswith(request.user.scope_prefix):
-        raise Http404
-    households = services.not_visited(region, month).order_by("region_code", "number")
-    if not request.user.has_role(*services.VILLAGE_AND_UP, Role.INSPECTOR):
-        # A helper's list is the households paired with them.
-        households = households.filter(helper_pairs__helper=request.user, helper_pairs__end__isnull=True)
+    region = _region(request)
+    # A helper's list is the households paired with them: visible_to asks the access policy.
+    visible = Household.objects.visible_to(request.user).values("pk")
+    households = services.not_visited(region, month).filter(pk__in=visible).order_by("region_code", "number")
     page = Paginator(households, 50).get_page(request.GET.get("page"))
     villages = dict(Region.objects.filter(code__in={h.region_code for h in page}).values_list("code", "name"))
     return render(request, "registry/not_visited.html", {"page": page, "month": month, "villages": villages})
@@ -232,7 +242,7 @@ def reveal_id(request, household_id: int, member_id: int):
 
 @login_required
 def import_start(request):
-    require_role(request.user, Role.COUNTY_ADMIN, Role.TOWN_OFFICER)
+    access.require(request.user, Action.APPROVE_REGISTRY)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -260,7 +270,7 @@ def import_template(request):
 
 @login_required
 def duplicates(request):
-    require_role(request.user, Role.COUNTY_ADMIN, Role.TOWN_OFFICER, Role.INSPECTOR)
+    access.require(request.user, Action.REVIEW_DUPLICATES)
     groups = search.likely_duplicates(Household.objects.visible_to(request.user))
     return render(request, "registry/duplicates.html", {"groups": groups})
 
@@ -268,12 +278,10 @@ def duplicates(request):
 @login_required
 def notice(request):
     """A printable notice (公示) of the households whose procedure is at a notice step, IDs masked."""
-    region = request.GET.get("region") or request.user.scope_prefix
-    if not region.startswith(request.user.scope_prefix):
-        raise Http404
+    region = _region(request)
     procedures = (
         Procedure.objects.filter(finished_at__isnull=True, step__in=NOTICE_STEPS)
-        .filter(household__in=Household.objects.within(region))
+        .filter(household__in=Household.objects.visible_to(request.user).within(region))
         .select_related("household__head")
         .order_by("household__region_code", "household__number")
     )
@@ -291,6 +299,7 @@ def monitoring(request):
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
     today = clock.today()
     candidates, line = services.monitoring_candidates(request.user.scope_prefix, today.year)
+    candidates = candidates.filter(pk__in=Household.objects.visible_to(request.user).values("pk"))
     context = {
         "page": page,
         "today": today,

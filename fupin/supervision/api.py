@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from fupin.core import clock
+from fupin.core import clock, scope
 from fupin.core.api import ErrorOut
 from fupin.core.errors import DomainError
 from fupin.core.models import Region, User
@@ -107,11 +107,15 @@ class ProblemFilters(Schema):
     page_size: int = Field(20, ge=1, le=100)
 
 
+def _region(request, value):
+    return scope.region_param(request.auth, value) if value else None
+
+
 @router.get("/problems", response=ProblemPage, summary="The problem ledger in my area (overdue first)")
 def list_problems(request, filters: Query[ProblemFilters]):
-    problems = ledger.filtered(
-        Problem.objects.visible_to(request.auth), **filters.dict(exclude={"page", "page_size"})
-    )
+    wanted = filters.dict(exclude={"page", "page_size"})
+    wanted["region"] = _region(request, filters.region)
+    problems = ledger.filtered(Problem.objects.visible_to(request.auth), **wanted)
     count = problems.count()
     start = (filters.page - 1) * filters.page_size
     return {"items": list(ledger.overdue_first(problems)[start : start + filters.page_size]), "count": count}
@@ -245,7 +249,7 @@ def problem_stats(request, filters: Query[StatsFilters]):
         raise DomainError(_("Group by campaign, unit, town, category or month."), field="group")
     problems = ledger.filtered(
         Problem.objects.visible_to(request.auth),
-        region=filters.region,
+        region=_region(request, filters.region),
         campaign=filters.campaign,
         use=filters.use,
     )

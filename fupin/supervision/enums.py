@@ -4,12 +4,17 @@ campaigns over projects and by urban management; each use brings its own categor
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.enums import Role
+from fupin.core.access import Action as AccessAction
+from fupin.core.access import Kind, roles_for
 
 
 class Use(models.TextChoices):
     PROJECTS = "projects", _("Project inspection")  # 扶贫项目跟踪问效
     URBAN = "urban", _("Urban management")  # 城市管理
+
+
+# The kind of data (core/access.py) each use of the one ledger is: who reads which problems.
+USE_KINDS = {Use.PROJECTS: Kind.INSPECTION, Use.URBAN: Kind.URBAN}
 
 
 class Aspect(models.TextChoices):
@@ -73,8 +78,9 @@ class Escalation(models.TextChoices):
 
 ESCALATION_ORDER = [Escalation.NONE, Escalation.REMINDER, Escalation.TIME_LIMITED, Escalation.LISTED]
 
-SUPERVISORS = (Role.COUNTY_ADMIN, Role.INSPECTOR, Role.DISPATCHER)
-RESPONSIBLE = (Role.TOWN_OFFICER, Role.VILLAGE_CADRE, Role.GRID_STAFF, Role.COUNTY_ADMIN, Role.FINANCE)
+# Who supervises and who rectifies: the access policy's (core/access.py).
+SUPERVISORS = roles_for(AccessAction.SUPERVISE_PROBLEM)
+RESPONSIBLE = roles_for(AccessAction.RECTIFY_PROBLEM)
 
 
 class Action(models.TextChoices):

@@ -3,7 +3,6 @@
 from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from fupin.core import clock
-from fupin.core.scope import prefix_of
 
 from .enums import CLOCK_STATES, OPEN_STATES
 
@@ -11,8 +10,8 @@ from .enums import CLOCK_STATES, OPEN_STATES
 def filtered(
     problems, *, region=None, campaign=None, use=None, state=None, category=None, overdue=None, q=None
 ):
-    if region and region.isdigit():
-        problems = problems.within(prefix_of(region) if len(region) == 12 else region)
+    if region:  # a prefix the caller checked against the user's area (scope.region_param)
+        problems = problems.within(region)
     if campaign:
         problems = problems.filter(campaign_id=campaign)
     if use:

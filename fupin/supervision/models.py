@@ -11,11 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core import clock, workdays
+from fupin.core.access import Kind
 from fupin.core.scope import RegionScopedQuerySet
 
 from .enums import (
     CLOCK_STATES,
     OPEN_STATES,
+    USE_KINDS,
     Action,
     ComplaintChannel,
     ComplaintState,
@@ -28,6 +30,8 @@ from .enums import (
 
 class Campaign(models.Model):
     """An inspection campaign, e.g. 问题整改季 (1–31 May) over the projects of 2016–2017."""
+
+    access_kind_by = ("use", USE_KINDS)
 
     name = models.CharField(_("name"), max_length=100)
     use = models.CharField(_("use"), max_length=10, choices=Use.choices, default=Use.PROJECTS)
@@ -68,6 +72,8 @@ class ChecklistItem(models.Model):
 class Check(models.Model):
     """An inspector's check of one subject (a project, a grid …) against the campaign's checklist."""
 
+    access_kind_by = ("campaign__use", USE_KINDS)
+
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="checks")
     subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     subject_id = models.CharField(max_length=40)
@@ -107,6 +113,8 @@ class CheckResult(models.Model):
 class Grid(models.Model):
     """An urban-management grid (网格) of a town or street."""
 
+    access_kind = Kind.URBAN
+
     name = models.CharField(_("name"), max_length=60)
     area = models.TextField(_("area description"), blank=True)
     region_code = models.CharField(_("town"), max_length=12)
@@ -125,6 +133,8 @@ class Grid(models.Model):
 class Shift(models.Model):
     """A duty record carrying the five fixes: 定时 (start, end), 定员 (staff), 定岗 (grid), 定职责 (duties),
     定奖惩 (points)."""
+
+    access_kind = Kind.URBAN
 
     grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="shifts")
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="shifts")
@@ -146,6 +156,8 @@ class Shift(models.Model):
 
 class Complaint(models.Model):
     """A complaint (12317 hotline, letter, web form); the complainant follows it with its code."""
+
+    access_kind = Kind.COMPLAINTS
 
     code = models.CharField(_("lookup code"), max_length=12, unique=True)
     channel = models.CharField(_("channel"), max_length=10, choices=ComplaintChannel.choices)
@@ -176,6 +188,7 @@ class ProblemQuerySet(RegionScopedQuerySet):
 
 
 class Problem(models.Model):
+    access_kind_by = ("use", USE_KINDS)
     number = models.CharField(_("number"), max_length=20, unique=True)
     use = models.CharField(_("use"), max_length=10, choices=Use.choices)
     category = models.CharField(_("category"), max_length=20)

@@ -13,11 +13,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import audit, clock, files, policy, workdays
+from fupin.core import access, audit, clock, files, policy, workdays
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.models import Region, User
-from fupin.core.scope import prefix_of, require_role
+from fupin.core.scope import county_of, covers, prefix_of, require_role, within_lookup
 
 from .enums import (
     CATEGORIES,
@@ -26,6 +26,7 @@ from .enums import (
     RESPONSIBLE,
     SUPERVISORS,
     TRANSITIONS,
+    USE_KINDS,
     Action,
     ComplaintChannel,
     ComplaintState,
@@ -83,7 +84,7 @@ def create_campaign(
         raise DomainError(_("Unknown use."), field="use")
     if end < start:
         raise DomainError(_("The campaign cannot end before it starts."), field="end")
-    if not region.code.startswith(actor.scope_prefix):
+    if not covers(actor, region.code):
         raise DomainError(_("This area is outside yours."), field="region")
     if not items:
         raise DomainError(_("A campaign needs at least one checklist item."), field="items")
@@ -230,9 +231,11 @@ def staff_on_shift(grid: Grid, at: datetime) -> User | None:
 
 
 def _dispatcher(region_code: str) -> User | None:
-    county = region_code[:6]
+    county = county_of(region_code)
     return (
-        User.objects.filter(roles__code=Role.DISPATCHER, is_active=True, region__code__startswith=county)
+        User.objects.filter(
+            roles__code=Role.DISPATCHER, is_active=True, **within_lookup(county, "region__code")
+        )
         .order_by("pk")
         .first()
     )
@@ -270,8 +273,10 @@ def open_problem(
         raise DomainError(_("The date found cannot be in the future."), field="found_on")
     if not Region.objects.filter(code=region_code).exists():
         raise DomainError(_("Unknown area."), field="region")
-    if actor is not None and not region_code.startswith(actor.scope_prefix or "#"):
+    if actor is not None and not covers(actor, region_code):
         raise DomainError(_("This area is outside yours."), field="region")
+    if actor is not None and not access.can_read(actor, USE_KINDS[use]):
+        raise access.refused()  # a grid worker reports urban problems, not project inspections
     responsible, state, deadline = None, State.REGISTERED, None
     if grid is not None:
         staff = staff_on_shift(grid, clock.now())
@@ -350,6 +355,15 @@ def _event(problem, actor, action, comment="", data=None) -> ProblemEvent:
         comment=comment or "",
         data=plain,
     )
+
+
+def allowed_actions(user, problem: Problem) -> list[str]:
+    """The actions this user may take on the problem now: the pages offer only these."""
+    return [
+        action
+        for action, (sources, _target, who) in TRANSITIONS.items()
+        if problem.state in sources and _may(user, problem, who)
+    ]
 
 
 def _may(actor, problem: Problem, who: str) -> bool:
@@ -479,7 +493,7 @@ def _apply(
     if action == Action.ASSIGN:
         if not (unit or "").strip():
             raise DomainError(_("Name the responsible unit."), field="unit")
-        if person is not None and not problem.region_code.startswith(person.scope_prefix or "#"):
+        if person is not None and not covers(person, problem.region_code):
             raise DomainError(_("The responsible person must work in the problem's area."), field="person")
         deadline = deadline or default_deadline(problem.region_code, today)
         if deadline <= today:
@@ -622,7 +636,7 @@ def create_grid(actor, *, name: str, region: Region, area: str = "") -> Grid:
     require_role(actor, Role.COUNTY_ADMIN, Role.DISPATCHER)
     if not (name or "").strip():
         raise DomainError(_("The name is required."), field="name")
-    if not region.code.startswith(actor.scope_prefix):
+    if not covers(actor, region.code):
         raise DomainError(_("This area is outside yours."), field="region")
     grid = Grid.objects.create(name=name.strip(), region_code=region.code, area=(area or "").strip())
     audit.record(

@@ -2,9 +2,8 @@
 project library when it is installed, filtered by the campaign's scope (years, fund levels, types, towns)."""
 
 from django.apps import apps
-from django.db.models import Q
 
-from fupin.core.scope import code_range, prefix_of
+from fupin.core.scope import prefix_of, within_any
 
 from .enums import Use
 
@@ -19,10 +18,7 @@ def project_subjects(campaign):
     if scope.get("types"):
         projects = projects.filter(type__in=scope["types"])
     if scope.get("towns"):
-        towns = Q()
-        for town in scope["towns"]:
-            towns |= Q(region_code__range=code_range(prefix_of(town)))
-        projects = projects.filter(towns)
+        projects = projects.filter(within_any(prefix_of(town) for town in scope["towns"]))
     if scope.get("fund_levels") and apps.is_installed("fupin.funds"):
         projects = projects.filter(allocations__source__level__in=scope["fund_levels"]).distinct()
     return [(p, f"{p.name}（{p.year}）", p.region_code) for p in projects.order_by("region_code", "name")]

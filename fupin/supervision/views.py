@@ -13,17 +13,28 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fupin.core import clock, files
+from fupin.core import access, clock, files, scope
+from fupin.core.access import Action as Action_
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError
 from fupin.core.models import Region, User
-from fupin.core.scope import get_visible_or_404, require_role
+from fupin.core.scope import county_of, get_visible_or_404
 
 from . import exports, ledger, services, stats
-from .enums import CATEGORIES, TRANSITIONS, Action, Aspect, ComplaintState, Method, State, UrbanCategory, Use
+from .enums import CATEGORIES, USE_KINDS, Action, Aspect, ComplaintState, Method, State, UrbanCategory, Use
 from .models import Attachment, Campaign, Complaint, Grid, Problem
 
 PAGE_SIZE = 30
+
+
+def _region(request) -> str | None:
+    """The page's region filter, inside the user's area: a malformed or foreign region is not found."""
+    if not request.GET.get("region"):
+        return None
+    try:
+        return scope.region_param(request.user, request.GET["region"])
+    except DomainError:
+        raise Http404 from None
 
 
 def _filters(request) -> dict:
@@ -31,7 +42,7 @@ def _filters(request) -> dict:
     overdue = {"yes": True, "no": False}.get(get.get("overdue", ""))
     campaign = get.get("campaign")
     return {
-        "region": get.get("region") or None,
+        "region": _region(request),
         "campaign": int(campaign) if (campaign or "").isdigit() else None,
         "use": get.get("use") or None,
         "state": get.get("state") or None,
@@ -39,6 +50,10 @@ def _filters(request) -> dict:
         "overdue": overdue,
         "q": get.get("q") or None,
     }
+
+
+def _may_read_use(user, use) -> bool:
+    return access.can_read(user, USE_KINDS[use])
 
 
 @login_required
@@ -93,9 +108,10 @@ def problem_create(request):
     context = {
         "grids": grids,
         "areas": areas,
-        "uses": Use.choices,
         "categories": CATEGORIES,
         "urban": user.has_role(Role.GRID_STAFF, Role.DISPATCHER),
+        # Only the uses the user reads: a grid worker reports urban problems, an inspector project ones.
+        "uses": [(value, label) for value, label in Use.choices if _may_read_use(user, value)],
         "today": clock.today(),
     }
     return render(request, "supervision/problem_form.html", context)
@@ -110,17 +126,15 @@ def _problem(request, problem_id):
 @login_required
 def problem_detail(request, problem_id: int):
     problem = _problem(request, problem_id)
-    actions = [
-        a
-        for a, (sources, _target, _who) in TRANSITIONS.items()
-        if problem.state in sources and a != Action.COMMENT
-    ]
+    actions = [a for a in services.allowed_actions(request.user, problem) if a != Action.COMMENT]
     context = {
         "problem": problem,
         "events": problem.events.select_related("actor").prefetch_related("attachments"),
         "actions": [Action(a) for a in actions],
         "today": clock.today(),
-        "people": User.objects.filter(is_active=True, region__code__startswith=problem.region_code[:6])
+        "people": User.objects.filter(
+            is_active=True, **scope.within_lookup(county_of(problem.region_code), "region__code")
+        )
         .filter(roles__code__in=[Role.TOWN_OFFICER, Role.VILLAGE_CADRE, Role.GRID_STAFF])
         .distinct()
         .order_by("username")[:200],
@@ -221,7 +235,7 @@ def campaign_list(request):
 
 @login_required
 def campaign_create(request):
-    require_role(request.user, Role.COUNTY_ADMIN, Role.INSPECTOR)
+    access.require(request.user, Action_.RUN_CAMPAIGN)
     if request.method == "POST":
         post = request.POST
         use = post.get("use", Use.PROJECTS)
@@ -352,7 +366,7 @@ def grid_list(request):
     return render(
         request,
         "supervision/grid_list.html",
-        {"grids": grids, "towns": towns, "can_edit": user.has_role(Role.COUNTY_ADMIN, Role.DISPATCHER)},
+        {"grids": grids, "towns": towns, "can_edit": access.may(user, Action_.EDIT_GRIDS)},
     )
 
 
@@ -384,7 +398,9 @@ def grid_detail(request, grid_id: int):
             messages.error(request, getattr(exc, "message", _("Enter the start and end of the shift.")))
     shifts = grid.shifts.select_related("staff").order_by("-start")[:50]
     staff = User.objects.filter(
-        roles__code=Role.GRID_STAFF, is_active=True, region__code__startswith=grid.region_code[:6]
+        roles__code=Role.GRID_STAFF,
+        is_active=True,
+        **scope.within_lookup(county_of(grid.region_code), "region__code"),
     ).order_by("username")
     return render(
         request,
@@ -395,7 +411,7 @@ def grid_detail(request, grid_id: int):
             "staff": staff,
             "now": clock.now(),
             "problems": grid.problems.order_by("-found_on")[:20],
-            "can_edit": request.user.has_role(Role.COUNTY_ADMIN, Role.DISPATCHER),
+            "can_edit": access.may(request.user, Action_.EDIT_GRIDS),
         },
     )
 
@@ -403,7 +419,7 @@ def grid_detail(request, grid_id: int):
 @login_required
 def assessment(request):
     month = parse_date((request.GET.get("month") or "") + "-01") or clock.today().replace(day=1)
-    rows = stats.assessment(request.user.scope_prefix, month, clock.today())
+    rows = stats.assessment(scope.region_param(request.user, ""), month, clock.today())
     return render(request, "supervision/assessment.html", {"rows": rows, "month": month})
 
 

@@ -114,8 +114,9 @@ def test_roles_and_scope_of_drafts(
         .status_code
         == 403
     )
+    # No read right for drafts (core/access.py): 403 on the list, 404 on any draft.
     assert as_user(requester).get(reverse("lecture-drafts")).status_code == 403
-    assert as_user(requester).get(reverse("lecture-draft", args=[draft.pk])).status_code == 403
+    assert as_user(requester).get(reverse("lecture-draft", args=[draft.pk])).status_code == 404
     assert LessonDraft.objects.get().state == "submitted"
 
 
