@@ -9,11 +9,13 @@ Objects outside a user's scope are answered with 404, never 403, so that nobody 
 exist elsewhere (DESIGN.md §1). 403 is for actions inside the scope that the user's roles do not allow.
 """
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from . import access
 from .errors import DomainError
 
 
@@ -44,8 +46,6 @@ class RegionScopedQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Rows this user may see: inside their region, and of a kind their roles read (`core.access`;
         the model's `access_kind` names the kind, its queryset's `only_<rule>` methods the limited rows)."""
-        from . import access
-
         prefix = getattr(user, "scope_prefix", None) if user.is_authenticated else None
         if prefix is None:
             return self.none()
@@ -64,8 +64,8 @@ def region_param(user, value) -> str:
     Empty: the user's whole area. Malformed: DomainError on the field `region` (400). Outside the area, or
     a code no region has: 404, as for any object there. Every page, API route and export reads its region
     filter through here, so that all answer the same."""
-    from .models import Region
-
+    # Looked up by name: core.models builds its querysets on this module.
+    Region = apps.get_model("core", "Region")
     scope = getattr(user, "scope_prefix", None) if user is not None and user.is_authenticated else None
     if scope is None:
         raise Http404(_("Not found, or outside your area."))
