@@ -91,7 +91,9 @@ def household_detail(request, household_id: int):
         ],
         "change_kinds": ChangeKind.choices,
         "relations": [(v, label) for v, label in Relation.choices if v != Relation.HEAD],
-        "can_reveal": request.user.has_role(Role.COUNTY_ADMIN, Role.TOWN_OFFICER, Role.INSPECTOR),
+        "can_reveal": request.user.has_role(
+            Role.COUNTY_ADMIN, Role.TOWN_OFFICER, Role.INSPECTOR
+        ),  # access policy
         "is_officer": request.user.has_role(*services.OFFICERS),
         "today": today,
     }
