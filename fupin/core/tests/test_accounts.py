@@ -279,3 +279,16 @@ def test_login_page_says_the_address_is_locked(client, sima_officer):
     assert "您所在网络地址的登录失败次数过多" in html and "分钟后可再次登录" in html
     assert int(response["Retry-After"]) > 0
     assert "_auth_user_id" not in client.session
+
+
+def test_production_settings_keep_both_limits_and_the_password_rules():
+    from fupin import settings as production
+
+    validators = [v["NAME"].rsplit(".", 1)[1] for v in production.AUTH_PASSWORD_VALIDATORS]
+    assert "CharacterClassValidator" in validators and "NumericPasswordValidator" in validators
+    minimum = next(
+        v for v in production.AUTH_PASSWORD_VALIDATORS if v["NAME"].endswith("MinimumLengthValidator")
+    )
+    assert minimum["OPTIONS"]["min_length"] == 10
+    assert (production.AXES_FAILURE_LIMIT, production.LOGIN_FAILURES_PER_ADDRESS) == (5, 20)
+    assert production.AXES_HANDLER == "fupin.core.lockout.LockoutHandler"

@@ -161,3 +161,27 @@ def test_api_registration_error_names_nobody_outside_the_area(registered_in_sima
     )
     assert response.status_code == 400
     assert "1072009001" not in response.content.decode() and "张大山" not in response.content.decode()
+
+
+# --- Cache-Control --------------------------------------------------------------------------------
+def no_store(response) -> bool:
+    return "no-store" in response.get("Cache-Control", "")
+
+
+def test_household_pages_api_and_reveal_are_not_stored(client, api_as, sima_officer):
+    household = make_sima_household(sima_officer)
+    member = household.head
+    client.force_login(sima_officer)
+    for url in ("/households/", f"/households/{household.pk}/", "/households/export.xlsx"):
+        response = client.get(url)
+        assert response.status_code == 200 and no_store(response), url
+    revealed = client.post(f"/households/{household.pk}/members/{member.pk}/reveal/")
+    assert revealed.content.decode() == member.id_number and no_store(revealed)
+    api = api_as(sima_officer)
+    for url in (
+        "/api/v1/households",
+        f"/api/v1/households/{household.pk}",
+        f"/api/v1/households/{household.pk}/members/{member.pk}/id-number",
+    ):
+        response = api.get(url)
+        assert response.status_code == 200 and no_store(response), url
