@@ -105,8 +105,15 @@ def create_token(request, payload: TokenIn, response: HttpResponse):
     summary="Revoke the token this request is sent with",
 )
 def logout(request):
-    services.revoke_token(request.auth, request.api_token, action="auth.logout")
+    token = getattr(request, "api_token", None) or services.token_for_key(_bearer_key(request))
+    services.revoke_token(request.auth, token, action="auth.logout")
     return Status(204, None)
+
+
+def _bearer_key(request) -> str:
+    """The key of the Authorization header, for an auth class that did not keep the token on the request."""
+    scheme, _space, key = request.headers.get("Authorization", "").partition(" ")
+    return key.strip() if scheme.lower() == "bearer" else ""
 
 
 class PasswordIn(Schema):

@@ -156,7 +156,7 @@ def revoke_token(request, token_id: int):
 def password_change(request):
     """Change my own password; this session stays, every other session and every API token ends."""
     form = PasswordChangeForm(request.POST or None)
-    status = 200
+    status, retry_after = 200, None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -170,6 +170,7 @@ def password_change(request):
         except lockout.LockedOut:
             form.add_error(None, lockout.lockout_message(request))
             status = 429
+            retry_after = lockout.retry_after(request, {"username": request.user.get_username()})
         except DomainError as exc:
             show_error(request, exc, form)
         else:
@@ -178,7 +179,10 @@ def password_change(request):
                 request, _("Password changed. Your other sessions and all API tokens have ended.")
             )
             return redirect("home")
-    return render(request, "core/password_change.html", {"form": form}, status=status)
+    response = render(request, "core/password_change.html", {"form": form}, status=status)
+    if status == 429:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @login_required

@@ -292,3 +292,27 @@ def test_production_settings_keep_both_limits_and_the_password_rules():
     assert minimum["OPTIONS"]["min_length"] == 10
     assert (production.AXES_FAILURE_LIMIT, production.LOGIN_FAILURES_PER_ADDRESS) == (5, 20)
     assert production.AXES_HANDLER == "fupin.core.lockout.LockoutHandler"
+
+
+def test_guessing_on_the_page_locks_too(sima_officer):
+    client = logged_in(sima_officer)
+    for _ in range(4):
+        assert change_on_page(client, old="guess").status_code == 200
+    fifth = change_on_page(client, old="guess")
+    assert fifth.status_code == 429 and int(fifth["Retry-After"]) > 0
+    assert "登录失败次数过多" in fifth.content.decode()
+    # Locked: the right password is refused on the page as well, still with the time to wait.
+    right = change_on_page(client)
+    assert right.status_code == 429 and int(right["Retry-After"]) > 0
+    assert "登录失败次数过多" in right.content.decode()
+    sima_officer.refresh_from_db()
+    assert sima_officer.check_password(PASSWORD)
+
+
+def test_logout_finds_its_token_when_the_auth_class_kept_only_the_user(api_as, sima_officer, monkeypatch):
+    from fupin.core.api import TokenAuth
+
+    monkeypatch.setattr(TokenAuth, "authenticate", lambda self, request, key: services.user_for_token(key))
+    client = api_as(sima_officer)
+    assert client.post("/api/v1/auth/logout").status_code == 204
+    assert ApiToken.objects.get(user=sima_officer).revoked_at is not None
