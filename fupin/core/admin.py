@@ -1,8 +1,11 @@
 """Configuration pages for county administrators. Every save goes through a service or is audited."""
 
+from contextvars import ContextVar
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from . import policy, services, workdays
@@ -52,8 +55,33 @@ class RegionAdmin(admin.ModelAdmin):
         return False
 
 
+# The request of the admin's password page, for the form's save (Django builds the form without it).
+_password_request: ContextVar = ContextVar("password_request")
+
+
+class PasswordResetForm(AdminPasswordChangeForm):
+    """The admin's "change password" form, saved through services.reset_password: tokens revoked, the
+    user's sessions ended, audited."""
+
+    def save(self, commit=True):
+        request = _password_request.get()
+        own = request.user.pk == self.user.pk
+        new_password = (
+            self.cleaned_data["password1"] if self.cleaned_data.get("set_usable_password") else None
+        )
+        services.reset_password(
+            request.user,
+            self.user,
+            new_password,
+            keep_session_key=request.session.session_key if own else None,
+        )
+        return self.user
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    change_password_form = PasswordResetForm
+
     list_display = ["username", "display_name", "region", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "roles"]
     search_fields = ["username", "display_name", "unit"]
@@ -79,6 +107,13 @@ class UserAdmin(BaseUserAdmin):
     def save_related(self, request, form, formsets, change):
         # The user row and its roles are saved together, so that the audit event sees both.
         services.save_user(request.user, form.instance, save_relations=form.save_m2m)
+
+    def user_change_password(self, request, id, form_url=""):
+        token = _password_request.set(request)
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            _password_request.reset(token)
 
     def has_delete_permission(self, request, obj=None):
         return False  # deactivate instead: audit events keep pointing at the user

@@ -2,15 +2,13 @@
 
 from datetime import datetime
 
-from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import authenticate
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer
 
-from . import access, services
-from .errors import DomainError
+from . import access, lockout, services
 from .models import ApiToken, Region
 from .scope import get_visible_or_404
 
@@ -20,11 +18,14 @@ class TokenAuth(HttpBearer):
     list, 404 on an object otherwise, before the body is even read."""
 
     def authenticate(self, request, token):
-        user = services.user_for_token(token)
-        if user is not None:
-            request.user = user
-            match = request.resolver_match
-            access.check_route(user, request.path, names_object=bool(match and match.kwargs))
+        api_token = services.token_for_key(token)
+        if api_token is None:
+            return None
+        user = api_token.user
+        # The token itself, for the routes that act on it (logout).
+        request.user, request.api_token = user, api_token
+        match = request.resolver_match
+        access.check_route(user, request.path, names_object=bool(match and match.kwargs))
         return user
 
 
@@ -89,9 +90,10 @@ class MeOut(Schema):
     roles: list[str]
 
 
-class TooManyAttempts(DomainError):
-    status = 429
-    code = "locked"
+def _locked(request, response: HttpResponse, credentials: dict) -> Status:
+    """429 with the time to wait, in seconds, as Retry-After."""
+    response["Retry-After"] = str(lockout.retry_after(request, credentials))
+    return Status(429, {"code": "locked", "message": lockout.lockout_message(request), "fields": {}})
 
 
 @router.post(
@@ -99,24 +101,59 @@ class TooManyAttempts(DomainError):
     auth=None,
     response={200: TokenOut, 401: ErrorOut, 429: ErrorOut, 400: ErrorOut},
     summary="Exchange a user name and password for a bearer token",
+    description="Five failures for one user name, or twenty from one address over any user names, lock "
+    "logins for 30 minutes: 429 with `Retry-After` (seconds).",
 )
-def create_token(request, payload: TokenIn):
+def create_token(request, payload: TokenIn, response: HttpResponse):
     credentials = {"username": payload.username}
-    if AxesProxyHandler.is_locked(request, credentials):
-        raise TooManyAttempts(
-            _("Too many failed logins: this account is locked for a while. Try again later.")
-        )
+    if lockout.is_locked(request, credentials):
+        return _locked(request, response, credentials)
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
-        if AxesProxyHandler.is_locked(request, credentials):
-            raise TooManyAttempts(
-                _("Too many failed logins: this account is locked for a while. Try again later.")
-            )
+        if lockout.is_locked(request, credentials):
+            return _locked(request, response, credentials)
         return Status(
             401, {"code": "bad_credentials", "message": _("Wrong user name or password."), "fields": {}}
         )
     token, key = services.issue_token(user, payload.name)
     return {"token": key, "expires_at": token.expires_at}
+
+
+@router.post(
+    "/auth/logout",
+    response={204: None, 401: ErrorOut},
+    summary="Revoke the token this request is sent with",
+)
+def logout(request):
+    token = getattr(request, "api_token", None) or services.token_for_key(_bearer_key(request))
+    services.revoke_token(request.auth, token, action="auth.logout")
+    return Status(204, None)
+
+
+def _bearer_key(request) -> str:
+    """The key of the Authorization header, for an auth class that did not keep the token on the request."""
+    scheme, _space, key = request.headers.get("Authorization", "").partition(" ")
+    return key.strip() if scheme.lower() == "bearer" else ""
+
+
+class PasswordIn(Schema):
+    old_password: str = Field(max_length=200)
+    new_password: str = Field(max_length=200)
+
+
+@router.post(
+    "/me/password",
+    response={204: None, 400: ErrorOut, 401: ErrorOut, 429: ErrorOut},
+    summary="Change my password",
+    description="Revokes every API token of the user, this one included, and ends all their sessions. "
+    "A wrong current password counts as a failed login.",
+)
+def change_password(request, payload: PasswordIn, response: HttpResponse):
+    try:
+        lockout.change_own_password(request, request.auth, payload.old_password, payload.new_password)
+    except lockout.LockedOut:
+        return _locked(request, response, {"username": request.auth.username})
+    return Status(204, None)
 
 
 @router.get("/auth/tokens", response=list[TokenInfo], summary="List my tokens")

@@ -26,3 +26,14 @@ def mask_name(value: str | None) -> str:
     if not value:
         return ""
     return value[0] + "*" * (len(value) - 1)
+
+
+def mask_birth_date(value) -> str:
+    """1965-03-09 → 1965: wherever an ID number is shown masked, the birth date shows only its year.
+
+    The masked ID keeps the area code and the last four characters; the eight hidden ones are the birth
+    date. A full birth date beside it would give the whole number back; the year leaves 365 days open.
+    """
+    if not value:
+        return ""
+    return str(value.year) if hasattr(value, "year") else str(value)[:4]

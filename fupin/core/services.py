@@ -4,6 +4,10 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -215,14 +219,15 @@ def issue_token(user: User, name: str = "") -> tuple[ApiToken, str]:
 
 
 @transaction.atomic
-def revoke_token(actor: User, token: ApiToken) -> ApiToken:
+def revoke_token(actor: User, token: ApiToken, *, action: str = "token.revoke") -> ApiToken:
+    """Revoke one token; `action` says why in the audit chain (token.revoke, or auth.logout by the API)."""
     if token.revoked_at is not None:
         raise DomainError(_("This token was already revoked."), code="already_revoked")
     token.revoked_at = clock.now()
     token.save(update_fields=["revoked_at"])
     audit.record(
         actor=actor,
-        action="token.revoke",
+        action=action,
         region_code=token.user.region_id or "",
         target=token,
         after={"revoked_at": token.revoked_at},
@@ -233,8 +238,8 @@ def revoke_token(actor: User, token: ApiToken) -> ApiToken:
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
-def user_for_token(key: str) -> User | None:
-    """The active user a bearer token belongs to, or None for an unknown, expired or revoked token."""
+def token_for_key(key: str) -> ApiToken | None:
+    """The live token of an active user that `key` opens, or None for an unknown, expired or revoked one."""
     if not key or not key.startswith(TOKEN_PREFIX):
         return None
     token = (
@@ -248,4 +253,88 @@ def user_for_token(key: str) -> User | None:
     # Only a coarse "last used", so that reads do not turn into a write per request.
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
+
+
+def user_for_token(key: str) -> User | None:
+    """The active user a bearer token belongs to, or None for an unknown, expired or revoked token."""
+    token = token_for_key(key)
+    return token.user if token else None
+
+
+# --- Passwords ------------------------------------------------------------------------------------
+class WrongPassword(DomainError):
+    code = "wrong_password"
+
+
+def check_new_password(user: User, new_password: str) -> None:
+    """Django's validators (settings.AUTH_PASSWORD_VALIDATORS), their messages joined, on `new_password`."""
+    if not new_password:
+        raise DomainError(_("Enter the new password."), field="new_password", code="weak_password")
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), field="new_password", code="weak_password") from exc
+
+
+@transaction.atomic
+def change_own_password(
+    user: User, old_password: str, new_password: str, *, keep_session_key: str | None = None
+) -> dict:
+    """A user changes their own password. Side effects: every API token of the user is revoked and every
+    session but `keep_session_key` (the one the change was made in) ends; audited as user.password_change.
+    """
+    if not user.check_password(old_password or ""):
+        raise WrongPassword(_("The current password is wrong."), field="old_password")
+    if new_password == old_password:
+        raise DomainError(
+            _("The new password must differ from the current one."),
+            field="new_password",
+            code="weak_password",
+        )
+    check_new_password(user, new_password)
+    return _replace_password(user, user, new_password, "user.password_change", keep_session_key)
+
+
+@transaction.atomic
+def reset_password(
+    actor: User, user: User, new_password: str | None, *, keep_session_key: str | None = None
+) -> dict:
+    """An administrator sets someone's password (None: no password can log in). Side effects: every API
+    token of the user is revoked and every session of the user ends (but `keep_session_key`, the admin's
+    own when they reset their own password); audited as user.password_reset.
+    """
+    if new_password is not None:
+        check_new_password(user, new_password)
+    return _replace_password(actor, user, new_password, "user.password_reset", keep_session_key)
+
+
+def _replace_password(actor, user: User, new_password: str | None, action: str, keep_session_key) -> dict:
+    if new_password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(new_password)
+    user.save(update_fields=["password"])
+    ended = {
+        "tokens_revoked": revoke_all_tokens(user),
+        "sessions_ended": end_sessions(user, keep_session_key),
+    }
+    # The password itself, even hashed, stays out of the chain.
+    audit.record(actor=actor, action=action, region_code=user.region_id or "", target=user, after=ended)
+    return ended
+
+
+def revoke_all_tokens(user: User) -> int:
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=clock.now())
+
+
+def end_sessions(user: User, keep_session_key: str | None = None) -> int:
+    """Delete the user's stored sessions but one. (Django would also refuse them at their next request,
+    since a session carries a hash of the password; deleting them says so at once and leaves no copy.)
+    """
+    ended = []
+    for session in Session.objects.filter(expire_date__gt=clock.now()).iterator():
+        if session.session_key != keep_session_key and session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            ended.append(session.session_key)
+    Session.objects.filter(session_key__in=ended).delete()
+    return len(ended)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("regions/<str:code>/", views.region_tree, name="region-tree-node"),
     path("audit/", views.audit_log, name="audit-log"),
     path("audit/verify/", views.audit_verify, name="audit-verify"),
+    path("password/", views.password_change, name="password-change"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.revoke_token, name="token-revoke"),
     path("calendar/", views.calendar, name="calendar"),

@@ -1,6 +1,9 @@
 """Foundation pages. Views stay thin: they read through the scope helpers and write through services."""
 
+import math
+
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -10,9 +13,10 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import access, audit, clock, policy, services, workdays
+from . import access, audit, clock, lockout, policy, services, workdays
+from .account_forms import PasswordChangeForm
 from .enums import ROLE_DUTIES, CalendarDayKind, Role
-from .errors import DomainError
+from .errors import DomainError, show_error
 from .models import ApiToken, AuditEvent, CalendarDay, Region
 from .scope import get_visible_or_404, require_role
 
@@ -23,11 +27,18 @@ def healthz(request):
 
 
 def lockout_response(request, response, credentials):
-    """django-axes calls this when a user name is locked after five failures."""
-    message = _("Too many failed logins: this account is locked for a while. Try again later.")
+    """django-axes calls this when a login is locked (a user name, or an address; see core/lockout.py)."""
+    message = lockout.lockout_message(request)
+    wait = lockout.retry_after(request, credentials)
     if request.path.startswith("/api/"):
-        return JsonResponse({"code": "locked", "message": message, "fields": {}}, status=429)
-    return render(request, "registration/locked.html", {"message": message}, status=429)
+        answer = JsonResponse({"code": "locked", "message": message, "fields": {}}, status=429)
+    else:
+        minutes = math.ceil(wait / 60)
+        answer = render(
+            request, "registration/locked.html", {"message": message, "minutes": minutes}, status=429
+        )
+    answer["Retry-After"] = str(wait)
+    return answer
 
 
 @login_required
@@ -137,6 +148,39 @@ def revoke_token(request, token_id: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("tokens")
+
+
+@login_required
+def password_change(request):
+    """Change my own password; this session stays, every other session and every API token ends."""
+    form = PasswordChangeForm(request.POST or None)
+    status, retry_after = 200, None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            lockout.change_own_password(
+                request,
+                request.user,
+                data["old_password"],
+                data["new_password"],
+                keep_session_key=request.session.session_key,
+            )
+        except lockout.LockedOut:
+            form.add_error(None, lockout.lockout_message(request))
+            status = 429
+            retry_after = lockout.retry_after(request, {"username": request.user.get_username()})
+        except DomainError as exc:
+            show_error(request, exc, form)
+        else:
+            update_session_auth_hash(request, request.user)  # this session carries the new password's hash
+            messages.success(
+                request, _("Password changed. Your other sessions and all API tokens have ended.")
+            )
+            return redirect("home")
+    response = render(request, "core/password_change.html", {"form": form}, status=status)
+    if status == 429:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @login_required

@@ -104,7 +104,9 @@ class MemberOut(Schema):
     name: str
     id_number: str = Field(description="Masked; GET …/members/{int:member_id}/id-number reveals it (audited)")
     sex: str
-    birth_date: date
+    birth_year: int = Field(
+        description="Year of birth only: beside the masked ID number a full birth date gives the whole number"
+    )
     relation: str
     ethnicity: str
     education: str
@@ -123,6 +125,10 @@ class MemberOut(Schema):
     @staticmethod
     def resolve_id_number(obj):
         return mask_id_number(obj.id_number)
+
+    @staticmethod
+    def resolve_birth_year(obj):
+        return obj.birth_date.year
 
     @staticmethod
     def resolve_phone(obj):

@@ -21,7 +21,7 @@ from fupin.core.access import Action
 from fupin.core.errors import DomainError
 from fupin.core.models import Region
 
-from . import rules
+from . import rules, services
 from .enums import Relation, Status
 from .models import Household, ImportJob, Member
 
@@ -283,7 +283,7 @@ def parse(user, rows: list[list[str]], progress=None) -> tuple[list[dict], Repor
         if progress and done % 500 == 0:
             progress(done, len(data_rows))
     _check_households(households, report, column_of)
-    _check_against_database(households, seen_ids, report, column_of)
+    _check_against_database(user, households, seen_ids, report, column_of)
     if progress:
         progress(len(data_rows), len(data_rows))
     report.errors.sort(key=lambda e: (e["row"], e["column"]))
@@ -325,7 +325,7 @@ def _check_households(households: dict, report: Report, column_of: dict) -> None
             report.add(household["lines"][0], field, message, column_of)
 
 
-def _check_against_database(households: dict, seen_ids: dict, report: Report, column_of: dict) -> None:
+def _check_against_database(user, households: dict, seen_ids: dict, report: Report, column_of: dict) -> None:
     numbers = list(households)
     counties = {h["village"].code[:6] for h in households.values() if h["village"]}
     taken = set(
@@ -347,14 +347,8 @@ def _check_against_database(households: dict, seen_ids: dict, report: Report, co
             .filter(id_number__in=ids[start : start + 5000])
             .select_related("household")
         )
-        for other in existing:
-            report.add(
-                seen_ids[other.id_number],
-                "id_number",
-                _("%(name)s is already registered in household %(number)s.")
-                % {"name": other.name, "number": other.household.number},
-                column_of,
-            )
+        for id_number, message in services.already_registered_messages(user, existing).items():
+            report.add(seen_ids[id_number], "id_number", message, column_of)
 
 
 def write(user, households: list[dict], filename: str) -> int:

@@ -98,9 +98,9 @@ def _village(region_code: str) -> Region:
 
 
 def _check_not_registered_elsewhere(
-    members: list[dict], problems: rules.Problems, exclude_household=None
+    actor, members: list[dict], problems: rules.Problems, exclude_household=None
 ) -> None:
-    """One living person in one household only; the error names the other household."""
+    """One living person in one household only; the error names the other household if the actor sees it."""
     numbers = [m["id_number"] for m in members if m.get("id_number")]
     seen = {}
     for i, number in enumerate(numbers):
@@ -110,13 +110,29 @@ def _check_not_registered_elsewhere(
     existing = Member.objects.living().filter(id_number__in=numbers).select_related("household")
     if exclude_household is not None:
         existing = existing.exclude(household=exclude_household)
-    for other in existing:
-        i = numbers.index(other.id_number)
-        problems.error(
-            f"members.{i}.id_number",
-            _("%(name)s is already registered in household %(number)s.")
-            % {"name": other.name, "number": other.household.number},
-        )
+    for id_number, message in already_registered_messages(actor, existing).items():
+        problems.error(f"members.{numbers.index(id_number)}.id_number", message)
+
+
+def already_registered_messages(actor, others) -> dict[str, str]:
+    """ID number → the error its enterer reads, for living members already registered under those numbers.
+
+    Inside what the actor may see, the message names the person and the household so that an officer can
+    sort it out; outside, it names neither: who lives where in another area is not the actor's to learn.
+    """
+    others = list(others)
+    visible = set(
+        Household.objects.visible_to(actor)
+        .filter(pk__in={other.household_id for other in others})
+        .values_list("pk", flat=True)
+    )
+    return {
+        other.id_number: _("%(name)s is already registered in household %(number)s.")
+        % {"name": other.name, "number": other.household.number}
+        if other.household_id in visible
+        else _("This person is already registered in another household outside your area.")
+        for other in others
+    }
 
 
 def next_household_number(village_code: str) -> str:
@@ -166,7 +182,7 @@ def create_household(
     heads = [m for m in cleaned if m.get("relation") == Relation.HEAD]
     if cleaned and len(heads) != 1:
         problems.error("members", _("Exactly one member must be the head of household."))
-    _check_not_registered_elsewhere(cleaned, problems)
+    _check_not_registered_elsewhere(actor, cleaned, problems)
     income_values = rules.clean_income(income, len(cleaned), problems) if income else None
     number = str(data.get("number") or "").strip() or next_household_number(village.code)
     if Household.objects.filter(county_code=village.code[:6], number=number).exists():
@@ -776,7 +792,7 @@ def request_change(
     if kind in (ChangeKind.BIRTH, ChangeKind.MARRIAGE_IN):
         problems = rules.Problems()
         cleaned = rules.clean_member(payload, "payload.", problems)
-        _check_not_registered_elsewhere([cleaned], problems)
+        _check_not_registered_elsewhere(actor, [cleaned], problems)
         _raise(problems)
     if kind == ChangeKind.SPLIT:
         ids = set(payload.get("member_ids") or [])
@@ -835,7 +851,7 @@ def _apply_change(actor, change: ChangeRequest) -> None:
     if change.kind in (ChangeKind.BIRTH, ChangeKind.MARRIAGE_IN):
         problems = rules.Problems()
         cleaned = rules.clean_member(change.payload, "payload.", problems)
-        _check_not_registered_elsewhere([cleaned], problems)
+        _check_not_registered_elsewhere(actor, [cleaned], problems)
         _raise(problems)
         Member.objects.create(household=household, **cleaned)
     elif change.kind == ChangeKind.DEATH:

@@ -18,6 +18,8 @@ SELF_ONLY = {
     ("POST", "/api/v1/auth/token"),
     ("GET", "/api/v1/me"),
     ("GET", "/api/v1/auth/tokens"),
+    ("POST", "/api/v1/auth/logout"),  # revokes the caller's own token
+    ("POST", "/api/v1/me/password"),
     # Lists filter by the caller's area; test_registry_api checks that other towns' rows stay out.
     ("GET", "/api/v1/households"),
     # Creating in another town is refused by the service (tested in the registry's own API tests).

@@ -1,5 +1,7 @@
 """In Debian's chromium: log in through the real page, see the region tree in Chinese, log out."""
 
+import os
+
 import pytest
 from playwright.sync_api import expect
 
@@ -41,3 +43,28 @@ def test_town_officer_on_a_phone(phone_page, sima_officer):
     page.get_by_role("link", name="行政区划").click()
     expect(page.get_by_test_id("region-tree")).to_contain_text("南徐庄村")
     expect(page.get_by_test_id("region-tree")).not_to_contain_text("鸡黍镇")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_changing_my_password_from_the_user_menu(browser, live_server, sima_officer, width):
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": width, "height": 844}
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, "sima")
+    page.get_by_test_id("change-password").click()
+    expect(page.get_by_role("heading", name="修改密码")).to_be_visible()
+    page.get_by_label("当前密码", exact=True).fill("correct-horse-battery")
+    page.get_by_label("新密码", exact=True).fill("abcdefghijkl")
+    page.get_by_label("再次输入新密码", exact=True).fill("abcdefghijkl")
+    page.get_by_role("button", name="修改密码").click()
+    expect(page.locator("#id_new_password-error")).to_contain_text("至少混用以下两类")
+    page.get_by_label("当前密码", exact=True).fill("correct-horse-battery")
+    page.get_by_label("新密码", exact=True).fill("Lantern-river-42")
+    page.get_by_label("再次输入新密码", exact=True).fill("Lantern-river-42")
+    page.get_by_role("button", name="修改密码").click()
+    expect(page.get_by_role("alert")).to_contain_text("密码已修改")
+    if shots := os.environ.get("FUPIN_SHOTS"):
+        page.screenshot(path=f"{shots}/password-changed-{width}.png")
+    context.close()
