@@ -2,6 +2,8 @@
 
 import os
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -35,6 +37,9 @@ def pytest_configure(config):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.WHITENOISE_AUTOREFRESH = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+    # A data directory of their own: the audit key and checkpoint files of a local `make run` would not
+    # match the test databases.
+    settings.DATA_DIR = Path(tempfile.mkdtemp(prefix="fupin-test-data-"))
 
 
 @pytest.fixture
