@@ -30,6 +30,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -478,6 +479,31 @@ EVENT_COLUMNS = (
 )
 
 
+def _stream(query):
+    """The rows of a values_list query as the driver returns them, fetched in chunks (a server-side cursor
+    on PostgreSQL). Django's per-value converters would cost about as much as the hashing itself; the two
+    values whose form differs by database are converted by `_utc_text` and `_json_value`."""
+    sql, params = query.query.sql_with_params()
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(VERIFY_CHUNK):
+            yield from rows
+
+
+def _utc_text(value) -> str:
+    """A stored time as `sealed_content` writes it. SQLite gives a naive datetime in UTC (or its text)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _json_value(value):
+    """A JSON column's value as the ORM would give it: the drivers hand over its text."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
 @dataclass
 class _Walk:
     events: int
@@ -515,11 +541,10 @@ def _walk(
         ) % {"first": first, "last": seq, "detail": reason}
         return ChainProblem(chain, first, first_id, reason)
 
-    rows = (
+    rows = _stream(
         AuditEvent.objects.filter(chain=chain, seq__gte=start_seq, seq__lte=end_seq)
         .order_by("seq")
         .values_list(*EVENT_COLUMNS)
-        .iterator(chunk_size=VERIFY_CHUNK)
     )
     for row in rows:
         (pk, seq, created_at, actor_id, actor_name, action, t_type, t_id, t_repr, region, before, after) = (
@@ -539,7 +564,7 @@ def _walk(
             {
                 "chain": chain,
                 "seq": seq,
-                "created_at": created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+                "created_at": _utc_text(created_at),
                 "actor_id": actor_id,
                 "actor_username": actor_name,
                 "action": action,
@@ -547,8 +572,8 @@ def _walk(
                 "target_id": t_id,
                 "target_repr": t_repr,
                 "region_code": region,
-                "before": before,
-                "after": after,
+                "before": _json_value(before),
+                "after": _json_value(after),
                 "note": note,
                 "prev_hash": prev_hash,
             }

@@ -218,10 +218,12 @@ class AuditEvent(models.Model):
         return seal_hash(self.sealed_content())
 
 
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def seal_hash(content: dict) -> str:
     """SHA-256 of an event's sealed content in canonical JSON (the verifier hashes rows with it too)."""
-    payload = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_CANONICAL_JSON.encode(content).encode("utf-8")).hexdigest()
 
 
 class AuditChain(models.Model):
