@@ -4,6 +4,8 @@ browser; and the outer transactions that let many tests share the county and the
 import io
 import os
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -40,6 +42,9 @@ def pytest_configure(config):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.WHITENOISE_AUTOREFRESH = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+    # A data directory of their own: the audit key and checkpoint files of a local `make run` would not
+    # match the test databases.
+    settings.DATA_DIR = Path(tempfile.mkdtemp(prefix="fupin-test-data-"))
 
 
 COUNTY = "370828000000"

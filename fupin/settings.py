@@ -1,7 +1,7 @@
 """Fupin settings: one file, every value from the environment, safe production defaults.
 
 Variables: SECRET_KEY, DEBUG, ALLOWED_HOSTS, DATABASE_URL, CSRF_TRUSTED_ORIGINS, SECURE_COOKIES,
-DATA_DIR, TIME_ZONE, LOG_LEVEL. See docs/architecture.md.
+DATA_DIR, AUDIT_KEY, TIME_ZONE, LOG_LEVEL. See docs/architecture.md.
 """
 
 import os
@@ -45,6 +45,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# The key that signs the audit chain (core/audit.py). Unset, a random key is kept in DATA_DIR/audit_key;
+# either way it must not live in the database, or whoever can write the database could re-sign history.
+AUDIT_KEY = os.environ.get("AUDIT_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

@@ -168,6 +168,10 @@ class AuditEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # HMAC of `hash` with the audit key, which is not in the database: whoever can write the database can
+    # recompute hashes but not this, so the first rewritten event is named. Empty for events recorded
+    # before chains were signed (AuditChain.signed_from).
+    mac = models.CharField(max_length=64, blank=True, default="")
 
     objects = AuditQuerySet.as_manager()
 
@@ -212,16 +216,30 @@ class AuditEvent(models.Model):
         }
 
     def compute_hash(self) -> str:
-        payload = json.dumps(self.sealed_content(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        return seal_hash(self.sealed_content())
+
+
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def seal_hash(content: dict) -> str:
+    """SHA-256 of an event's sealed content in canonical JSON (the verifier hashes rows with it too)."""
+    return hashlib.sha256(_CANONICAL_JSON.encode(content).encode("utf-8")).hexdigest()
 
 
 class AuditChain(models.Model):
-    """Head of one county's chain. Its row lock serialises appends, and it lets verify notice a cut tail."""
+    """Head of one county's chain. Its row lock serialises appends, and it lets verify notice a cut tail.
+
+    `signature` is an HMAC (with the audit key, kept outside the database) over chain, last_seq, last_hash
+    and signed_from, renewed on every append: a head moved back or forward in the database no longer
+    matches it. Events from `signed_from` on carry a `mac`; earlier ones predate signing.
+    """
 
     chain = models.CharField(max_length=6, primary_key=True)
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    signed_from = models.PositiveBigIntegerField(default=0)
+    signature = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("audit chain")
@@ -229,6 +247,33 @@ class AuditChain(models.Model):
 
     def __str__(self):
         return self.chain
+
+
+class AuditCheckpoint(models.Model):
+    """A signed note that chain `chain` had reached event `seq` with hash `hash` at `created_at`.
+
+    The same line is appended to DATA_DIR/checkpoints/<chain>.jsonl and shown on the public page; those
+    copies are the trusted ones, this row is a convenience for the database. `prev` is the signature of
+    the chain's previous checkpoint, so that a line removed from the middle of the file is noticed.
+    """
+
+    chain = models.CharField(_("chain"), max_length=6)
+    seq = models.PositiveBigIntegerField(_("sequence"))
+    hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("time"))
+    prev = models.CharField(max_length=64, blank=True)
+    signature = models.CharField(_("signature"), max_length=64)
+
+    class Meta:
+        ordering = ["chain", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_checkpoint_chain_seq_unique")
+        ]
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+
+    def __str__(self):
+        return f"{self.chain}@{self.seq}"
 
 
 class ApiToken(models.Model):

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit-log"),
     path("audit/verify/", views.audit_verify, name="audit-verify"),
     path("password/", views.password_change, name="password-change"),
+    path("public/audit/", views.public_audit, name="public-audit"),
+    re_path(r"^public/audit/(?P<chain>\d{6})\.jsonl$", views.public_audit_file, name="public-audit-file"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.revoke_token, name="token-revoke"),
     path("calendar/", views.calendar, name="calendar"),

@@ -7,7 +7,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -116,11 +116,39 @@ def audit_log(request):
 @login_required
 def audit_verify(request):
     require_role(request.user, Role.COUNTY_ADMIN, Role.INSPECTOR)
-    reports = []
+    reports, key_error = [], ""
     if request.method == "POST":
         chain = request.user.scope_prefix[:6]
-        reports = audit.verify([chain])
-    return render(request, "core/audit_verify.html", {"reports": reports})
+        try:
+            reports = audit.verify([chain])
+        except audit.AuditKeyMissing as missing:
+            key_error = str(missing)
+    return render(request, "core/audit_verify.html", {"reports": reports, "key_error": key_error})
+
+
+def public_audit(request):
+    """The published checkpoints of every county's audit chain (审计链检查点公示), without login.
+
+    Read from the checkpoint files, not the database: whoever keeps a copy of this page can later show
+    that the chain was rewritten, even by the database's administrator.
+    """
+    listing = audit.public_checkpoints()
+    names = dict(
+        Region.objects.filter(code__in=[f"{item['chain']}000000" for item in listing]).values_list(
+            "code", "name"
+        )
+    )
+    for item in listing:
+        item["name"] = names.get(f"{item['chain']}000000", "")
+    return render(request, "core/public_audit.html", {"listing": listing})
+
+
+def public_audit_file(request, chain: str):
+    """The whole checkpoint file of one chain, one JSON object a line, for anyone to keep."""
+    path = audit.checkpoint_file(chain)
+    if not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"), content_type="text/plain; charset=utf-8", filename=path.name)
 
 
 @login_required

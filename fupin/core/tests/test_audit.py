@@ -83,8 +83,9 @@ def test_changed_content_is_named(jinxiang):
     assert "哈希" in str(problem) or "hash" in str(problem)
 
 
-def test_rehashed_event_breaks_the_next_link(jinxiang):
-    # A forger who recomputes the changed event's own hash still breaks the link of its successor.
+def test_rehashed_event_is_named_by_its_signature(jinxiang):
+    # A forger who recomputes the changed event's own hash cannot recompute its mac (the key is not in
+    # the database): the event itself is named, not only the broken link of its successor.
     victim = county_events()[2]
     victim.after = {"name": "假村"}
     new_hash = victim.compute_hash()
@@ -93,7 +94,8 @@ def test_rehashed_event_breaks_the_next_link(jinxiang):
         ['{"name": "假村"}', new_hash, victim.pk],
     )
     problem = audit.verify_chain("370828").problem
-    assert problem.seq == victim.seq + 1
+    assert (problem.seq, problem.event_id) == (victim.seq, victim.pk)
+    assert "签名" in str(problem)
 
 
 def test_deleted_event_is_named(jinxiang):
