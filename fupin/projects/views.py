@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fupin.core import files
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, show_error
 from fupin.core.scope import get_visible_or_404, require_role
@@ -63,10 +64,8 @@ def project_list(request):
 
 
 def _export(rows):
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("项目库")
+    book = files.workbook()
+    sheet = files.sheet(book, "项目库")
     sheet.append(
         [
             "项目名称",
