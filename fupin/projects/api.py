@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema, Status
 
 from fupin.core.api import ErrorOut
 from fupin.core.errors import DomainError
+from fupin.core.inputs import Offset
 from fupin.core.models import AuditEvent
 from fupin.core.scope import get_visible_or_404
 from fupin.registry.models import Household
@@ -197,7 +198,7 @@ def list_projects(
     q: str = "",
     behind: bool = False,
     limit: int = 50,
-    offset: int = 0,
+    offset: Offset = 0,
 ):
     rows = filtered(Project.objects.visible_to(request.auth), state, type, year, region, q, behind)
     limit = max(1, min(limit, 500))
