@@ -3,6 +3,7 @@
 - Control characters in any query parameter or submitted form field are refused before a view sees them
   (a NUL would be a database error on PostgreSQL, the others break exports and hide text from readers):
   the page comes back with a Chinese message naming the field, the API answers 400 in its error shape.
+- A `DomainError` that a page's view did not catch on a POST becomes a message on that page.
 - Every answer under /api/v1/ is JSON in the one error shape `{code, message, fields}`: Django's own 404
   (unknown paths, ids that are not numbers), ninja's 405 and the 500 of an unexpected error are rewritten.
 """
@@ -39,7 +40,7 @@ def _labels() -> dict[str, str]:
 
 def label_for(name: str) -> str:
     base = name.rsplit("-", 1)[-1]  # formset fields are "m-0-name"
-    return _labels().get(base, name)
+    return _labels().get(base) or _("The field “%(name)s”") % {"name": name}
 
 
 def error_json(status: int, code: str, message: str, fields: dict | None = None) -> JsonResponse:
@@ -58,6 +59,17 @@ class InputMiddleware:
         if request.path.startswith(API_PREFIX):
             return self._api_shape(response)
         return response
+
+    def process_exception(self, request, exception):
+        """A refusal no view caught (an overlong text found on save, say) is a message on the page the
+        form came from, not an error page. Pages that are only read never get here with bad filters:
+        they parse them with `inputs.param`."""
+        if not isinstance(exception, DomainError) or request.path.startswith(API_PREFIX):
+            return None
+        if request.method != "POST":
+            return None
+        messages.error(request, exception.message)
+        return redirect(request.path)
 
     def _refused(self, request):
         data = [request.GET]

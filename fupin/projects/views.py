@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fupin.core import files
+from fupin.core import files, inputs
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, show_error
 from fupin.core.scope import get_visible_or_404, require_role
@@ -35,7 +35,7 @@ PAGE_SIZE = 30
 @login_required
 def project_list(request):
     g = request.GET
-    year = int(g["year"]) if g.get("year", "").isdigit() else None
+    year = inputs.param(request, inputs.year_value, "year", _("Year"))
     rows = filtered(
         Project.objects.visible_to(request.user),
         g.get("state", ""),
@@ -330,9 +330,8 @@ def public_projects(request):
         "notice_ends_on"
     )
     planned = base.filter(state__in=_PLAN_STATES)
-    if request.GET.get("year", "").isdigit():
-        year = int(request.GET["year"])
-    else:  # this year's plan, or the latest plan there is
+    year = inputs.param(request, inputs.year_value, "year", _("Year"))
+    if year is None:  # this year's plan, or the latest plan there is
         year = planned.filter(year__lte=today.year).order_by("-year").values_list("year", flat=True).first()
         year = year or today.year
     plan = planned.filter(year=year)

