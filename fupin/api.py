@@ -6,18 +6,48 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from fupin.benefits.api import router as benefits_router
 from fupin.benefits.api_jobs import router as jobs_router
 from fupin.core.api import TokenAuth
 from fupin.core.api import router as core_router
 from fupin.core.errors import DomainError
+from fupin.core.inputs import INT_LIMIT, check_text
 from fupin.funds.api import router as funds_router
 from fupin.lectures.api import router as lectures_router
 from fupin.projects.api import router as projects_router
 from fupin.registry.api import router as registry_router
 from fupin.supervision.api import public as supervision_public
 from fupin.supervision.api import router as supervision_router
+
+
+class CheckedParser(Parser):
+    """Every JSON body is checked before its schema sees it: no string holds a control character and no
+    integer is beyond what a database column holds, each refused with the field's path (`payments.0.year`)."""
+
+    def parse_body(self, request):
+        body = super().parse_body(request)
+        _check_json(body, "")
+        return body
+
+
+def _check_json(value, path: str) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_json(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_json(item, f"{path}.{index}" if path else str(index))
+    elif isinstance(value, str):
+        check_text(value, path or "body")
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > INT_LIMIT:
+        message = _("%(field)s: the number is out of range (at most %(max)s).") % {
+            "field": path or "body",
+            "max": INT_LIMIT,
+        }
+        raise DomainError(message, field=path or "body")
+
 
 api = NinjaAPI(
     title="Fupin API",
@@ -29,6 +59,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=CheckedParser(),
 )
 
 
@@ -108,6 +139,8 @@ def on_unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, DomainError):  # CheckedParser refused the body; ninja wraps it
+        return on_domain_error(request, exc.__cause__)
     if exc.status_code == 400 and "parse" in str(exc).lower():
         return error(request, 400, "malformed_json", _("The request body is not valid JSON."))
     return error(request, exc.status_code, "http_error", str(exc))

@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Asks the access policy what each page reads (core/access.py); the API asks in TokenAuth.
     "fupin.core.access.AccessMiddleware",
+    # Control characters refused in any form or query; answers under /api/v1/ always in the error shape.
+    "fupin.core.middleware.InputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Personal data is never stored by browsers or proxies (see core/caching.py).

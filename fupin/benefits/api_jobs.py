@@ -14,6 +14,7 @@ from fupin.core import clock, scope
 from fupin.core.access import Action
 from fupin.core.api import ErrorOut, RoleAuth
 from fupin.core.errors import DomainError
+from fupin.core.inputs import PageNumber, Year
 from fupin.core.masking import mask_id_number
 from fupin.core.money import yuan
 from fupin.core.scope import get_visible_or_404
@@ -319,7 +320,7 @@ class MatchingPage(Schema):
 
 class MatchingFilters(Schema):
     region: str | None = Field(None, description="Region-code prefix or full code, e.g. 370828107200")
-    page: int = Field(1, ge=1)
+    page: PageNumber = 1
     page_size: int = Field(50, ge=1, le=200)
 
 
@@ -378,7 +379,7 @@ def create_workshop(request, payload: WorkshopIn):
     response={200: WorkshopDetail, **ERRORS},
     summary="A workshop: qualification for `year`, quarterly statuses, people employed",
 )
-def workshop_detail(request, workshop_id: int, year: int | None = None):
+def workshop_detail(request, workshop_id: int, year: Year | None = None):
     workshop = get_visible_or_404(Workshop.objects.all(), request.auth, pk=workshop_id)
     workshop = workshop_rows(Workshop.objects.filter(pk=workshop.pk), year or clock.today().year)[0]
     workshop.people = list(

@@ -22,7 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Substr
 
-from fupin.core.files import save_workbook
+from fupin.core import files
 from fupin.projects.enums import DONE_STATES
 from fupin.projects.models import Project
 
@@ -148,11 +148,9 @@ def latest_year(projects, default: int) -> int:
 
 def export_xlsx(project: Project) -> str:
     """The project's ledger and its years against the plan as a workbook; the saved file's path."""
-    from openpyxl import Workbook
-
     kinds = dict(RevenueKind.choices)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("收益台账")
+    book = files.workbook()
+    sheet = files.sheet(book, "收益台账")
     sheet.append([f"{project.name}（{project.year} 年）收益台账"])
     sheet.append(
         ["期间", "收益类型", "金额（元）", "到账日期", "凭证", "冲销的分录", "冲销理由", "已被冲销", "录入人"]
@@ -171,8 +169,8 @@ def export_xlsx(project: Project) -> str:
                 row.created_by.username,
             ]
         )
-    years = book.create_sheet("年度对比")
+    years = files.sheet(book, "年度对比")
     years.append(["年度", "计划收益（元）", "实际收益（元）", "差额（元）", "低于计划"])
     for row in by_year(project):
         years.append([row.year, row.planned, row.actual, row.gap, "是" if row.below_plan else ""])
-    return save_workbook(book, "ledger-")
+    return files.save_workbook(book, "ledger-")

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fupin.core import clock, scope
+from fupin.core import clock, inputs, scope
 from fupin.core.errors import DomainError
 from fupin.core.files import xlsx_download
 from fupin.core.masking import mask_id_number
@@ -69,7 +69,9 @@ def ledger_list(request):
     g = request.GET
     projects = Project.objects.visible_to(request.user)
     this_year = clock.today().year
-    year = int(g["year"]) if g.get("year", "").isdigit() else ledger.latest_year(projects, this_year)
+    year = inputs.param(request, inputs.year_value, "year", _("Year")) or ledger.latest_year(
+        projects, this_year
+    )
     town = g.get("town", "")
     if town:
         try:
@@ -217,8 +219,7 @@ def _member(request, data, candidates) -> Member:
 def benefit_summary(request):
     """What the benefits reached in an area (the user's, or a town within it), in the seed's terms."""
     region = request.GET.get("region", "")
-    year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
+    year = inputs.param(request, inputs.year_value, "year", _("Year"))
     try:
         prefix = scope.region_param(request.user, region)
     except DomainError:

@@ -1,8 +1,15 @@
 """Files in and out, the same way in every app: spreadsheets written to a temporary file and streamed as a
-download, and uploads judged by their first bytes, never by their name or the browser's word for the type."""
+download, and uploads judged by their first bytes, never by their name or the browser's word for the type.
 
+Every export writes its rows through `sheet()`, so that text can never become a live formula (a complaint
+titled `=HYPERLINK(...)` stays the words it was) and a stray control character never breaks a workbook."""
+
+import datetime
 import os
+import re
 import tempfile
+from datetime import date
+from decimal import Decimal
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
@@ -15,6 +22,50 @@ PNG = {b"\x89PNG\r\n\x1a\n": "image/png"}
 PDF = {b"%PDF-": "application/pdf"}
 IMAGES = {**JPEG, **PNG}
 EVIDENCE = {**IMAGES, **PDF}
+
+
+# Text starting with these is taken for a formula (or a DDE call) by spreadsheet programs.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Control characters below U+0020 other than tab and newline: openpyxl refuses most of them and Excel shows
+# none of them, so they are dropped (input refuses them already; rows from before that rule still export).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def workbook():
+    """A new write-only workbook: rows stream to disk, so a million rows are never held in memory."""
+    from openpyxl import Workbook
+
+    return Workbook(write_only=True)
+
+
+class SafeSheet:
+    """A write-only worksheet whose `append` writes text as text: risky text gets openpyxl's string type
+    and Excel's quote-prefix style (the cell shows the text, and editing it does not turn it into a formula);
+    numbers, dates and money stay what they were."""
+
+    def __init__(self, sheet):
+        self._sheet = sheet
+
+    def append(self, values) -> None:
+        self._sheet.append([self._cell(value) for value in values])
+
+    def _cell(self, value):
+        if value is None or isinstance(value, (bool, int, float, Decimal, date, datetime.time)):
+            return value
+        text = CONTROL_CHARACTERS.sub("", str(value))  # str(): lazy translations, enum labels
+        if not text.startswith(FORMULA_STARTS):
+            return text
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(self._sheet, value=text)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return cell
+
+
+def sheet(book, title: str) -> SafeSheet:
+    """A new sheet of `book` (from `workbook()`) that every export writes its rows through."""
+    return SafeSheet(book.create_sheet(title))
 
 
 def save_workbook(workbook, prefix: str) -> str:

@@ -2,9 +2,14 @@
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db import transaction
+from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
 from . import audit
+from .inputs import check_model_text
+
+# Every text column of the platform's models is checked before it is saved (control characters, length).
+pre_save.connect(check_model_text, dispatch_uid="fupin.core.inputs.check_model_text")
 
 
 @receiver(user_logged_in)

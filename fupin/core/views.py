@@ -9,11 +9,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import access, audit, clock, lockout, policy, services, workdays
+from . import access, audit, clock, inputs, lockout, policy, services, workdays
 from .account_forms import PasswordChangeForm
 from .enums import ROLE_DUTIES, CalendarDayKind, Role
 from .errors import DomainError, show_error
@@ -88,8 +87,8 @@ def audit_log(request):
         "actor": request.GET.get("actor", "").strip(),
         "region": request.GET.get("region", "").strip(),
         "target": request.GET.get("target", "").strip(),
-        "since": parse_date(request.GET.get("since", "") or "") or None,
-        "until": parse_date(request.GET.get("until", "") or "") or None,
+        "since": inputs.param(request, inputs.date_value, "since", _("From")),
+        "until": inputs.param(request, inputs.date_value, "until", _("To")),
     }
     if filters["action"]:
         events = events.filter(action__startswith=filters["action"])
@@ -213,14 +212,11 @@ def password_change(request):
 
 @login_required
 def calendar(request):
-    try:
-        year = int(request.GET.get("year") or clock.today().year)
-    except ValueError:
-        year = clock.today().year
+    year = inputs.param(request, inputs.year_value, "year", _("Year"), clock.today().year)
     if request.method == "POST":
         access.require(request.user, access.Action.CONFIGURE)
-        day = parse_date(request.POST.get("date", "") or "")
         try:
+            day = inputs.date_value(request.POST.get("date"), "date", _("Date"))
             if day is None:
                 raise DomainError(_("Enter a date like 2027-10-08."), field="date")
             workdays.set_day(
@@ -249,10 +245,7 @@ def policy_settings(request):
     region = request.user.region
     if region is None:
         raise Http404
-    try:
-        year = int(request.GET.get("year") or clock.today().year)
-    except ValueError:
-        year = clock.today().year
+    year = inputs.param(request, inputs.year_value, "year", _("Year"), clock.today().year)
     rows = []
     for key, definition in policy.POLICIES.items():
         value, source = policy.lookup(key, region.code, year)

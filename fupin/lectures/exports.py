@@ -4,7 +4,6 @@ Headers are the same words as on the pages."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from fupin.core import files
 
@@ -80,8 +79,8 @@ def _cell(field: str, value):
 
 def requests_xlsx(lectures) -> str:
     """Write the lectures of a (scoped, filtered) queryset, one row each; returns the file's path."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Lecture requests"))
+    workbook = files.workbook()
+    sheet = files.sheet(workbook, _("Lecture requests"))
     sheet.append(_headers())
     rows = lectures.order_by("-created_at", "-id").values_list(*REQUEST_FIELDS)
     for values in rows.iterator(chunk_size=2000):
@@ -95,9 +94,9 @@ def _number(value, places=2):
 
 def statistics_xlsx(lectures) -> str:
     """The statistics page's tables, one sheet each, and the county totals in the seed's words."""
-    workbook = Workbook(write_only=True)
+    workbook = files.workbook()
     totals = stats.county_totals(lectures)
-    sheet = workbook.create_sheet(_("County totals"))
+    sheet = files.sheet(workbook, _("County totals"))
     sheet.append([totals.sentence])
     sheet.append([_("Team lectures (tours)"), totals.team_lectures])
     sheet.append([_("Team lecture stops"), totals.stops])
@@ -105,7 +104,7 @@ def statistics_xlsx(lectures) -> str:
     sheet.append([_("People reached"), totals.people])
     sheet.append([_("Units covered"), totals.units])
 
-    sheet = workbook.create_sheet(_("Per lecturer"))
+    sheet = files.sheet(workbook, _("Per lecturer"))
     sheet.append(
         [
             _("Lecturer"),
@@ -132,19 +131,19 @@ def statistics_xlsx(lectures) -> str:
             ]
         )
 
-    sheet = workbook.create_sheet(_("Per topic"))
+    sheet = files.sheet(workbook, _("Per topic"))
     sheet.append([_("Topic"), _("Requested"), _("Delivered"), _("People"), _("Average score")])
     for row in stats.per_topic(lectures):
         sheet.append(
             [row["topic__title"], row["requested"], row["delivered"], row["people"], _number(row["average"])]
         )
 
-    sheet = workbook.create_sheet(_("Per unit"))
+    sheet = files.sheet(workbook, _("Per unit"))
     sheet.append([_("Unit"), _("Requested"), _("Delivered"), _("People")])
     for row in stats.per_unit(lectures):
         sheet.append([row["unit"], row["requested"], row["delivered"], row["people"]])
 
-    sheet = workbook.create_sheet(_("Per month"))
+    sheet = files.sheet(workbook, _("Per month"))
     sheet.append([_("Month"), _("Requested lectures"), _("Team lecture stops"), _("People")])
     for row in stats.per_month(lectures):
         sheet.append([row["label"], row["requested"], row["team"], row["people"]])

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fupin.core import access, clock, files
+from fupin.core import access, clock, files, inputs
 from fupin.core.access import Action
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, show_error
@@ -454,10 +454,7 @@ def tour_list(request):
 def tour_new(request):
     access.require(request.user, Action.MANAGE_LECTURES)
     user = request.user
-    try:
-        rows = int(request.GET.get("rows", 5))
-    except ValueError:
-        rows = 5
+    rows = inputs.param(request, inputs.int_value, "rows", _("Rows"), 5, low=1, high=50)
     formset_class = stop_formset(0 if request.method == "POST" else rows)
     form = TourForm(request.POST or None, user=user)
     stops = formset_class(request.POST or None, prefix="stops", form_kwargs={"user": user})

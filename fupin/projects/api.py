@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 from fupin.core import clock, scope
 from fupin.core.api import ErrorOut
 from fupin.core.errors import DomainError
+from fupin.core.inputs import Offset
 from fupin.core.models import AuditEvent
 from fupin.core.money import yuan
 from fupin.core.scope import get_visible_or_404
@@ -198,7 +199,7 @@ def list_projects(
     q: str = "",
     behind: bool = False,
     limit: int = 50,
-    offset: int = 0,
+    offset: Offset = 0,
 ):
     region = scope.region_param(request.auth, region)
     rows = filtered(Project.objects.visible_to(request.auth), state, type, year, region, q, behind)

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fupin.core import access, clock, scope
+from fupin.core import access, clock, files, inputs, scope
 from fupin.core.access import Action
 from fupin.core.errors import DomainError, show_error
 from fupin.core.regions import region_names
@@ -43,7 +43,7 @@ def _region(request) -> str:
 @login_required
 def project_list(request):
     g = request.GET
-    year = int(g["year"]) if g.get("year", "").isdigit() else None
+    year = inputs.param(request, inputs.year_value, "year", _("Year"))
     rows = filtered(
         Project.objects.visible_to(request.user),
         g.get("state", ""),
@@ -72,10 +72,8 @@ def project_list(request):
 
 
 def _export(rows):
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("项目库")
+    book = files.workbook()
+    sheet = files.sheet(book, "项目库")
     sheet.append(
         [
             "项目名称",
@@ -336,9 +334,8 @@ def public_projects(request):
         "notice_ends_on"
     )
     planned = base.filter(state__in=_PLAN_STATES)
-    if request.GET.get("year", "").isdigit():
-        year = int(request.GET["year"])
-    else:  # this year's plan, or the latest plan there is
+    year = inputs.param(request, inputs.year_value, "year", _("Year"))
+    if year is None:  # this year's plan, or the latest plan there is
         year = planned.filter(year__lte=today.year).order_by("-year").values_list("year", flat=True).first()
         year = year or today.year
     plan = planned.filter(year=year)

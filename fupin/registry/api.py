@@ -11,6 +11,7 @@ from ninja.files import UploadedFile
 from fupin.core import clock
 from fupin.core.api import ErrorOut
 from fupin.core.errors import DomainError
+from fupin.core.inputs import PageNumber
 from fupin.core.masking import mask_id_number, mask_phone
 from fupin.core.scope import get_visible_or_404
 
@@ -224,7 +225,7 @@ class ListFilters(Schema):
     q: str | None = Field(
         None, description="Name, pinyin initials (zs), ID number (full or last 6), household number"
     )
-    page: int = Field(1, ge=1)
+    page: PageNumber = 1
     page_size: int = Field(20, ge=1, le=100)
 
 

@@ -1,8 +1,6 @@
 """Excel out: any filtered household list as one row per member, written in openpyxl's write-only mode to a
 temporary file, so that a million rows pass through without being held in memory."""
 
-from openpyxl import Workbook
-
 from fupin.core import files
 from fupin.core.masking import mask_id_number
 
@@ -62,8 +60,8 @@ def _row(values: tuple, mask: bool) -> list:
 
 def households_xlsx(households, mask_ids: bool = True) -> str:
     """Write the living members of `households` to a temporary .xlsx; returns its path."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("贫困户成员")
+    workbook = files.workbook()
+    sheet = files.sheet(workbook, "贫困户成员")
     sheet.append([header for header, _field in MEMBER_COLUMNS])
     members = (
         Member.objects.living()
@@ -77,8 +75,8 @@ def households_xlsx(households, mask_ids: bool = True) -> str:
 
 
 def import_template() -> str:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("导入模板")
+    workbook = files.workbook()
+    sheet = files.sheet(workbook, "导入模板")
     sheet.append(["贫困户家庭成员导入表（每行一名成员，同户成员户编号相同；标题行可删除）"])
     sheet.append(TEMPLATE_COLUMNS)
     sheet.append(

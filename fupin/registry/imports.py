@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
-from fupin.core import access, audit, clock
+from fupin.core import access, audit, clock, inputs
 from fupin.core.access import Action
 from fupin.core.errors import DomainError
 from fupin.core.models import Region
@@ -198,6 +198,15 @@ def read_rows(name: str, content: bytes) -> list[list[str]]:
     raise DomainError(_("Upload an .xlsx or .csv file."), field="file")
 
 
+# The longest text each column may hold, from the columns it is written to.
+TEXT_LIMITS = {
+    field.name: field.max_length
+    for model in (Household, Member)
+    for field in model._meta.concrete_fields
+    if getattr(field, "max_length", None)
+}
+
+
 def _cell(value) -> str:
     if value is None:
         return ""
@@ -242,6 +251,11 @@ def parse(user, rows: list[list[str]], progress=None) -> tuple[list[dict], Repor
     for done, (line, row) in enumerate(data_rows, start=1):
         values = {field: (row[i] if i < len(row) else "") for i, field in columns.items()}
         values = {field: _translate(field, value) for field, value in values.items()}
+        for field, value in values.items():
+            try:
+                inputs.check_text(value, field, column_of.get(field), TEXT_LIMITS.get(field))
+            except DomainError as refused:
+                report.add(line, field, refused.message, column_of)
         problems = rules.Problems()
         member = rules.clean_member(values, "", problems, today)
         for field, message in problems.errors.items():

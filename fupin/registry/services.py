@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, OuterRef
 from django.utils.translation import gettext as _
 
-from fupin.core import access, audit, clock, files, policy, scope, workdays
+from fupin.core import access, audit, clock, files, inputs, policy, scope, workdays
 from fupin.core.access import Action, Kind, Read
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, TransitionRefused
@@ -199,7 +199,7 @@ def create_household(
         other_causes=other_causes,
         **{k: data[k] for k in HOUSEHOLD_FIELDS if k in data and k not in ("main_cause", "other_causes")},
     )
-    created = Member.objects.bulk_create([Member(household=household, **m) for m in cleaned])
+    created = Member.objects.bulk_create(inputs.checked([Member(household=household, **m) for m in cleaned]))
     household.head = next(m for m in created if m.relation == Relation.HEAD)
     if income_values:
         _store_income(household, today.year, income_values)

@@ -6,11 +6,10 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fupin.core import access, clock, files, scope
+from fupin.core import access, clock, files, inputs, scope
 from fupin.core.access import Action, Kind, Read
 from fupin.core.errors import DomainError
 from fupin.core.models import AuditEvent, Region
@@ -222,7 +221,7 @@ def visit_create(request, household_id: int):
 
 @login_required
 def not_visited(request):
-    month = parse_date((request.GET.get("month") or "") + "-01") or clock.today()
+    month = inputs.param(request, inputs.month_value, "month", _("Month"), clock.today())
     region = _region(request)
     # A helper's list is the households paired with them: visible_to asks the access policy.
     visible = Household.objects.visible_to(request.user).values("pk")
@@ -378,11 +377,16 @@ def change_request(request, household_id: int):
     household = _household(request, household_id)
     member = household.members.filter(pk=request.POST.get("member") or 0).first()
     payload = {k: request.POST.get(k, "") for k in ("name", "id_number", "relation") if request.POST.get(k)}
-    effective = parse_date(request.POST.get("effective_on", "") or "") or clock.today()
     _run(
         request,
         lambda: services.request_change(
-            request.user, household, request.POST.get("kind", ""), effective, member, payload
+            request.user,
+            household,
+            request.POST.get("kind", ""),
+            inputs.date_value(request.POST.get("effective_on"), "effective_on", _("Effective on"))
+            or clock.today(),
+            member,
+            payload,
         ),
         _("Change requested."),
     )

@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 from fupin.core import clock, scope
 from fupin.core.api import ErrorOut
 from fupin.core.errors import DomainError
+from fupin.core.inputs import PageNumber
 from fupin.core.models import Region, User
 from fupin.core.scope import get_visible_or_404
 
@@ -103,7 +104,7 @@ class ProblemFilters(Schema):
     category: str | None = None
     overdue: bool | None = None
     q: str | None = None
-    page: int = Field(1, ge=1)
+    page: PageNumber = 1
     page_size: int = Field(20, ge=1, le=100)
 
 

@@ -1,7 +1,5 @@
 """The ledger as Excel, in the usual 台账 layout: one row per problem."""
 
-from openpyxl import Workbook
-
 from fupin.core import files
 from fupin.core.models import Region
 
@@ -30,8 +28,8 @@ def ledger_xlsx(problems, today) -> str:
     categories = dict([*Aspect.choices, *UrbanCategory.choices])
     states, levels = dict(State.choices), dict(Escalation.choices)
     towns = dict(Region.objects.filter(level="town").values_list("code", "name"))
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("问题台账")
+    workbook = files.workbook()
+    sheet = files.sheet(workbook, "问题台账")
     sheet.append(COLUMNS)
     for problem in problems.iterator(chunk_size=2000):
         sheet.append(

@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import access, audit, clock, files, policy, workdays
+from fupin.core import access, audit, clock, files, inputs, policy, workdays
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.models import Region, User
@@ -106,16 +106,18 @@ def create_campaign(
         created_by=actor,
     )
     ChecklistItem.objects.bulk_create(
-        [
-            ChecklistItem(
-                campaign=campaign,
-                aspect=item["aspect"],
-                text=item["text"].strip(),
-                method=item.get("method", Method.ARCHIVES),
-                order=i,
-            )
-            for i, item in enumerate(items)
-        ]
+        inputs.checked(
+            [
+                ChecklistItem(
+                    campaign=campaign,
+                    aspect=item["aspect"],
+                    text=item["text"].strip(),
+                    method=item.get("method", Method.ARCHIVES),
+                    order=i,
+                )
+                for i, item in enumerate(items)
+            ]
+        )
     )
     audit.record(
         actor=actor,

@@ -1,19 +1,15 @@
 """Supervision pages: the ledger (overdue first), a problem's timeline and actions, statistics, campaigns
 and their checklists, grids and duty, complaints, and the public complaint form."""
 
-from datetime import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fupin.core import access, clock, files, scope
+from fupin.core import access, clock, files, inputs, scope
 from fupin.core.access import Action as Action_
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError
@@ -98,7 +94,7 @@ def problem_create(request):
                 description=post.get("description", ""),
                 region_code=region,
                 grid=grid,
-                found_on=parse_date(post.get("found_on", "") or "") or clock.today(),
+                found_on=inputs.date_value(post.get("found_on"), "found_on", _("Found on")) or clock.today(),
             )
             messages.success(request, _("Problem %(number)s registered.") % {"number": problem.number})
             return redirect("supervision:problem", problem.pk)
@@ -162,7 +158,7 @@ def problem_action(request, problem_id: int):
             attachments=request.FILES.getlist("attachments"),
             unit=post.get("unit", ""),
             person=person,
-            deadline=parse_date(post.get("deadline", "") or ""),
+            deadline=inputs.date_value(post.get("deadline"), "deadline", _("Deadline")),
             duplicate_of=duplicate,
             beyond_campaign_end=post.get("beyond_campaign_end") == "on",
         )
@@ -255,8 +251,8 @@ def campaign_create(request):
                 name=post.get("name", ""),
                 use=use,
                 region=region,
-                start=parse_date(post.get("start", "") or "") or clock.today(),
-                end=parse_date(post.get("end", "") or "") or clock.today(),
+                start=inputs.date_value(post.get("start"), "start", _("Start date")) or clock.today(),
+                end=inputs.date_value(post.get("end"), "end", _("End date")) or clock.today(),
                 items=items,
                 scope={
                     "years": [
@@ -333,7 +329,7 @@ def campaign_check(request, campaign_id: int, subject_id: str):
                 label=label,
                 region_code=code,
                 results=results,
-                checked_on=parse_date(request.POST.get("checked_on", "") or "") or None,
+                checked_on=inputs.date_value(request.POST.get("checked_on"), "checked_on", _("Checked on")),
             )
             messages.success(request, _("Check of %(subject)s recorded.") % {"subject": label})
             return redirect("supervision:campaign", campaign.pk)
@@ -370,11 +366,6 @@ def grid_list(request):
     )
 
 
-def _aware(value: str) -> datetime | None:
-    parsed = parse_datetime(value or "")
-    return timezone.make_aware(parsed) if parsed and timezone.is_naive(parsed) else parsed
-
-
 @login_required
 def grid_detail(request, grid_id: int):
     grid = get_visible_or_404(Grid, request.user, pk=grid_id)
@@ -387,10 +378,11 @@ def grid_detail(request, grid_id: int):
                 request.user,
                 grid=grid,
                 staff=staff,
-                start=_aware(request.POST.get("start")),
-                end=_aware(request.POST.get("end")),
+                start=inputs.datetime_value(request.POST.get("start"), "start", _("Shift start")),
+                end=inputs.datetime_value(request.POST.get("end"), "end", _("Shift end")),
                 duties=request.POST.get("duties", ""),
-                points=int(request.POST.get("points") or 0),
+                points=inputs.int_value(request.POST.get("points"), "points", _("Points"), low=-100, high=100)
+                or 0,
             )
             messages.success(request, _("Shift recorded."))
             return redirect("supervision:grid", grid.pk)
@@ -418,7 +410,8 @@ def grid_detail(request, grid_id: int):
 
 @login_required
 def assessment(request):
-    month = parse_date((request.GET.get("month") or "") + "-01") or clock.today().replace(day=1)
+    this_month = clock.today().replace(day=1)
+    month = inputs.param(request, inputs.month_value, "month", _("Month"), this_month)
     rows = stats.assessment(scope.region_param(request.user, ""), month, clock.today())
     return render(request, "supervision/assessment.html", {"rows": rows, "month": month})
 

