@@ -11,7 +11,7 @@ written.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -411,14 +411,90 @@ def record_payments(actor, plan: DistributionPlan, payments: list[dict]) -> list
     _refuse_state(plan, PlanState.DISCLOSED, PlanState.PAYING)
     if not payments:
         raise DomainError(_("No payment given."), field="payments")
-    lines = [_Line(*row) for row in plan.lines.order_by().values_list(*LINE_FIELDS)]
-    by_household = {line.household_id: line for line in lines if line.household_id}
-    by_recipient = {line.recipient: line for line in lines if not line.household_id}
-    paid = set(Payment.objects.filter(plan=plan).order_by().values_list("line_id", flat=True))
-    living = defaultdict(list)
+    book = _PaymentBook.of(plan, payments)
+    rows = [book.check(entry, actor) for entry in payments]
+    Payment.objects.bulk_create(rows, batch_size=2000)
+    audit.record_many(_settle(actor, plan, rows, book))
+    return rows
+
+
+@dataclass
+class _PaymentBook:
+    """What checking a batch needs, read once: the plan's lines, those already paid, the living members of
+    the households paid, and each distinct payment date checked once (a batch mostly shares one)."""
+
+    plan: DistributionPlan
+    lines: list[_Line]
+    by_household: dict[int, _Line]
+    by_recipient: dict[str, _Line]
+    paid: set[int]
+    living: dict[int, list[tuple[int, str]]]
+    dates: dict = field(default_factory=dict)
+    recorded: list = field(default_factory=list)  # [line, who, amount, paid_on, payee] for the audit
+
+    @classmethod
+    def of(cls, plan: DistributionPlan, payments: list[dict]) -> "_PaymentBook":
+        lines = [_Line(*row) for row in plan.lines.order_by().values_list(*LINE_FIELDS)]
+        return cls(
+            plan=plan,
+            lines=lines,
+            by_household={line.household_id: line for line in lines if line.household_id},
+            by_recipient={line.recipient: line for line in lines if not line.household_id},
+            paid=set(Payment.objects.filter(plan=plan).order_by().values_list("line_id", flat=True)),
+            living=_living_members(plan, payments),
+        )
+
+    def check(self, entry: dict, actor) -> Payment:
+        """The payment of one entry, after every check of its line, amount, date, channel and payee."""
+        line = _line(entry, self.by_household, self.by_recipient)
+        if line.pk in self.paid:
+            raise TransitionRefused(
+                _("%(who)s has already been paid under this plan.") % {"who": line.who},
+                field="household_id",
+                code="already_paid",
+            )
+        amount = _share_in_full(line, entry.get("amount"))
+        paid_on = self._paid_on(entry.get("paid_on"))
+        channel = entry.get("channel") or ""
+        if channel not in Channel.values:
+            raise DomainError(_("Choose bank transfer, benefits card or cash with receipt."), field="channel")
+        payee_id, payee_name = _payee(line, entry.get("payee_id"), self.living)
+        self.paid.add(line.pk)
+        self.recorded.append([line.pk, line.who, amount, paid_on, payee_name])
+        return Payment(
+            line_id=line.pk,
+            plan_id=self.plan.pk,
+            region_code=line.region_code,
+            amount=amount,
+            paid_on=paid_on,
+            channel=channel,
+            account=(entry.get("account") or "").strip()[:40],
+            voucher=(entry.get("voucher") or "").strip()[:60],
+            payee_id=payee_id,
+            payee_name=payee_name,
+            created_by_id=actor.pk,
+        )
+
+    def _paid_on(self, raw) -> date:
+        paid_on = self.dates.get(raw) if isinstance(raw, (str, date)) else None
+        if paid_on is None:
+            paid_on = _date(raw, "paid_on")
+            if isinstance(raw, (str, date)):
+                self.dates[raw] = paid_on
+        if paid_on < self.plan.notice_ends_on:
+            raise DomainError(
+                _("Payments start when the notice has ended on %(day)s.") % {"day": self.plan.notice_ends_on},
+                field="paid_on",
+            )
+        return paid_on
+
+
+def _living_members(plan: DistributionPlan, payments: list[dict]) -> dict[int, list[tuple[int, str]]]:
+    """Household id → its living members (id, name), for the households the batch pays."""
     wanted = [p.get("household_id") for p in payments if p.get("household_id")]
     if len(wanted) > 500:  # a large batch: the plan's households by a join, not ten thousand parameters
         wanted = plan.lines.filter(household__isnull=False).values("household_id")
+    living = defaultdict(list)
     for member_id, household_id, name in (
         Member.objects.living()
         .filter(household_id__in=wanted)
@@ -426,69 +502,33 @@ def record_payments(actor, plan: DistributionPlan, payments: list[dict]) -> list
         .values_list("id", "household_id", "name")
     ):
         living[household_id].append((member_id, name))
-    channels = set(Channel.values)
-    rows, recorded, dates = (
-        [],
-        [],
-        {},
-    )  # dates: each distinct paid_on checked once (a batch mostly shares one)
-    for entry in payments:
-        line = _line(entry, by_household, by_recipient)
-        if line.pk in paid:
-            raise TransitionRefused(
-                _("%(who)s has already been paid under this plan.") % {"who": line.who},
-                field="household_id",
-                code="already_paid",
-            )
-        amount = parse_amount(entry.get("amount"), "amount")
-        if amount > line.amount:
-            raise DomainError(
-                _("%(who)s: %(amount)s yuan exceeds the share of %(share)s yuan.")
-                % {"who": line.who, "amount": amount, "share": line.amount},
-                field="amount",
-                code="exceeds_share",
-            )
-        if amount < line.amount:
-            raise DomainError(
-                _("%(who)s: the share of %(share)s yuan is paid in full, not %(amount)s yuan.")
-                % {"who": line.who, "amount": amount, "share": line.amount},
-                field="amount",
-            )
-        raw_date = entry.get("paid_on")
-        paid_on = dates.get(raw_date) if isinstance(raw_date, (str, date)) else None
-        if paid_on is None:
-            paid_on = _date(raw_date, "paid_on")
-            if isinstance(raw_date, (str, date)):
-                dates[raw_date] = paid_on
-        if paid_on < plan.notice_ends_on:
-            raise DomainError(
-                _("Payments start when the notice has ended on %(day)s.") % {"day": plan.notice_ends_on},
-                field="paid_on",
-            )
-        channel = entry.get("channel") or ""
-        if channel not in channels:
-            raise DomainError(_("Choose bank transfer, benefits card or cash with receipt."), field="channel")
-        payee_id, payee_name = _payee(line, entry.get("payee_id"), living)
-        paid.add(line.pk)
-        rows.append(
-            Payment(
-                line_id=line.pk,
-                plan_id=plan.pk,
-                region_code=line.region_code,
-                amount=amount,
-                paid_on=paid_on,
-                channel=channel,
-                account=(entry.get("account") or "").strip()[:40],
-                voucher=(entry.get("voucher") or "").strip()[:60],
-                payee_id=payee_id,
-                payee_name=payee_name,
-                created_by_id=actor.pk,
-            )
+    return living
+
+
+def _share_in_full(line: _Line, raw) -> Decimal:
+    """The amount paid, which must be the line's share: never more, and in full."""
+    amount = parse_amount(raw, "amount")
+    if amount > line.amount:
+        raise DomainError(
+            _("%(who)s: %(amount)s yuan exceeds the share of %(share)s yuan.")
+            % {"who": line.who, "amount": amount, "share": line.amount},
+            field="amount",
+            code="exceeds_share",
         )
-        recorded.append([line.pk, line.who, amount, paid_on, payee_name])
-    Payment.objects.bulk_create(rows, batch_size=2000)
-    # One event for the batch, as one person recorded it (a bank statement, a day's cash receipts): it
-    # holds every payment (line, household, amount, date, payee), so the chain seals each one.
+    if amount < line.amount:
+        raise DomainError(
+            _("%(who)s: the share of %(share)s yuan is paid in full, not %(amount)s yuan.")
+            % {"who": line.who, "amount": amount, "share": line.amount},
+            field="amount",
+        )
+    return amount
+
+
+def _settle(actor, plan: DistributionPlan, rows: list[Payment], book: _PaymentBook) -> list[dict]:
+    """Move the plan to paying, or to paid when every line is paid, and return the batch's audit events.
+
+    One event for the batch, as one person recorded it (a bank statement, a day's cash receipts): it
+    holds every payment (line, household, amount, date, payee), so the chain seals each one."""
     events = [
         {
             "actor": actor,
@@ -498,11 +538,11 @@ def record_payments(actor, plan: DistributionPlan, payments: list[dict]) -> list
             "after": {
                 "count": len(rows),
                 "amount": sum((row.amount for row in rows), ZERO),
-                "payments": recorded,
+                "payments": book.recorded,
             },
         }
     ]
-    if len(paid) == len(lines):
+    if len(book.paid) == len(book.lines):
         plan.state = PlanState.PAID
         # An aggregate, not the model's ordering (two joins): with 10,000 payments on PostgreSQL the ordered
         # list took seconds.
@@ -519,8 +559,7 @@ def record_payments(actor, plan: DistributionPlan, payments: list[dict]) -> list
     else:
         plan.state = PlanState.PAYING
     plan.save(update_fields=["state", "paid_on"])
-    audit.record_many(events)
-    return rows
+    return events
 
 
 def _line(entry: dict, by_household: dict, by_recipient: dict) -> _Line:
