@@ -331,7 +331,7 @@ ROUTES: list[tuple[str, Rule]] = [
     # open to every user, or to the public
     (r"^/$", OPEN),
     (r"^/(login|logout|healthz)(/|$)", OPEN),
-    (r"^/(regions|tokens|auth|me)(/|$)", OPEN),
+    (r"^/(regions|tokens|auth|me|password)(/|$)", OPEN),  # one's own account
     (r"^/public/", OPEN),
     (r"^/complaints(/status/[^/]+)?/?$", OPEN),  # API: anyone files a complaint and looks it up by code
     (r"^/(docs|openapi\.json)", OPEN),
