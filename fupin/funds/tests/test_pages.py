@@ -2,6 +2,7 @@
 only, a town's allocations hidden from another town (404 on the page of one), and list pages that cost
 the same number of queries for one row as for many."""
 
+import inspect
 from datetime import date
 
 import pytest
@@ -21,9 +22,16 @@ def logged_in(user):
 
 
 @pytest.fixture
-def running(project, sima_officer, county_admin, finance, source, monkeypatch):
+def clock(request):
+    """What the project helpers move the day with: `time_machine` where they take it, else `monkeypatch`."""
+    takes_time_machine = "time_machine" in inspect.signature(to_library).parameters
+    return request.getfixturevalue("time_machine" if takes_time_machine else "monkeypatch")
+
+
+@pytest.fixture
+def running(project, sima_officer, county_admin, finance, source, clock):
     """The 司马镇 project, implementing, with 1,000,000.00 yuan allocated from the central source."""
-    return to_implementing(project, sima_officer, county_admin, finance, source, monkeypatch)
+    return to_implementing(project, sima_officer, county_admin, finance, source, clock)
 
 
 @pytest.fixture
@@ -32,11 +40,11 @@ def allocation(running):
 
 
 @pytest.fixture
-def jishu_allocation(jishu_officer, county_admin, finance, source, pool, monkeypatch):
+def jishu_allocation(jishu_officer, county_admin, finance, source, pool, clock):
     other = make_project(
         jishu_officer, name=JISHU_PROJECT, region_code="370828104200", responsible_unit="鸡黍镇"
     )
-    to_library(other, jishu_officer, county_admin, monkeypatch)
+    to_library(other, jishu_officer, county_admin, clock)
     return services.allocate(finance, source=source, project=other, amount="200000.00")
 
 
