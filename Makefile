@@ -6,6 +6,7 @@ TOOLS := .tools
 VENV := .venv
 PY := $(VENV)/bin/python
 WORKERS ?= 2
+TEST_WORKERS ?= 2
 
 .PHONY: run test env lint format bench messages clean
 
@@ -27,9 +28,10 @@ run: env
 	$(VENV)/bin/gunicorn fupin.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 --no-control-socket \
 		--worker-class gthread --access-logfile - --forwarded-allow-ips=127.0.0.1
 
-## make test: the whole suite (DATABASE_URL=postgres://… switches it to PostgreSQL)
+## make test: the whole suite on $(TEST_WORKERS) processes (DATABASE_URL=postgres://… switches it to PostgreSQL)
+# The demo tests go together to one process, which loads the demo once (fupin/conftest.py).
 test: env
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 env: $(VENV)/.synced
 

@@ -120,10 +120,6 @@ def _transactional(item) -> bool:
     return by_marker or bool({"transactional_db", "live_server", "django_db_reset_sequences"} & set(names))
 
 
-def _uses_db(item) -> bool:
-    return item.get_closest_marker("django_db") is not None or "db" in getattr(item, "fixturenames", ())
-
-
 def shared_kind(item) -> str | None:
     """Which shared data the test stands on, if any."""
     if _transactional(item):
@@ -136,20 +132,32 @@ def shared_kind(item) -> str | None:
     return None
 
 
-@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    # pytest-django has put the database tests first, then the transactional ones, then the rest; within
-    # the first part, the tests on the county come first and the demo's last, so that each is built once.
+    # A test that drives the browser is a browser test, marked or not: `-m "not browser"` leaves it out.
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.browser)
+    # The tests on the county first and the demo's last, so that each is built once. pytest-django's
+    # hook runs after this one and sorts stably into its parts (database tests, transactional, the rest),
+    # keeping this order within each part.
     rank = {BASE: 0, None: 1, DEMO: 2}
+    items.sort(key=lambda item: rank[shared_kind(item)])
 
-    def order(item):
-        if _transactional(item):
-            return (1, 0)
-        if _uses_db(item):
-            return (0, rank[shared_kind(item)])
-        return (2, 0)
 
-    items.sort(key=order)
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under `-n 2` the tests go one by one to whichever worker is free, except the demo's (every
+    `tests/test_demo.py`): they go together to one worker, which loads the demo once. (xdist's own
+    `--dist loadgroup` does not group under pytest 9.2: pytest-xdist #1386.)"""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class DemoTestsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return DEMO if nodeid.partition("::")[0].endswith("/test_demo.py") else nodeid
+
+    return DemoTestsTogether(config, log)
 
 
 @pytest.hookimpl(tryfirst=True)

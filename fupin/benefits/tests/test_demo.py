@@ -1,7 +1,6 @@
 """The benefits demo a newcomer follows: a project from revenue to every household's dividend, the
 employment requirement met or short, the county's workshops and posts on the seed's scale."""
 
-import pytest
 from django.utils import timezone
 
 from fupin.benefits import compliance, summary
@@ -9,9 +8,6 @@ from fupin.benefits.enums import PlanState
 from fupin.benefits.models import DistributionPlan, Payment, Post, Workshop
 from fupin.core import audit
 from fupin.projects.models import Project
-
-# The demo is loaded once per test process (fupin/conftest.py); its tests share one worker under xdist.
-pytestmark = pytest.mark.xdist_group("demo")
 
 
 def test_demo_benefits(demo):

@@ -10,9 +10,6 @@ from fupin.lectures import services, stats
 from fupin.lectures.enums import RequestState
 from fupin.lectures.models import Lecturer, LectureRequest
 
-# The demo is loaded once per test process (fupin/conftest.py); its tests share one worker under xdist.
-pytestmark = pytest.mark.xdist_group("demo")
-
 
 def test_the_demo_statistics_read_like_the_seed(demo):
     totals = stats.county_totals(LectureRequest.objects.all())

@@ -1,15 +1,11 @@
 """The demo registry a newcomer explores: towns full of households, a year of visits, every gate step."""
 
-import pytest
 from django.utils import timezone
 
 from fupin.core import audit
 from fupin.registry import services
 from fupin.registry.enums import Status, Step
 from fupin.registry.models import Household, Member, MonitoringCase, Procedure, Visit
-
-# The demo is loaded once per test process (fupin/conftest.py); its tests share one worker under xdist.
-pytestmark = pytest.mark.xdist_group("demo")
 
 
 def test_demo_registry(demo):

@@ -1,14 +1,10 @@
 """The demo ledger: the May campaign, problems in every state, escalations, the urban bureau, complaints."""
 
-import pytest
 from django.utils import timezone
 
 from fupin.supervision import stats
 from fupin.supervision.enums import State
 from fupin.supervision.models import Campaign, Complaint, Grid, Problem, Shift
-
-# The demo is loaded once per test process (fupin/conftest.py); its tests share one worker under xdist.
-pytestmark = pytest.mark.xdist_group("demo")
 
 
 def test_demo_supervision(demo):
