@@ -15,6 +15,8 @@ run: env
 	$(PY) -m fupin migrate --noinput -v0
 	$(PY) -m fupin collectstatic --noinput -v0
 	$(PY) -m fupin demo
+	@# A signed checkpoint of each audit chain (/public/audit/); cron runs it daily. A refusal is shown, not fatal.
+	-$(PY) -m fupin audit checkpoint
 	@echo ""
 	@echo "  扶贫项目资金跟踪问效平台 → http://$(HOST):$(PORT)/"
 	@echo "  演示账号（密码均为 fupin-demo）：admin 县级管理员 · sima 司马镇专干 · jishu 鸡黍镇专干 · cadre 村干部"

@@ -1,6 +1,7 @@
 """The audit chain against whoever can write the database: a key outside it signs every event and each
 county's head, and signed checkpoints are published in a file and on a public page."""
 
+import datetime
 import hashlib
 import hmac
 import json
@@ -357,3 +358,12 @@ def test_verify_page_shows_checkpoints_and_a_missing_key(client, inspector, data
     (data_dir / "audit_key").unlink()
     html = client.post("/audit/verify/").content.decode()
     assert "审计密钥缺失" in html
+
+
+def test_times_read_back_alike_from_both_databases(jinxiang, monkeypatch):
+    # SQLite stores a whole second without its fraction; the verifier reads times as text.
+    whole_second = datetime.datetime(2025, 3, 1, 8, 0, 0, tzinfo=datetime.UTC)
+    monkeypatch.setattr(audit.timezone, "now", lambda: whole_second)
+    services.rename_region(None, jinxiang, "整秒")
+    assert county_events().last().created_at == whole_second
+    assert audit.verify_chain(CHAIN).problem is None
