@@ -122,7 +122,7 @@ def _transactional(item) -> bool:
 
 def shared_kind(item) -> str | None:
     """Which shared data the test stands on, if any."""
-    if _transactional(item):
+    if _transactional(item) or item.get_closest_marker("own_data"):
         return None
     names = getattr(item, "fixturenames", ())
     if "demo" in names:

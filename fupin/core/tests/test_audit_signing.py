@@ -16,6 +16,10 @@ from fupin.core.models import AuditChain, AuditCheckpoint, AuditEvent
 
 CHAIN = "370828"
 
+# Each test has its own audit key (below), so its county's chain must be written inside the test, with that
+# key: the county shared by the test process was signed with another.
+pytestmark = pytest.mark.own_data
+
 
 @pytest.fixture(autouse=True)
 def data_dir(settings, tmp_path):
