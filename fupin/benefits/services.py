@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import audit, policy
+from fupin.core import audit, inputs, policy
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.scope import require_role
 from fupin.projects.models import Project
@@ -203,6 +203,7 @@ def record_revenue(actor, project: Project, *, period, kind, amount, received_on
             _("Choose rent, enterprise dividend, photovoltaic income or operating profit."), field="kind"
         )
     amount = parse_amount(amount)
+    received_on = inputs.payment_date(received_on, "received_on", _("date received"))
     if received_on is None:
         raise DomainError(_("This field is required."), field="received_on")
     if received_on > today():

@@ -25,6 +25,7 @@ from .errors import DomainError
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a county's records and filters can be about
 INT_LIMIT = 2**31 - 1  # the largest value of an integer column on PostgreSQL
+PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 MOBILE = re.compile(r"1\d{10}")
 LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}(-\d{1,6})?")
 
@@ -96,6 +97,17 @@ def date_value(raw, field: str, label=None, *, first=date(1900, 1, 1), last=date
     return day
 
 
+def payment_date(raw, field: str, label=None) -> date | None:
+    """The day money was paid or received: a real date from 2000 up to a year from today (a ledger does
+    not go back to 1900, nor forward to 2099)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    last = timezone.localdate() + timedelta(days=366)
+    return date_value(raw, field, label, first=date(FIRST_YEAR, 1, 1), last=last)
+
+
 def datetime_value(raw, field: str, label=None):
     """A local time written 2026-05-01T09:00 (as a datetime-local field sends it), made aware; None when
     empty."""
@@ -153,16 +165,24 @@ def year_value(raw, field: str, label=None, *, low: int = FIRST_YEAR, high: int 
         ) from None
 
 
-def decimal_value(raw, field: str, label=None, *, low, high) -> Decimal | None:
-    """A plain decimal number (full-width digits are read as digits; no exponent) between `low` and `high`."""
-    raw = unicodedata.normalize("NFKC", str(raw if raw is not None else "")).strip()
-    if not raw:
+def plain_decimal(raw) -> Decimal | None:
+    """A number as people write it: digits with an optional sign, decimal point and thousands commas;
+    full-width digits (１２３．５) are read as digits. No exponent (1e5), no NaN or Infinity: None."""
+    text = unicodedata.normalize("NFKC", str(raw if raw is not None else "")).strip().replace(",", "")
+    if not PLAIN_NUMBER.fullmatch(text):
         return None
     try:
-        number = Decimal(raw) if re.fullmatch(r"[+-]?\d+(\.\d+)?", raw) else None
-    except InvalidOperation:
-        number = None
-    if number is None or not low <= number <= high:
+        return Decimal(text)
+    except InvalidOperation:  # pragma: no cover (the pattern admits only what Decimal reads)
+        return None
+
+
+def decimal_value(raw, field: str, label=None, *, low, high, places: int = 6) -> Decimal | None:
+    """A plain decimal number (see `plain_decimal`) between `low` and `high`; None when empty."""
+    if not unicodedata.normalize("NFKC", str(raw if raw is not None else "")).strip():
+        return None
+    number = plain_decimal(raw)
+    if number is None or not low <= number <= high or -number.as_tuple().exponent > places:
         raise _range_error(
             field, label, _("%(field)s: enter a number between %(min)s and %(max)s."), low, high
         )

@@ -14,11 +14,12 @@ from django.apps import apps
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from .errors import DomainError
-from .inputs import check_text
+from .inputs import CONTROL_CHARACTERS, check_text
 
 API_PREFIX = "/api/v1/"
 API_ERRORS = {
@@ -29,18 +30,27 @@ API_ERRORS = {
 
 
 @cache
-def _labels() -> dict[str, str]:
-    """Field name → the label people know it by (the first model field of that name)."""
+def _labels(app_label: str | None) -> dict[str, str]:
+    """Field name → the label people know it by: the first model field of that name, in the page's own
+    app first."""
     labels = {}
-    for model in apps.get_models():
+    models = sorted(apps.get_models(), key=lambda model: model._meta.app_label != app_label)
+    for model in models:
         for field in model._meta.concrete_fields:
             labels.setdefault(field.name, str(field.verbose_name))
     return labels
 
 
-def label_for(name: str) -> str:
+def label_for(name: str, app_label: str | None = None) -> str:
     base = name.rsplit("-", 1)[-1]  # formset fields are "m-0-name"
-    return _labels().get(base) or _("The field “%(name)s”") % {"name": name}
+    return _labels(app_label).get(base) or _("The field “%(name)s”") % {"name": name}
+
+
+def _app_of(request) -> str | None:
+    try:
+        return resolve(request.path_info).app_name or None
+    except Resolver404:
+        return None
 
 
 def error_json(status: int, code: str, message: str, fields: dict | None = None) -> JsonResponse:
@@ -81,8 +91,10 @@ class InputMiddleware:
         for query in data:
             for name, values in query.lists():
                 for value in values:
+                    if not CONTROL_CHARACTERS.search(value):
+                        continue
                     try:
-                        check_text(value, name, label_for(name))
+                        check_text(value, name, label_for(name, _app_of(request)))
                     except DomainError as error:
                         return self._refuse(request, error)
         return None
