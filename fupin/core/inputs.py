@@ -25,6 +25,7 @@ from .errors import DomainError
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a county's records and filters can be about
 INT_LIMIT = 2**31 - 1  # the largest value of an integer column on PostgreSQL
+ID_LIMIT = 2**63 - 1  # the largest id (bigint; SQLite's integers are as wide)
 PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 MOBILE = re.compile(r"1\d{10}")
 LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}(-\d{1,6})?")
@@ -226,6 +227,7 @@ def param(request, parse, name: str, label=None, default=None, **options):
 
 
 # Integers of the API's queries and bodies, bounded so that a database never sees one it cannot hold.
+Id = Annotated[int, Field(ge=1, le=ID_LIMIT, description="An id")]
 PageNumber = Annotated[int, Field(ge=1, le=INT_LIMIT, description="1, 2, …")]
 Offset = Annotated[int, Field(ge=0, le=INT_LIMIT, description="Rows to skip (0 or more)")]
 Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR, description=f"{FIRST_YEAR}–{LAST_YEAR}")]

@@ -7,6 +7,7 @@ from ninja import Field, Router, Schema, Status
 
 from fupin.core.api import ErrorOut, TokenAuth
 from fupin.core.errors import DomainError
+from fupin.core.inputs import Id
 from fupin.core.scope import get_visible_or_404, require_role
 from fupin.projects.models import Project
 from fupin.projects.money import yuan
@@ -172,7 +173,7 @@ def source_detail(request, source_id: int):
 
 
 @router.get("/allocations", response=list[AllocationOut], summary="Allocations in my area with balances")
-def list_allocations(request, project_id: int | None = None, source_id: int | None = None):
+def list_allocations(request, project_id: Id | None = None, source_id: Id | None = None):
     rows = Allocation.objects.visible_to(request.auth)
     if project_id:
         rows = rows.filter(project_id=project_id)
@@ -225,7 +226,7 @@ def reverse_allocation(request, allocation_id: int, payload: ReversalIn):
 
 
 @router.get("/disbursements", response=list[DisbursementOut], summary="Payments in my area")
-def list_disbursements(request, allocation_id: int | None = None):
+def list_disbursements(request, allocation_id: Id | None = None):
     rows = Disbursement.objects.visible_to(request.auth).select_related("allocation")
     if allocation_id:
         rows = rows.filter(allocation_id=allocation_id)

@@ -26,10 +26,11 @@ PAGE_SIZE = 30
 def _filters(request) -> dict:
     get = request.GET
     overdue = {"yes": True, "no": False}.get(get.get("overdue", ""))
-    campaign = get.get("campaign")
     return {
         "region": get.get("region") or None,
-        "campaign": int(campaign) if (campaign or "").isdigit() else None,
+        "campaign": inputs.param(
+            request, inputs.int_value, "campaign", _("Campaign"), low=1, high=inputs.ID_LIMIT
+        ),
         "use": get.get("use") or None,
         "state": get.get("state") or None,
         "category": get.get("category") or None,
