@@ -49,18 +49,50 @@ def check_text(value: str, field: str, label=None, max_length: int | None = None
     return value
 
 
+TEXT_COLUMNS = {"CharField", "TextField", "SlugField", "EmailField"}
+NUMBER_COLUMNS = {
+    "IntegerField",
+    "PositiveIntegerField",
+    "SmallIntegerField",
+    "PositiveSmallIntegerField",
+    "BigIntegerField",
+    "PositiveBigIntegerField",
+}
+
+
 def check_model_text(sender, instance, raw=False, **kwargs) -> None:
-    """pre_save: every text column of every model is checked before the database sees it, so that an
-    overlong name or a NUL is a message naming the field, never a database error (PostgreSQL refuses
-    both; SQLite would keep them)."""
+    """pre_save: every text and number column of every model is checked before the database sees it, so
+    that an overlong name, a NUL or a number too large for its column is a message naming the field,
+    never a database error (PostgreSQL refuses them; SQLite would keep some)."""
     if raw or not type(instance).__module__.startswith("fupin."):  # fixtures; other libraries' rows
         return
     for model_field in instance._meta.concrete_fields:
-        if model_field.get_internal_type() not in ("CharField", "TextField", "SlugField", "EmailField"):
-            continue
+        kind = model_field.get_internal_type()
         value = getattr(instance, model_field.attname)
-        if isinstance(value, str):
+        if kind in TEXT_COLUMNS and isinstance(value, str):
             check_text(value, model_field.name, model_field.verbose_name, model_field.max_length)
+        elif kind in NUMBER_COLUMNS and isinstance(value, int):
+            _check_column_range(value, model_field, kind)
+        elif kind == "DecimalField" and isinstance(value, Decimal) and value.is_finite():
+            limit = Decimal(10) ** (model_field.max_digits - model_field.decimal_places)
+            if abs(value) >= limit:
+                _out_of_range(model_field, limit - Decimal(10) ** -model_field.decimal_places)
+
+
+def _check_column_range(value: int, model_field, kind: str) -> None:
+    from django.db import connection
+
+    low, high = connection.ops.integer_field_range(kind)
+    if not (low is None or low <= value) or not (high is None or value <= high):
+        _out_of_range(model_field, high)
+
+
+def _out_of_range(model_field, high) -> None:
+    raise DomainError(
+        _("%(field)s: the number is out of range (at most %(max)s).")
+        % {"field": model_field.verbose_name, "max": high},
+        field=model_field.name,
+    )
 
 
 def checked(instances: list) -> list:

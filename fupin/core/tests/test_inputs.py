@@ -312,3 +312,13 @@ def test_a_nul_in_a_problem_title_is_refused_on_the_page(admin_client):
 
     assert "问题含有不可见的控制字符，请删除后重新提交。" in _messages(response)
     assert Problem.objects.count() == before
+
+
+def test_a_number_too_large_for_its_column_is_refused_before_the_database_sees_it():
+    from fupin.lectures.models import LectureRequest
+
+    request = LectureRequest(audience_size=2**40, place="礼堂")
+
+    refused = _refusal(inputs.check_model_text, LectureRequest, request)
+
+    assert list(refused) == ["audience_size"] and "数值超出范围" in refused["audience_size"]
