@@ -3,11 +3,13 @@ anything). Each check raises `DomainError` with the field and a Chinese message 
 expects, so views show it next to the field and the API answers 400 with `fields`.
 
 - `check_text`: no control characters (below U+0020 other than tab and line breaks, and DEL); a length limit.
-  Applied to every text column on save (`check_model_text`, connected in `CoreConfig.ready`), to every form
-  field and query parameter of a page (`InputMiddleware`) and to every string of an API body (`ApiParser`).
+  Applied to every text column on save (`check_columns`, a pre_save receiver connected in `core/signals.py`,
+  which also keeps numbers inside their columns' range), to every form field and query parameter of a page
+  (`core/middleware.py`) and to every string of an API body (`CheckedParser` in `fupin/api.py`).
 - `date_value`, `month_value`, `year_value`, `int_value`: the GET filters and raw form values of the pages;
   `param()` turns a refusal of a filter into a message on the page and the filter's default.
-- `phone_value`, `coordinate`: the shapes of a phone number and of a latitude or longitude.
+- `phone_value`, `coordinate`, `payment_date`, `plain_decimal`: a phone number, a latitude or longitude,
+  the day money moved, a number in plain digits.
 """
 
 import re
@@ -60,7 +62,7 @@ NUMBER_COLUMNS = {
 }
 
 
-def check_model_text(sender, instance, raw=False, **kwargs) -> None:
+def check_columns(sender, instance, raw=False, **kwargs) -> None:
     """pre_save: every text and number column of every model is checked before the database sees it, so
     that an overlong name, a NUL or a number too large for its column is a message naming the field,
     never a database error (PostgreSQL refuses them; SQLite would keep some)."""
@@ -96,10 +98,10 @@ def _out_of_range(model_field, high) -> None:
 
 
 def checked(instances: list) -> list:
-    """The same rows, each checked as `check_model_text` checks a save: for `bulk_create`, which sends no
+    """The same rows, each checked as `check_columns` checks a save: for `bulk_create`, which sends no
     pre_save."""
     for instance in instances:
-        check_model_text(type(instance), instance)
+        check_columns(type(instance), instance)
     return instances
 
 
@@ -112,7 +114,7 @@ def date_value(raw, field: str, label=None, *, first=date(1900, 1, 1), last=date
     if isinstance(raw, date):
         day = raw
     else:
-        text = unicodedata.normalize("NFKC", raw or "").strip()
+        text = unicodedata.normalize("NFKC", str(raw or "")).strip()
         if not text:
             return None
         try:
@@ -147,7 +149,7 @@ def datetime_value(raw, field: str, label=None):
     from django.utils import timezone
     from django.utils.dateparse import parse_datetime
 
-    text = unicodedata.normalize("NFKC", raw or "").strip()
+    text = unicodedata.normalize("NFKC", str(raw or "")).strip()
     if not text:
         return None
     try:
@@ -163,7 +165,7 @@ def datetime_value(raw, field: str, label=None):
 
 def month_value(raw, field: str, label=None) -> date | None:
     """The first day of a month written 2026-05; None when empty."""
-    raw = (raw or "").strip()
+    raw = unicodedata.normalize("NFKC", str(raw or "")).strip()
     if not raw:
         return None
     match = re.fullmatch(r"(\d{4})-(\d{1,2})", raw)

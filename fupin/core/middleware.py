@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -53,6 +54,14 @@ def _app_of(request) -> str | None:
         return None
 
 
+def _back(request) -> str:
+    """The page a form was sent from (many forms post to an action URL that only takes POST)."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure()):
+        return referer
+    return request.path
+
+
 def error_json(status: int, code: str, message: str, fields: dict | None = None) -> JsonResponse:
     return JsonResponse({"code": code, "message": message, "fields": fields or {}}, status=status)
 
@@ -79,7 +88,7 @@ class InputMiddleware:
         if request.method != "POST":
             return None
         messages.error(request, exception.message)
-        return redirect(request.path)
+        return redirect(_back(request))
 
     def _refused(self, request):
         data = [request.GET]
@@ -103,7 +112,7 @@ class InputMiddleware:
         if request.path.startswith(API_PREFIX):
             return error_json(400, "invalid", error.message, error.fields)
         messages.error(request, error.message)
-        return redirect(request.path)
+        return redirect(_back(request) if request.method == "POST" else request.path)
 
     @staticmethod
     def _api_shape(response):

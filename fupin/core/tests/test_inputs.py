@@ -319,6 +319,20 @@ def test_a_number_too_large_for_its_column_is_refused_before_the_database_sees_i
 
     request = LectureRequest(audience_size=2**40, place="礼堂")
 
-    refused = _refusal(inputs.check_model_text, LectureRequest, request)
+    refused = _refusal(inputs.check_columns, LectureRequest, request)
 
     assert list(refused) == ["audience_size"] and "数值超出范围" in refused["audience_size"]
+
+
+def test_a_refusal_no_view_caught_is_a_message_on_the_page_the_form_came_from(admin_client, monkeypatch):
+    from fupin.core import services
+
+    def refuse(*args, **kwargs):
+        raise DomainError("名称最多 60 个字（现有 300 个）。", field="name")
+
+    monkeypatch.setattr(services, "issue_token", refuse)
+
+    response = admin_client.post("/tokens/", {"name": "长" * 300}, HTTP_REFERER="/tokens/", follow=True)
+
+    assert response.redirect_chain == [("/tokens/", 302)]
+    assert "名称最多 60 个字（现有 300 个）。" in _messages(response)
