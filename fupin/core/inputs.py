@@ -82,10 +82,11 @@ def check_columns(sender, instance, raw=False, **kwargs) -> None:
 
 
 def _check_column_range(value: int, model_field, kind: str) -> None:
-    from django.db import connection
+    # The standard ranges (PostgreSQL's) on every database, so that what SQLite keeps PostgreSQL keeps too.
+    from django.db.backends.base.operations import BaseDatabaseOperations
 
-    low, high = connection.ops.integer_field_range(kind)
-    if not (low is None or low <= value) or not (high is None or value <= high):
+    low, high = BaseDatabaseOperations.integer_field_ranges[kind]
+    if not low <= value <= high:
         _out_of_range(model_field, high)
 
 
