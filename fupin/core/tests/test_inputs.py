@@ -336,3 +336,17 @@ def test_a_refusal_no_view_caught_is_a_message_on_the_page_the_form_came_from(ad
 
     assert response.redirect_chain == [("/tokens/", 302)]
     assert "名称最多 60 个字（现有 300 个）。" in _messages(response)
+
+
+def test_a_control_character_on_the_public_complaint_form_is_said_on_that_page(client, jinxiang):
+    from fupin.supervision.models import Complaint
+
+    response = client.post(
+        "/public/complaint/",
+        {"content": "反映项目收益未发放\x07的问题", "region": "370828107000"},
+        HTTP_REFERER="/public/complaint/",
+        follow=True,
+    )
+
+    assert "含有不可见的控制字符，请删除后重新提交。" in response.content.decode()
+    assert not Complaint.objects.exists()
