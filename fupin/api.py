@@ -40,10 +40,10 @@ def _check_json(value, path: str) -> None:
         for index, item in enumerate(value):
             _check_json(item, f"{path}.{index}" if path else str(index))
     elif isinstance(value, str):
-        check_text(value, path or "body")
+        check_text(value, path or "body", _("The field “%(name)s”") % {"name": path or "body"})
     elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > INT_LIMIT:
         message = _("%(field)s: the number is out of range (at most %(max)s).") % {
-            "field": path or "body",
+            "field": _("The field “%(name)s”") % {"name": path or "body"},
             "max": INT_LIMIT,
         }
         raise DomainError(message, field=path or "body")

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils.translation import gettext as _
 
-from fupin.core import audit, clock, policy
+from fupin.core import audit, clock, inputs, policy
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.money import parse_amount
 from fupin.core.scope import require_role
@@ -242,16 +242,13 @@ def _refuse_state(plan: DistributionPlan, *allowed: str) -> None:
 
 
 def _date(value, field) -> date:
+    labels = {"paid_on": _("date paid"), "notice_starts_on": _("Notice posted on"), "reviewed_on": _("Date")}
     if value in (None, ""):
         raise DomainError(_("This field is required."), field=field)
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value)
-        except ValueError:
-            raise DomainError(_("Enter a valid date."), field=field) from None
+    value = inputs.date_value(value, field, labels.get(field))
     if value > clock.today():
         raise DomainError(_("The date lies in the future."), field=field)
-    return value
+    return inputs.payment_date(value, field, labels.get(field))  # and not before 2000
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fupin.core import audit, clock, policy
+from fupin.core import audit, clock, inputs, policy
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.money import parse_amount
 from fupin.core.scope import require_role
@@ -198,6 +198,7 @@ def record_revenue(actor, project: Project, *, period, kind, amount, received_on
             _("Choose rent, enterprise dividend, photovoltaic income or operating profit."), field="kind"
         )
     amount = parse_amount(amount)
+    received_on = inputs.payment_date(received_on, "received_on", _("date received"))
     if received_on is None:
         raise DomainError(_("This field is required."), field="received_on")
     if received_on > clock.today():

@@ -3,28 +3,35 @@ anything). Each check raises `DomainError` with the field and a Chinese message 
 expects, so views show it next to the field and the API answers 400 with `fields`.
 
 - `check_text`: no control characters (below U+0020 other than tab and line breaks, and DEL); a length limit.
-  Applied to every text column on save (`check_model_text`, connected in `CoreConfig.ready`), to every form
-  field and query parameter of a page (`InputMiddleware`) and to every string of an API body (`ApiParser`).
+  Applied to every text column on save (`check_columns`, a pre_save receiver connected in `core/signals.py`,
+  which also keeps numbers inside their columns' range), to every form field and query parameter of a page
+  (`core/middleware.py`) and to every string of an API body (`CheckedParser` in `fupin/api.py`).
 - `date_value`, `month_value`, `year_value`, `int_value`: the GET filters and raw form values of the pages;
   `param()` turns a refusal of a filter into a message on the page and the filter's default.
-- `phone_value`, `coordinate`: the shapes of a phone number and of a latitude or longitude.
+- `phone_value`, `coordinate`, `payment_date`, `plain_decimal`: a phone number, a latitude or longitude,
+  the day money moved, a number in plain digits.
 """
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from pydantic import Field
 
+from . import clock
 from .errors import DomainError
 
 # Tab, line feed and carriage return (browsers send line breaks as CR LF) are text; the rest are not.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a county's records and filters can be about
 INT_LIMIT = 2**31 - 1  # the largest value of an integer column on PostgreSQL
+ID_LIMIT = 2**63 - 1  # the largest id (bigint; SQLite's integers are as wide)
+PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 MOBILE = re.compile(r"1\d{10}")
 LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}(-\d{1,6})?")
 
@@ -47,25 +54,58 @@ def check_text(value: str, field: str, label=None, max_length: int | None = None
     return value
 
 
-def check_model_text(sender, instance, raw=False, **kwargs) -> None:
-    """pre_save: every text column of every model is checked before the database sees it, so that an
-    overlong name or a NUL is a message naming the field, never a database error (PostgreSQL refuses
-    both; SQLite would keep them)."""
+TEXT_COLUMNS = {"CharField", "TextField", "SlugField", "EmailField"}
+NUMBER_COLUMNS = {
+    "IntegerField",
+    "PositiveIntegerField",
+    "SmallIntegerField",
+    "PositiveSmallIntegerField",
+    "BigIntegerField",
+    "PositiveBigIntegerField",
+}
+
+
+def check_columns(sender, instance, raw=False, **kwargs) -> None:
+    """pre_save: every text and number column of every model is checked before the database sees it, so
+    that an overlong name, a NUL or a number too large for its column is a message naming the field,
+    never a database error (PostgreSQL refuses them; SQLite would keep some)."""
     if raw or not type(instance).__module__.startswith("fupin."):  # fixtures; other libraries' rows
         return
     for model_field in instance._meta.concrete_fields:
-        if model_field.get_internal_type() not in ("CharField", "TextField", "SlugField", "EmailField"):
-            continue
+        kind = model_field.get_internal_type()
         value = getattr(instance, model_field.attname)
-        if isinstance(value, str):
+        if kind in TEXT_COLUMNS and isinstance(value, str):
             check_text(value, model_field.name, model_field.verbose_name, model_field.max_length)
+        elif kind in NUMBER_COLUMNS and isinstance(value, int):
+            _check_column_range(value, model_field, kind)
+        elif kind == "DecimalField" and isinstance(value, Decimal) and value.is_finite():
+            limit = Decimal(10) ** (model_field.max_digits - model_field.decimal_places)
+            if abs(value) >= limit:
+                _out_of_range(model_field, limit - Decimal(10) ** -model_field.decimal_places)
+
+
+def _check_column_range(value: int, model_field, kind: str) -> None:
+    # The standard ranges (PostgreSQL's) on every database, so that what SQLite keeps PostgreSQL keeps too.
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    low, high = BaseDatabaseOperations.integer_field_ranges[kind]
+    if not low <= value <= high:
+        _out_of_range(model_field, high)
+
+
+def _out_of_range(model_field, high) -> None:
+    raise DomainError(
+        _("%(field)s: the number is out of range (at most %(max)s).")
+        % {"field": model_field.verbose_name, "max": high},
+        field=model_field.name,
+    )
 
 
 def checked(instances: list) -> list:
-    """The same rows, each checked as `check_model_text` checks a save: for `bulk_create`, which sends no
+    """The same rows, each checked as `check_columns` checks a save: for `bulk_create`, which sends no
     pre_save."""
     for instance in instances:
-        check_model_text(type(instance), instance)
+        check_columns(type(instance), instance)
     return instances
 
 
@@ -78,7 +118,7 @@ def date_value(raw, field: str, label=None, *, first=date(1900, 1, 1), last=date
     if isinstance(raw, date):
         day = raw
     else:
-        text = unicodedata.normalize("NFKC", raw or "").strip()
+        text = unicodedata.normalize("NFKC", str(raw or "")).strip()
         if not text:
             return None
         try:
@@ -96,13 +136,17 @@ def date_value(raw, field: str, label=None, *, first=date(1900, 1, 1), last=date
     return day
 
 
+def payment_date(raw, field: str, label=None) -> date | None:
+    """The day money was paid or received: a real date from 2000 up to a year from today (a ledger does
+    not go back to 1900, nor forward to 2099)."""
+    last = clock.today() + timedelta(days=366)
+    return date_value(raw, field, label, first=date(FIRST_YEAR, 1, 1), last=last)
+
+
 def datetime_value(raw, field: str, label=None):
     """A local time written 2026-05-01T09:00 (as a datetime-local field sends it), made aware; None when
     empty."""
-    from django.utils import timezone
-    from django.utils.dateparse import parse_datetime
-
-    text = unicodedata.normalize("NFKC", raw or "").strip()
+    text = unicodedata.normalize("NFKC", str(raw or "")).strip()
     if not text:
         return None
     try:
@@ -118,7 +162,7 @@ def datetime_value(raw, field: str, label=None):
 
 def month_value(raw, field: str, label=None) -> date | None:
     """The first day of a month written 2026-05; None when empty."""
-    raw = (raw or "").strip()
+    raw = unicodedata.normalize("NFKC", str(raw or "")).strip()
     if not raw:
         return None
     match = re.fullmatch(r"(\d{4})-(\d{1,2})", raw)
@@ -153,16 +197,24 @@ def year_value(raw, field: str, label=None, *, low: int = FIRST_YEAR, high: int 
         ) from None
 
 
-def decimal_value(raw, field: str, label=None, *, low, high) -> Decimal | None:
-    """A plain decimal number (full-width digits are read as digits; no exponent) between `low` and `high`."""
-    raw = unicodedata.normalize("NFKC", str(raw if raw is not None else "")).strip()
-    if not raw:
+def plain_decimal(raw) -> Decimal | None:
+    """A number as people write it: digits with an optional sign, decimal point and thousands commas;
+    full-width digits (１２３．５) are read as digits. No exponent (1e5), no NaN or Infinity: None."""
+    text = unicodedata.normalize("NFKC", str(raw if raw is not None else "")).strip().replace(",", "")
+    if not PLAIN_NUMBER.fullmatch(text):
         return None
     try:
-        number = Decimal(raw) if re.fullmatch(r"[+-]?\d+(\.\d+)?", raw) else None
-    except InvalidOperation:
-        number = None
-    if number is None or not low <= number <= high:
+        return Decimal(text)
+    except InvalidOperation:  # pragma: no cover (the pattern admits only what Decimal reads)
+        return None
+
+
+def decimal_value(raw, field: str, label=None, *, low, high, places: int = 6) -> Decimal | None:
+    """A plain decimal number (see `plain_decimal`) between `low` and `high`; None when empty."""
+    if not unicodedata.normalize("NFKC", str(raw if raw is not None else "")).strip():
+        return None
+    number = plain_decimal(raw)
+    if number is None or not low <= number <= high or -number.as_tuple().exponent > places:
         raise _range_error(
             field, label, _("%(field)s: enter a number between %(min)s and %(max)s."), low, high
         )
@@ -206,6 +258,7 @@ def param(request, parse, name: str, label=None, default=None, **options):
 
 
 # Integers of the API's queries and bodies, bounded so that a database never sees one it cannot hold.
+Id = Annotated[int, Field(ge=1, le=ID_LIMIT, description="An id")]
 PageNumber = Annotated[int, Field(ge=1, le=INT_LIMIT, description="1, 2, …")]
 Offset = Annotated[int, Field(ge=0, le=INT_LIMIT, description="Rows to skip (0 or more)")]
 Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR, description=f"{FIRST_YEAR}–{LAST_YEAR}")]

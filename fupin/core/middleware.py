@@ -14,11 +14,13 @@ from django.apps import apps
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from .errors import DomainError
-from .inputs import check_text
+from .inputs import CONTROL_CHARACTERS, check_text
 
 API_PREFIX = "/api/v1/"
 API_ERRORS = {
@@ -29,18 +31,35 @@ API_ERRORS = {
 
 
 @cache
-def _labels() -> dict[str, str]:
-    """Field name → the label people know it by (the first model field of that name)."""
+def _labels(app_label: str | None) -> dict[str, str]:
+    """Field name → the label people know it by: the first model field of that name, in the page's own
+    app first."""
     labels = {}
-    for model in apps.get_models():
+    models = sorted(apps.get_models(), key=lambda model: model._meta.app_label != app_label)
+    for model in models:
         for field in model._meta.concrete_fields:
             labels.setdefault(field.name, str(field.verbose_name))
     return labels
 
 
-def label_for(name: str) -> str:
+def label_for(name: str, app_label: str | None = None) -> str:
     base = name.rsplit("-", 1)[-1]  # formset fields are "m-0-name"
-    return _labels().get(base) or _("The field “%(name)s”") % {"name": name}
+    return _labels(app_label).get(base) or _("The field “%(name)s”") % {"name": name}
+
+
+def _app_of(request) -> str | None:
+    try:
+        return resolve(request.path_info).app_name or None
+    except Resolver404:
+        return None
+
+
+def _back(request) -> str:
+    """The page a form was sent from (many forms post to an action URL that only takes POST)."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure()):
+        return referer
+    return request.path
 
 
 def error_json(status: int, code: str, message: str, fields: dict | None = None) -> JsonResponse:
@@ -69,7 +88,7 @@ class InputMiddleware:
         if request.method != "POST":
             return None
         messages.error(request, exception.message)
-        return redirect(request.path)
+        return redirect(_back(request))
 
     def _refused(self, request):
         data = [request.GET]
@@ -81,8 +100,10 @@ class InputMiddleware:
         for query in data:
             for name, values in query.lists():
                 for value in values:
+                    if not CONTROL_CHARACTERS.search(value):
+                        continue
                     try:
-                        check_text(value, name, label_for(name))
+                        check_text(value, name, label_for(name, _app_of(request)))
                     except DomainError as error:
                         return self._refuse(request, error)
         return None
@@ -91,7 +112,7 @@ class InputMiddleware:
         if request.path.startswith(API_PREFIX):
             return error_json(400, "invalid", error.message, error.fields)
         messages.error(request, error.message)
-        return redirect(request.path)
+        return redirect(_back(request) if request.method == "POST" else request.path)
 
     @staticmethod
     def _api_shape(response):

@@ -1,9 +1,10 @@
 """Money in and out: Decimal yuan with two places, never float (DESIGN.md §3)."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from fupin.core import inputs
 from fupin.core.errors import DomainError
 
 CENT = Decimal("0.01")
@@ -16,14 +17,13 @@ def parse_amount(value, field: str = "amount", *, allow_zero: bool = False) -> D
         raise DomainError(_("The amount is required."), field=field)
     if isinstance(value, float):
         value = repr(value)
-    try:
-        number = Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation:
+    # Plain digits only: 1e5 is refused (nobody writes money so), full-width digits are read as digits.
+    number = inputs.plain_decimal(value)
+    if number is None:
         raise DomainError(
-            _("“%(value)s” is not an amount of money.") % {"value": value}, field=field
-        ) from None
-    if not number.is_finite():
-        raise DomainError(_("“%(value)s” is not an amount of money.") % {"value": value}, field=field)
+            _("“%(value)s” is not an amount of money; write it in digits like 1234.56.") % {"value": value},
+            field=field,
+        )
     if number.as_tuple().exponent < -2:
         raise DomainError(_("An amount has at most 2 decimal places (fen)."), field=field)
     if number < 0 or (number == 0 and not allow_zero):

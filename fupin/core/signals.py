@@ -6,10 +6,10 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
 from . import audit
-from .inputs import check_model_text
+from .inputs import check_columns
 
 # Every text column of the platform's models is checked before it is saved (control characters, length).
-pre_save.connect(check_model_text, dispatch_uid="fupin.core.inputs.check_model_text")
+pre_save.connect(check_columns, dispatch_uid="fupin.core.inputs.check_columns")
 
 
 @receiver(user_logged_in)

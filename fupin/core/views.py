@@ -87,8 +87,8 @@ def audit_log(request):
         "actor": request.GET.get("actor", "").strip(),
         "region": request.GET.get("region", "").strip(),
         "target": request.GET.get("target", "").strip(),
-        "since": inputs.param(request, inputs.date_value, "since", _("From")),
-        "until": inputs.param(request, inputs.date_value, "until", _("To")),
+        "since": inputs.param(request, inputs.date_value, "since", _("From date")),
+        "until": inputs.param(request, inputs.date_value, "until", _("To date")),
     }
     if filters["action"]:
         events = events.filter(action__startswith=filters["action"])

@@ -8,6 +8,7 @@ from ninja import Field, Router, Schema, Status
 from fupin.core.access import Action
 from fupin.core.api import ErrorOut, RoleAuth
 from fupin.core.errors import DomainError
+from fupin.core.inputs import Id
 from fupin.core.money import yuan
 from fupin.core.scope import get_visible_or_404
 from fupin.projects.models import Project
@@ -158,7 +159,7 @@ def source_detail(request, source_id: int):
 
 
 @router.get("/allocations", response=list[AllocationOut], summary="Allocations in my area with balances")
-def list_allocations(request, project_id: int | None = None, source_id: int | None = None):
+def list_allocations(request, project_id: Id | None = None, source_id: Id | None = None):
     rows = Allocation.objects.visible_to(request.auth)
     if project_id:
         rows = rows.filter(project_id=project_id)
@@ -211,7 +212,7 @@ def reverse_allocation(request, allocation_id: int, payload: ReversalIn):
 
 
 @router.get("/disbursements", response=list[DisbursementOut], summary="Payments in my area")
-def list_disbursements(request, allocation_id: int | None = None):
+def list_disbursements(request, allocation_id: Id | None = None):
     rows = Disbursement.objects.visible_to(request.auth).select_related("allocation")
     if allocation_id:
         rows = rows.filter(allocation_id=allocation_id)

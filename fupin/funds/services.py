@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from fupin.core import access, audit, clock, policy
+from fupin.core import access, audit, clock, inputs, policy
 from fupin.core.access import Action
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.money import parse_amount
@@ -162,6 +162,7 @@ def disburse(actor, *, allocation: Allocation, amount, paid_on, payee, voucher_n
     require_role(actor, *WRITERS)
     amount = parse_amount(amount)
     payee, voucher_no = _text(payee, "payee"), _text(voucher_no, "voucher_no")
+    paid_on = inputs.payment_date(paid_on, "paid_on", _("payment date"))
     if paid_on is None:
         raise DomainError(_("This field is required."), field="date")
     if allocation.reverses_id is not None:
@@ -241,9 +242,9 @@ def reverse_disbursement(actor, payment: Disbursement, *, reason) -> Disbursemen
 @transaction.atomic
 def record_evaluation(actor, project: Project, *, year, score, indicators=None, comments="") -> Evaluation:
     require_role(actor, *WRITERS)
-    score = parse_amount(score, "score", allow_zero=True)
-    if score > 100:
-        raise DomainError(_("The score lies between 0 and 100."), field="score")
+    score = inputs.decimal_value(score, "score", _("score"), low=0, high=100, places=2)
+    if score is None:
+        raise DomainError(_("This field is required."), field="score")
     if Evaluation.objects.filter(project=project, year=year).exists():
         raise DomainError(
             _("This project's evaluation for %(year)s is already recorded.") % {"year": year}, field="year"

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import audit, clock, policy, scope
+from fupin.core import audit, clock, inputs, policy, scope
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.scope import require_role
@@ -380,6 +380,7 @@ def create_request(
     }.items():
         if not (value or "").strip():
             raise DomainError(_("This field is required."), field=field)
+    contact_phone = inputs.phone_value(contact_phone, "contact_phone", _("contact phone"))
     if preferred_lecturer is not None and preferred_lecturer.status != LecturerStatus.ACTIVE:
         raise DomainError(
             _("%(lecturer)s does not lecture at present.") % {"lecturer": preferred_lecturer.name},
@@ -634,7 +635,7 @@ def _add_stop(actor, tour: Tour, stop: dict) -> LectureRequest:
         audience_kind=stop.get("audience_kind", "rural"),
         place=stop["place"],
         contact_name=stop.get("contact_name", ""),
-        contact_phone=stop.get("contact_phone", ""),
+        contact_phone=inputs.phone_value(stop.get("contact_phone", ""), "contact_phone", _("contact phone")),
         created_at=clock.now(),
     )
     before = audit.snapshot(lecture, REQUEST_FIELDS)

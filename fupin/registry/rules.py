@@ -6,14 +6,15 @@ services call it before they write, and the import calls it for every row.
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
-from fupin.core import clock, identity
+from fupin.core import clock, identity, inputs
+from fupin.core.errors import DomainError
 
 from .enums import Cause, Education, Health, Labour, Relation, Schooling, Work
 
@@ -113,8 +114,16 @@ def clean_member(data: dict, prefix: str, problems: Problems, today: date | None
     for flag in ["serious_illness_insurance", "medical_insurance", "pension_insurance"]:
         if flag in data:
             out[flag] = as_bool(data[flag])
-    out["phone"] = str(data.get("phone") or "").strip()
+    out["phone"] = clean_phone(data.get("phone"), f"{prefix}phone", problems)
     return out
+
+
+def clean_phone(value, name: str, problems: Problems) -> str:
+    try:
+        return inputs.phone_value(str(value or ""), name, _("Contact phone"))
+    except DomainError as refused:
+        problems.error(name, refused.message)
+        return ""
 
 
 def as_bool(value) -> bool:
@@ -134,12 +143,11 @@ def clean_causes(data: dict, problems: Problems) -> tuple[str | None, list[str]]
 
 
 def money_value(value, name: str, problems: Problems) -> Decimal:
-    try:
-        number = Decimal(str(value if value not in (None, "") else "0").strip())
-    except InvalidOperation:
+    number = inputs.plain_decimal(value if value not in (None, "") else "0")
+    if number is None:
         problems.error(name, _("Must be a number."))
         return Decimal("0.00")
-    if not number.is_finite() or number.as_tuple().exponent < -2:
+    if number.as_tuple().exponent < -2:
         problems.error(name, _("Use a number with at most 2 decimal places."))
         return Decimal("0.00")
     return number.quantize(Decimal("0.01"))

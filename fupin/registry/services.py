@@ -176,6 +176,8 @@ def create_household(
         raise DomainError(_("This village is outside your area."), field="region")
     problems = rules.Problems()
     main_cause, other_causes = rules.clean_causes(data, problems)
+    if "phone" in data:
+        data = {**data, "phone": rules.clean_phone(data["phone"], "phone", problems)}
     cleaned = [rules.clean_member(m, f"members.{i}.", problems, today) for i, m in enumerate(members)]
     if not cleaned:
         problems.error("members", _("A household has at least one member."))
@@ -235,6 +237,8 @@ def update_household(actor, household: Household, data: dict) -> Household:
     if "main_cause" in data or "other_causes" in data:
         merged = {"main_cause": household.main_cause, "other_causes": household.other_causes, **data}
         household.main_cause, household.other_causes = rules.clean_causes(merged, problems)
+    if "phone" in data:
+        data = {**data, "phone": rules.clean_phone(data["phone"], "phone", problems)}
     _raise(problems)
     for name in HOUSEHOLD_FIELDS:
         if name in data and name not in ("main_cause", "other_causes"):
@@ -711,6 +715,8 @@ def record_visit(
         raise DomainError(_("Record a visit within two months of it."), field="visited_on")
     if not (findings or "").strip():
         raise DomainError(_("Write down what you found."), field="findings")
+    latitude = inputs.coordinate(latitude, "latitude", _("latitude"), latitude=True)
+    longitude = inputs.coordinate(longitude, "longitude", _("longitude"), latitude=False)
     if (latitude is None) != (longitude is None):
         raise DomainError(_("Give both latitude and longitude, or neither."), field="latitude")
     checked = [

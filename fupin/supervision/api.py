@@ -13,7 +13,7 @@ from ninja.files import UploadedFile
 from fupin.core import clock, scope
 from fupin.core.api import ErrorOut
 from fupin.core.errors import DomainError
-from fupin.core.inputs import PageNumber
+from fupin.core.inputs import Id, PageNumber
 from fupin.core.models import Region, User
 from fupin.core.scope import get_visible_or_404
 
@@ -98,7 +98,7 @@ class ProblemPage(Schema):
 
 class ProblemFilters(Schema):
     region: str | None = None
-    campaign: int | None = None
+    campaign: Id | None = None
     use: str | None = None
     state: str | None = None
     category: str | None = None
@@ -235,7 +235,7 @@ class StatsOut(Schema):
 
 class StatsFilters(Schema):
     region: str | None = None
-    campaign: int | None = None
+    campaign: Id | None = None
     use: str | None = None
     group: str | None = Field(None, description="campaign, unit, town, category or month")
 

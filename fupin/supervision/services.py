@@ -725,6 +725,7 @@ def receive_complaint(
         raise DomainError(_("Describe the complaint in at least 10 characters."), field="content")
     if not Region.objects.filter(code=region_code).exists():
         raise DomainError(_("Choose the town or village concerned."), field="region")
+    phone = inputs.phone_value(phone, "phone", _("Phone"))
     if channel == ComplaintChannel.WEB and _rate_limited(ip):
         raise DomainError(
             _("Too many complaints from this address; please try again in an hour."), code="rate_limited"

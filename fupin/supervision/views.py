@@ -36,10 +36,11 @@ def _region(request) -> str | None:
 def _filters(request) -> dict:
     get = request.GET
     overdue = {"yes": True, "no": False}.get(get.get("overdue", ""))
-    campaign = get.get("campaign")
     return {
         "region": _region(request),
-        "campaign": int(campaign) if (campaign or "").isdigit() else None,
+        "campaign": inputs.param(
+            request, inputs.int_value, "campaign", _("Campaign"), low=1, high=inputs.ID_LIMIT
+        ),
         "use": get.get("use") or None,
         "state": get.get("state") or None,
         "category": get.get("category") or None,

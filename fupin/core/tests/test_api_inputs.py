@@ -63,9 +63,9 @@ def test_control_characters_and_huge_integers_in_a_body_are_refused_with_the_pat
     huge = assert_error_shape(client.post("/api/v1/workshops", {"name": "车间", "capacity": 2**40}), 400)
     query = assert_error_shape(client.get("/api/v1/projects", {"q": "大棚\x01"}), 400)
 
-    assert nul["fields"] == {"content": "content含有不可见的控制字符，请删除后重新提交。"}
-    assert huge["fields"] == {"capacity": "capacity：数值超出范围（最大 2147483647）。"}
-    assert query["fields"] == {"q": "q含有不可见的控制字符，请删除后重新提交。"}
+    assert nul["fields"] == {"content": "字段“content”含有不可见的控制字符，请删除后重新提交。"}
+    assert huge["fields"] == {"capacity": "字段“capacity”：数值超出范围（最大 2147483647）。"}
+    assert query["fields"] == {"q": "字段“q”含有不可见的控制字符，请删除后重新提交。"}
 
 
 def _resolve(schema: dict, spec: dict) -> dict:

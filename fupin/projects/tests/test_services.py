@@ -25,7 +25,8 @@ def test_a_town_officer_puts_a_project_into_reserve(project, sima_officer):
         ("-5", "金额必须大于零。"),
         ("0", "金额必须大于零。"),
         ("10.001", "金额最多保留两位小数（分）。"),
-        ("abc", "“abc”不是有效的金额。"),
+        ("abc", "“abc”不是有效的金额，请用数字书写，例如 1234.56。"),
+        ("1e5", "“1e5”不是有效的金额，请用数字书写，例如 1234.56。"),
     ],
 )
 def test_bad_budgets_are_refused_naming_the_field(sima_officer, budget, message):

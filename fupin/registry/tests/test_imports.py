@@ -240,3 +240,16 @@ def test_template_and_export_round_trip(sima_officer):
     assert lines[0][:5] == ("户编号", "姓名", "性别", "证件号码", "与户主关系")
     assert lines[1][:5] == ("1072009001", "张大山", "男", rows()[0][3], "户主")
     assert len(lines) == 4
+
+
+def test_control_characters_and_overlong_names_are_named_rows_and_nothing_is_imported(sima_officer):
+    data = rows()
+    data[0][1] = "张\x01大山"  # line 3 of the file, after the title and the header
+    data[2][1] = "王" * 300
+
+    job = run_job(sima_officer, "x.csv", csv_bytes(data))
+
+    errors = {(e["row"], e["column"]): e["message"] for e in job.errors}
+    assert errors[(3, "姓名")] == "姓名含有不可见的控制字符，请删除后重新提交。"
+    assert errors[(5, "姓名")] == "姓名最多 40 个字（现有 300 个）。"
+    assert not Household.objects.exists()
