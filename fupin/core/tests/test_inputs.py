@@ -105,7 +105,7 @@ def test_numbers_are_plain_digits_full_width_read_exponents_refused():
 
 # --- Money, scores, dates in the services ---------------------------------------------------------------
 def test_amounts_in_exponent_are_refused_and_full_width_digits_accepted():
-    from fupin.projects.money import parse_amount
+    from fupin.core.money import parse_amount
 
     assert parse_amount("１００００.５") == Decimal("10000.50")
     assert _refusal(parse_amount, "1e5", "budget") == {
