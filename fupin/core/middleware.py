@@ -24,6 +24,7 @@ from .inputs import CONTROL_CHARACTERS, check_text
 
 API_PREFIX = "/api/v1/"
 API_ERRORS = {
+    403: ("forbidden", gettext_noop("Your role does not allow this action.")),
     404: ("not_found", gettext_noop("Not found, or outside your area.")),
     405: ("method_not_allowed", gettext_noop("This method is not allowed here.")),
     500: ("server_error", gettext_noop("Something went wrong on the server; please try again later.")),
