@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import access, audit, clock, files, inputs, policy, workdays
+from fupin.core import access, audit, clock, inputs, policy, uploads, workdays
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.models import Region, User
@@ -378,12 +378,10 @@ def _may(actor, problem: Problem, who: str) -> bool:
     return actor.has_role(*RESPONSIBLE)
 
 
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-
-
-def check_evidence(upload) -> str:
-    """The content type of an evidence file (JPEG, PNG or PDF by its first bytes); others are refused."""
-    return files.sniff(upload, files.EVIDENCE, field="attachments", max_bytes=MAX_EVIDENCE_BYTES)
+def check_evidence(upload):
+    """An evidence file (an image or a PDF, by its content) under the name it is stored as; others are
+    refused with the field's name."""
+    return uploads.checked_file(upload, uploads.EVIDENCE, field="attachments", label=_("Evidence"))
 
 
 NEEDS_COMMENT = {
@@ -432,7 +430,7 @@ def transition(
             _("Write a comment: it is required for “%(action)s”.") % {"action": Action(action).label},
             field="comment",
         )
-    checked = [(upload, check_evidence(upload)) for upload in attachments]
+    checked = [check_evidence(upload) for upload in attachments]
     if action == Action.SUBMIT and not checked:
         raise DomainError(
             _("A rectification report needs at least one photo or PDF as evidence."), field="attachments"
@@ -457,9 +455,13 @@ def transition(
         problem.state = target
     problem.save()
     event = _event(problem, actor, action, comment, data)
-    for upload, content_type in checked:
+    for stored, found in checked:
         Attachment.objects.create(
-            event=event, file=upload, name=upload.name[:200], content_type=content_type, size=upload.size
+            event=event,
+            file=stored,
+            name=found.original_name or stored.name,
+            content_type=found.kind.content_type,
+            size=found.size,
         )
     audit.record(
         actor=actor,

@@ -4,12 +4,12 @@ and their checklists, grids and duty, complaints, and the public complaint form.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fupin.core import access, clock, files, inputs, scope
+from fupin.core import access, clock, files, inputs, scope, uploads
 from fupin.core.access import Action as Action_
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError
@@ -170,14 +170,10 @@ def problem_action(request, problem_id: int):
 
 @login_required
 def attachment(request, attachment_id: int):
-    """Evidence is served only as a download of its checked type, never rendered inline."""
+    """Evidence, only for those who see its problem, with its checked type and never as a page."""
     item = get_object_or_404(Attachment.objects.select_related("event__problem"), pk=attachment_id)
     get_visible_or_404(Problem, request.user, pk=item.event.problem_id)
-    response = FileResponse(
-        item.file.open("rb"), as_attachment=True, filename=item.name, content_type=item.content_type
-    )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return uploads.file_response(item.file, item.name)
 
 
 @login_required

@@ -88,7 +88,10 @@ def test_bad_drafts_are_refused_and_nothing_is_written(as_user, lecturer_user, l
     assert empty.status_code == 400 and "请填写讲稿内容或上传讲稿文件。" in empty.content.decode()
     exe = SimpleUploadedFile("讲稿.pdf", b"MZ\x90\x00not a pdf", "application/pdf")
     wrong = client.post(reverse("lecture-draft-new"), {"topic": topic.pk, "attachment": exe})
-    assert wrong.status_code == 400 and "请上传以下类型的文件：PDF、Word。" in wrong.content.decode()
+    assert (
+        wrong.status_code == 400
+        and "讲稿文件：讲稿.pdf 不是 PDF、Word (.docx) 文件" in wrong.content.decode()
+    )
     assert not LessonDraft.objects.exists()
 
 

@@ -83,11 +83,11 @@ def test_the_feedback_form_takes_a_sign_in_photo(as_user, requester, delivered, 
     [
         (
             SimpleUploadedFile("签到表.png", b"<html>not an image</html>", "image/png"),
-            "请上传以下类型的文件：JPEG、PNG、PDF。",
+            "签到表.png 不是 JPEG、PNG、WebP、PDF 文件",
         ),
         (
-            SimpleUploadedFile("签到表.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), "application/pdf"),
-            "文件不能超过 10 MB。",
+            SimpleUploadedFile("签到表.pdf", b"%PDF-" + b"0" * (1024 * 1024), "application/pdf"),
+            "签到表.pdf 超过 1 MB",
         ),
     ],
     ids=["not an image or PDF", "too large"],
@@ -95,7 +95,7 @@ def test_the_feedback_form_takes_a_sign_in_photo(as_user, requester, delivered, 
 def test_a_bad_sign_in_sheet_is_refused_and_nothing_is_written(
     as_user, requester, delivered, settings, tmp_path, upload, message
 ):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT, settings.UPLOAD_MAX_MB = tmp_path, 1
     response = as_user(requester).post(
         reverse("lecture-feedback", args=[delivered.pk]),
         {"attendance": "215", **SCORES, "sign_in_sheet": upload},

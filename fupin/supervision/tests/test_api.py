@@ -57,7 +57,7 @@ def test_transitions_and_evidence_upload(api_as, inspector, sima_officer, proble
         {"action": "submit", "comment": "已整改", "files": SimpleUploadedFile("x.exe", b"MZ....")},
         content_type=MULTIPART_CONTENT,
     )
-    assert "不是 JPEG、PDF、PNG" in assert_error(bad, 400, "invalid")["fields"]["attachments"]
+    assert "不是 JPEG、PNG、WebP、PDF 文件" in assert_error(bad, 400, "invalid")["fields"]["attachments"]
     good = unit.post(
         f"{url}/attachments",
         {"action": "submit", "comment": "已整改", "files": SimpleUploadedFile("after.png", PNG)},
