@@ -11,9 +11,11 @@ from django.views.decorators.http import require_POST
 
 from fupin.core import access, clock, files, inputs, scope, uploads
 from fupin.core.access import Action as Action_
+from fupin.core.client import client_address
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError
 from fupin.core.models import Region, User
+from fupin.core.ratelimit import RateLimited
 from fupin.core.scope import county_of, get_visible_or_404
 
 from . import exports, ledger, services, stats
@@ -450,8 +452,8 @@ def complaint_decide(request, complaint_id: int):
 
 
 def public_complaint(request):
-    """The public complaint form: no login; a few submissions per address and hour."""
-    complaint, error = None, None
+    """The public complaint form: no login; a few submissions per address and per phone an hour."""
+    complaint, refusal = None, None
     towns = Region.objects.filter(level__in=["county", "town"]).order_by("code")
     if request.method == "POST":
         try:
@@ -462,15 +464,24 @@ def public_complaint(request):
                 region_code=request.POST.get("region", ""),
                 name=request.POST.get("name", ""),
                 phone=request.POST.get("phone", ""),
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_address(request),
             )
         except DomainError as exc:
-            error = exc.message
-    return render(
+            refusal = exc
+    response = render(
         request,
         "supervision/public_complaint.html",
-        {"complaint": complaint, "error": error, "towns": towns, "form": request.POST},
+        {
+            "complaint": complaint,
+            "error": refusal.message if refusal else None,
+            "towns": towns,
+            "form": request.POST,
+        },
+        status=refusal.status if refusal else 200,
     )
+    if isinstance(refusal, RateLimited):
+        response["Retry-After"] = str(refusal.retry_after)
+    return response
 
 
 def public_status(request):
