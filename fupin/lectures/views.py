@@ -235,6 +235,15 @@ def feedback_print(request, pk):
 
 
 @login_required
+def feedback_sheet(request, pk):
+    """The sign-in sheet filed with the feedback, for those who see the lecture (outside their area: 404)."""
+    feedback = getattr(_lecture(request, pk), "feedback", None)
+    if feedback is None or not feedback.sign_in_sheet:
+        raise Http404
+    return uploads.file_response(feedback.sign_in_sheet, f"签到表-{pk}")
+
+
+@login_required
 def lecturer_list(request):
     lecturers = Lecturer.objects.visible_to(request.user).prefetch_related("topics")
     return render(request, "lectures/lecturer_list.html", {"lecturers": lecturers})

@@ -45,7 +45,9 @@ def test_a_lecturer_hands_in_a_draft_with_a_file_and_the_admin_returns_it(
     assert response.status_code == 302 and response["Location"] == reverse("lecture-draft", args=[draft.pk])
     assert (draft.lecturer, draft.state, draft.attachment.name.endswith(".pdf")) == (liu, "submitted", True)
     assert AuditEvent.objects.filter(action="lectures.draft.submit", target_id=str(draft.pk)).exists()
-    assert client.get(reverse("lecture-draft-file", args=[draft.pk])).getvalue() == PDF
+    download = client.get(reverse("lecture-draft-file", args=[draft.pk]))
+    assert download.getvalue() == PDF and download["Content-Type"] == "application/pdf"
+    assert download["X-Content-Type-Options"] == "nosniff" and "讲稿" not in draft.attachment.name
 
     admin = as_user(lecture_admin)
     listing = admin.get(reverse("lecture-drafts")).content.decode()

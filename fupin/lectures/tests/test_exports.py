@@ -66,7 +66,9 @@ def test_exports_need_a_lecture_role(as_user, sima_officer):
     assert client.get(reverse("lecture-statistics-export")).status_code == 403
 
 
-def test_the_feedback_form_takes_a_sign_in_photo(as_user, requester, delivered, settings, tmp_path):
+def test_the_feedback_form_takes_a_sign_in_photo(
+    as_user, requester, jishu_requester, delivered, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     photo = SimpleUploadedFile("签到表.png", PNG, "image/png")
     response = as_user(requester).post(
@@ -76,6 +78,15 @@ def test_the_feedback_form_takes_a_sign_in_photo(as_user, requester, delivered, 
     assert response.status_code == 302
     feedback = Feedback.objects.get()
     assert feedback.sign_in_sheet.name.endswith(".png") and feedback.sign_in_sheet.read() == PNG
+    assert "签到表" not in feedback.sign_in_sheet.name  # stored under our name
+    url = reverse("lecture-feedback-sheet", args=[delivered.pk])
+    client = as_user(requester)
+    assert url in client.get(reverse("lecture-feedback-print", args=[delivered.pk])).content.decode()
+    sheet = client.get(url)
+    assert sheet.status_code == 200 and sheet["Content-Type"] == "image/png"
+    assert sheet["Content-Disposition"].startswith("inline") and sheet["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(sheet.streaming_content) == PNG
+    assert as_user(jishu_requester).get(url).status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
+from django.test import Client
 
 from fupin.core.errors import DomainError
 from fupin.core.tests.test_uploads import HTML, JPEG, SVG
@@ -77,3 +78,36 @@ def test_a_visit_photo_is_an_image_by_its_content(paired, helper_user, settings,
         and photo.image.name.endswith(".jpg")
         and name not in photo.image.name
     )
+
+
+def test_a_visit_photo_is_served_only_inside_the_area(
+    paired,  # noqa: F811
+    helper_user,
+    sima_officer,
+    jishu_officer,
+    settings,
+    tmp_path,
+):
+    settings.MEDIA_ROOT = tmp_path
+    visit = services.record_visit(
+        helper_user,
+        paired,
+        visited_on=date(2025, 3, 3),
+        findings="正常",
+        photos=[SimpleUploadedFile("a.jpg", JPEG)],
+        today=date(2025, 3, 5),
+    )
+    photo = visit.photos.get()
+    url = f"/households/{paired.pk}/visit-photos/{photo.pk}/"
+    town = Client()
+    town.force_login(sima_officer)
+    assert url in town.get(f"/households/{paired.pk}/").content.decode()
+    response = town.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert response["Content-Disposition"].startswith("inline")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == JPEG
+    other = Client()
+    other.force_login(jishu_officer)
+    assert other.get(url).status_code == 404
+    assert town.get(f"/households/{paired.pk}/visit-photos/{photo.pk + 1}/").status_code == 404
