@@ -8,8 +8,8 @@ is called `<uuid>.<extension of the detected type>`: the user's name never reach
 model that keeps the original name does so in a field, for display only.
 
 Downloads go through `file_response()`: images and PDF inline, everything else as an attachment, always
-with the stored type, `nosniff` and a sandboxing content security policy, so no upload is ever run as a
-page of this site."""
+with the type its content shows, `nosniff` and a sandboxing content security policy, so no upload is ever
+run as a page of this site."""
 
 import codecs
 import os
@@ -178,17 +178,17 @@ def kind_of_stored(name: str) -> Kind | None:
 
 
 def file_response(field_file, download_name: str | None = None) -> FileResponse:
-    """A stored upload as an answer: images and PDF inline, everything else an attachment; the type is the
-    one the checker found (files stored before the checker, of any other type, go as bytes to download)."""
-    kind = kind_of_stored(field_file.name)
+    """A stored upload as an answer: images and PDF inline, everything else an attachment. The type is
+    read from the content again, so that a file stored before the checker (under the user's name) is
+    never served as what its name claims; what is none of our types goes as bytes to download."""
+    handle = field_file.open("rb")
+    kind = detect(handle)
     content_type = kind.content_type if kind else "application/octet-stream"
     inline = bool(kind and kind.inline)
     name = download_name or os.path.basename(field_file.name)
     if kind and not name.lower().endswith(kind.extension):
         name = f"{os.path.splitext(name)[0]}{kind.extension}"
-    response = FileResponse(
-        field_file.open("rb"), as_attachment=not inline, filename=name, content_type=content_type
-    )
+    response = FileResponse(handle, as_attachment=not inline, filename=name, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     # Chromium's PDF viewer does not run in a sandboxed document; everything else is sandboxed.
     response["Content-Security-Policy"] = "default-src 'none'" + ("" if kind is PDF else "; sandbox")

@@ -168,8 +168,20 @@ def stored(storage, name, content):
         ("a.xlsx", xlsx(), uploads.XLSX.content_type, "attachment"),
         ("legacy.html", HTML, "application/octet-stream", "attachment"),
         ("legacy.svg", SVG, "application/octet-stream", "attachment"),
+        ("legacy.png", HTML, "application/octet-stream", "attachment"),
+        ("legacy.pdf", EXE, "application/octet-stream", "attachment"),
     ],
-    ids=["png", "jpeg", "pdf", "docx", "xlsx", "legacy-html", "legacy-svg"],
+    ids=[
+        "png",
+        "jpeg",
+        "pdf",
+        "docx",
+        "xlsx",
+        "legacy-html",
+        "legacy-svg",
+        "html-named-png",
+        "exe-named-pdf",
+    ],
 )
 def test_downloads_have_a_safe_type_and_never_render_markup(
     storage, name, content, content_type, disposition
