@@ -5,6 +5,7 @@ from datetime import date
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
@@ -47,7 +48,14 @@ class EventOut(Schema):
     @staticmethod
     def resolve_attachments(obj):
         return [
-            {"id": a.pk, "name": a.name, "content_type": a.content_type, "size": a.size}
+            {
+                "id": a.pk,
+                "name": a.name,
+                "content_type": a.content_type,
+                "size": a.size,
+                # Downloaded through the page's view, which checks the problem's visibility.
+                "url": reverse("supervision:attachment", args=[a.pk]),
+            }
             for a in obj.attachments.all()
         ]
 

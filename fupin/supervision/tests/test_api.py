@@ -65,7 +65,8 @@ def test_transitions_and_evidence_upload(api_as, inspector, sima_officer, proble
     )
     assert good.json()["state"] == "pending_verification"
     attachment = good.json()["events"][-1]["attachments"][0]
-    assert attachment["content_type"] == "image/png"
+    assert attachment["content_type"] == "image/png" and attachment["name"] == "after.png"
+    assert attachment["url"] == f"/attachments/{attachment['id']}/"
     closed = client.post(f"{url}/transitions", {"action": "verify"}).json()
     assert closed["state"] == "closed" and closed["closed_on_time"] is True
     assert_error(client.post(f"{url}/transitions", {"action": "fly"}), 400, "invalid")
