@@ -1,7 +1,8 @@
 """Fupin settings: one file, every value from the environment, safe production defaults.
 
 Variables: SECRET_KEY, DEBUG, ALLOWED_HOSTS, DATABASE_URL, CSRF_TRUSTED_ORIGINS, SECURE_COOKIES,
-DATA_DIR, AUDIT_KEY, TIME_ZONE, LOG_LEVEL. See docs/architecture.md.
+DATA_DIR, AUDIT_KEY, TIME_ZONE, LOG_LEVEL, PROXY_COUNT, UPLOAD_MAX_MB, IMPORT_MAX_MB.
+See docs/architecture.md.
 """
 
 import os
@@ -165,6 +166,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "fupin.core.views.lockout_response"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+# How many reverse proxies stand before the app: the client is that many addresses from the right of
+# X-Forwarded-For (`core/client.py`); 0 means the app is reached directly and REMOTE_ADDR is the client.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
 # API tokens expire after this many days unless the owner asks for less.
 API_TOKEN_LIFETIME = timedelta(days=int(os.environ.get("API_TOKEN_DAYS", "90")))
@@ -216,6 +220,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "fupin" / "static"]
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploads are checked by `core/uploads.py`: these limits in MB, imports with their own, larger one.
+UPLOAD_MAX_MB = int(os.environ.get("UPLOAD_MAX_MB", "20"))
+IMPORT_MAX_MB = int(os.environ.get("IMPORT_MAX_MB", "200"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -364,3 +364,16 @@ class DemoDataset(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class RateWindow(models.Model):
+    """How often one key (a use and who: `complaint-address:1.2.3.4`) was counted in its current window.
+    Kept in the database so that every worker process counts together and a restart forgets nothing;
+    `core/ratelimit.py` counts under a row lock."""
+
+    key = models.CharField(max_length=200, unique=True)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.key} {self.count}"

@@ -1,6 +1,7 @@
 """Forms of the lecture pages. They only parse input; the rules live in services.py."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.enums import RegionLevel
@@ -97,12 +98,14 @@ class DraftForm(BootstrapMixin, forms.Form):
     attachment = forms.FileField(
         label=_("draft file"),
         required=False,
-        help_text=_("PDF or Word, at most 10 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.doc,.docx"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx"}),
     )
 
     def __init__(self, *args, user, lecturer=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["attachment"].help_text = _("PDF or Word (.docx), at most %(mb)s MB.") % {
+            "mb": settings.UPLOAD_MAX_MB
+        }
         self.fields["topic"].queryset = Topic.objects.visible_to(user).filter(is_active=True)
         if lecturer is not None:  # a lecturer hands in their own draft
             del self.fields["lecturer"]

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import audit, clock, inputs, policy, scope
+from fupin.core import audit, clock, inputs, policy, scope, uploads
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.scope import require_role
@@ -123,29 +123,6 @@ def create_topic(
     return topic
 
 
-# Uploads are checked by their first bytes, not by the name or the browser's word for the type.
-PDF, JPEG, PNG = (b"%PDF-", "PDF"), (b"\xff\xd8\xff", "JPEG"), (b"\x89PNG\r\n\x1a\n", "PNG")
-DOCX, DOC = (b"PK\x03\x04", "Word"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Word")
-SIGN_IN_TYPES = (JPEG, PNG, PDF)
-DRAFT_TYPES = (PDF, DOCX, DOC)
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-
-
-def check_upload(upload, field: str, kinds) -> None:
-    """Refuse a file that is too large or not of one of `kinds` (magic bytes, name)."""
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise DomainError(
-            _("The file may be at most %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}, field=field
-        )
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic, _name in kinds):
-        names = "、".join(dict.fromkeys(name for _magic, name in kinds))
-        raise DomainError(
-            _("Upload a file of one of these types: %(types)s.") % {"types": names}, field=field
-        )
-
-
 @transaction.atomic
 def submit_draft(actor, *, lecturer: Lecturer, topic: Topic, text: str = "", attachment=None) -> LessonDraft:
     """A lecturer hands in a lesson draft (text, a PDF or Word file, or both) for the central review."""
@@ -155,7 +132,9 @@ def submit_draft(actor, *, lecturer: Lecturer, topic: Topic, text: str = "", att
     if not text and not attachment:
         raise DomainError(_("Write the draft or attach its file."), field="text")
     if attachment:
-        check_upload(attachment, "attachment", DRAFT_TYPES)
+        attachment, _checked = uploads.checked_file(
+            attachment, uploads.DRAFT, field="attachment", label=_("draft file")
+        )
     draft = LessonDraft.objects.create(
         region_code=lecturer.region_code,
         lecturer=lecturer,
@@ -692,7 +671,9 @@ def file_feedback(
         raise DomainError(_("The attendance must be at least one person."), field="attendance")
     checked = check_scores(scores)
     if sign_in_sheet:
-        check_upload(sign_in_sheet, "sign_in_sheet", SIGN_IN_TYPES)
+        sign_in_sheet, _checked = uploads.checked_file(
+            sign_in_sheet, uploads.SIGN_IN_SHEET, field="sign_in_sheet", label=_("sign-in sheet or photo")
+        )
     feedback = Feedback.objects.create(
         lecture=lecture,
         region_code=lecture.region_code,

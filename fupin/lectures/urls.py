@@ -17,6 +17,11 @@ urlpatterns = [
     ),
     path("lectures/requests/<int:pk>/feedback/", views.feedback_new, name="lecture-feedback"),
     path("lectures/requests/<int:pk>/feedback/print/", views.feedback_print, name="lecture-feedback-print"),
+    path(
+        "lectures/requests/<int:pk>/feedback/sign-in-sheet/",
+        views.feedback_sheet,
+        name="lecture-feedback-sheet",
+    ),
     path("lectures/lecturers/", views.lecturer_list, name="lecturers"),
     path("lectures/lecturers/<int:pk>/", views.lecturer_detail, name="lecturer"),
     path(

@@ -1,7 +1,5 @@
 """Lecture pages. Thin: read through the scope helpers, write through services, show DomainError's words."""
 
-import os
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -12,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fupin.core import access, clock, files, inputs
+from fupin.core import access, clock, files, inputs, uploads
 from fupin.core.access import Action
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, show_error
@@ -237,6 +235,15 @@ def feedback_print(request, pk):
 
 
 @login_required
+def feedback_sheet(request, pk):
+    """The sign-in sheet filed with the feedback, for those who see the lecture (outside their area: 404)."""
+    feedback = getattr(_lecture(request, pk), "feedback", None)
+    if feedback is None or not feedback.sign_in_sheet:
+        raise Http404
+    return uploads.file_response(feedback.sign_in_sheet, f"签到表-{pk}")
+
+
+@login_required
 def lecturer_list(request):
     lecturers = Lecturer.objects.visible_to(request.user).prefetch_related("topics")
     return render(request, "lectures/lecturer_list.html", {"lecturers": lecturers})
@@ -364,8 +371,7 @@ def draft_file(request, pk):
     draft = _draft(request, pk)
     if not draft.attachment:
         raise Http404
-    name = os.path.basename(draft.attachment.name)
-    return FileResponse(draft.attachment.open("rb"), as_attachment=True, filename=name)
+    return uploads.file_response(draft.attachment, f"讲稿-{draft.pk}")
 
 
 # --- A lecturer's page and calendar -----------------------------------------------------------------

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -422,7 +423,7 @@ class ProgressOut(Schema):
 
     @staticmethod
     def resolve_photo(obj):
-        return obj.photo.url if obj.photo else None
+        return reverse("projects:progress-photo", args=[obj.project_id, obj.pk]) if obj.photo else None
 
     @staticmethod
     def resolve_reported_by(obj):
@@ -443,7 +444,7 @@ class AcceptanceOut(Schema):
 
     @staticmethod
     def resolve_attachment(obj):
-        return obj.attachment.url if obj.attachment else None
+        return reverse("projects:acceptance-file", args=[obj.project_id]) if obj.attachment else None
 
 
 class AssetIn(Schema):

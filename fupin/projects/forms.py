@@ -64,14 +64,22 @@ class ProcurementForm(BootstrapMixin, forms.Form):
 class ProgressForm(BootstrapMixin, forms.Form):
     percent = forms.IntegerField(label=_("percent complete"), min_value=0, max_value=100)
     problems = text(_("problems met"))
-    photo = forms.FileField(label=_("photo"), required=False)
+    photo = forms.FileField(
+        label=_("photo"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
 
 
 class AcceptanceForm(BootstrapMixin, forms.Form):
     accepted_on = forms.DateField(label=_("acceptance date"), widget=DateInput())
     members = forms.CharField(label=_("acceptance members"), max_length=500)
     conclusion = text(_("conclusion"), required=True)
-    attachment = forms.FileField(label=_("attachment"), required=False)
+    attachment = forms.FileField(
+        label=_("attachment"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,.pdf,.docx,.xlsx"}),
+    )
 
 
 class AssetForm(BootstrapMixin, forms.Form):

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import access, audit, clock, policy, scope
+from fupin.core import access, audit, clock, policy, scope, uploads
 from fupin.core.access import Action, Kind
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, TransitionRefused
@@ -639,15 +639,19 @@ def report_progress(
         raise DomainError(
             _("Progress cannot go back from %(last)s%%.") % {"last": last.percent}, field="percent"
         )
+    stored = (
+        uploads.checked_file(photo, uploads.PROGRESS_PHOTO, field="photo", label=_("photo"))[0]
+        if photo
+        else ""
+    )
     report = Progress.objects.create(
         project=project,
         reported_on=reported_on or clock.today(),
         percent=int(percent),
         problems=(problems or "").strip(),
+        photo=stored,
         reported_by=actor,
     )
-    if photo:
-        report.photo.save(photo.name, photo, save=True)
     audit.record(
         actor=actor,
         action="projects.progress.report",
@@ -671,11 +675,18 @@ def record_acceptance(
             raise DomainError(_("This field is required."), field=field)
     if Acceptance.objects.filter(project=project).exists():
         raise TransitionRefused(_("The acceptance is already recorded."), field="accepted_on")
-    record = Acceptance.objects.create(
-        project=project, accepted_on=accepted_on, members=members.strip(), conclusion=conclusion.strip()
+    stored = (
+        uploads.checked_file(attachment, uploads.ACCEPTANCE, field="attachment", label=_("attachment"))[0]
+        if attachment
+        else ""
     )
-    if attachment:
-        record.attachment.save(attachment.name, attachment, save=True)
+    record = Acceptance.objects.create(
+        project=project,
+        accepted_on=accepted_on,
+        members=members.strip(),
+        conclusion=conclusion.strip(),
+        attachment=stored,
+    )
     audit.record(
         actor=actor,
         action="projects.acceptance.record",

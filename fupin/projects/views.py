@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fupin.core import access, clock, files, inputs, scope
+from fupin.core import access, clock, files, inputs, scope, uploads
 from fupin.core.access import Action
 from fupin.core.errors import DomainError, show_error
 from fupin.core.regions import region_names
@@ -255,6 +255,24 @@ def project_acceptance(request, pk):
     return _sub_form(
         request, pk, AcceptanceForm, services.record_acceptance, _("The acceptance was recorded.")
     )
+
+
+@login_required
+def progress_photo(request, pk, report_id):
+    """A progress report's photo, for those who see the project (outside their area: 404)."""
+    report = _project(request, pk).progress_reports.filter(pk=report_id).first()
+    if report is None or not report.photo:
+        raise Http404
+    return uploads.file_response(report.photo, f"进度照片-{report.reported_on:%Y%m%d}")
+
+
+@login_required
+def acceptance_file(request, pk):
+    """The acceptance record's attachment, for those who see the project (outside their area: 404)."""
+    acceptance = getattr(_project(request, pk), "acceptance", None)
+    if acceptance is None or not acceptance.attachment:
+        raise Http404
+    return uploads.file_response(acceptance.attachment, f"验收材料-{acceptance.accepted_on:%Y%m%d}")
 
 
 @login_required

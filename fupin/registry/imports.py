@@ -7,16 +7,15 @@ written in one transaction.
 """
 
 import csv
-import io
 from collections import OrderedDict
 from datetime import date
 
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
-from fupin.core import access, audit, clock, inputs
+from fupin.core import access, audit, clock, inputs, uploads
 from fupin.core.access import Action
 from fupin.core.errors import DomainError
 from fupin.core.models import Region
@@ -176,25 +175,24 @@ class Report:
         )
 
 
-def read_rows(name: str, content: bytes) -> list[list[str]]:
-    """Every line of the file as text cells; .xlsx/.xls through calamine, CSV in UTF-8 or GB18030."""
-    lower = name.lower()
-    if lower.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
+def read_rows(path: str) -> list[list[str]]:
+    """Every line of the stored file as text cells, read from disk: the workbook through calamine, CSV in
+    UTF-8 or GB18030. The stored name's extension is the type the upload checker found in the content."""
+    kind = uploads.kind_of_stored(path)
+    if kind is uploads.XLSX:
         try:
-            sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
+            sheet = CalamineWorkbook.from_path(path).get_sheet_by_index(0)
         except Exception as exc:
             raise DomainError(_("The file could not be read as a spreadsheet."), field="file") from exc
         return [[_cell(value) for value in row] for row in sheet.to_python(skip_empty_area=False)]
-    if lower.endswith((".csv", ".txt")):
+    if kind is uploads.CSV:
         for encoding in ("utf-8-sig", "gb18030"):
             try:
-                text = content.decode(encoding)
-                break
+                with open(path, encoding=encoding, newline="") as handle:
+                    return [[cell.strip() for cell in row] for row in csv.reader(handle)]
             except UnicodeDecodeError:
                 continue
-        else:
-            raise DomainError(_("The CSV file is neither UTF-8 nor GB18030."), field="file")
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+        raise DomainError(_("The CSV file is neither UTF-8 nor GB18030."), field="file")
     raise DomainError(_("Upload an .xlsx or .csv file."), field="file")
 
 
@@ -437,8 +435,7 @@ def run(job: ImportJob, progress=None) -> ImportJob:
             progress(done, total)
 
     try:
-        with job.file.open("rb") as handle:
-            rows = read_rows(job.filename, handle.read())
+        rows = read_rows(job.file.path)
         households, report, ignored = parse(job.created_by, rows, report_progress)
         job.ignored_columns = ignored
         if report.errors:
@@ -456,15 +453,12 @@ def run(job: ImportJob, progress=None) -> ImportJob:
 def create_job(user, upload) -> ImportJob:
     """Store the upload as a job after checking who sends it and what it is; `tasks.start` runs it."""
     access.require(user, Action.APPROVE_REGISTRY)
-    name = upload.name or "import"
-    if not name.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")):
-        raise DomainError(_("Upload an .xlsx or .csv file."), field="file")
-    if upload.size > 200 * 1024 * 1024:
-        raise DomainError(_("The file is larger than 200 MB."), field="file")
+    checked = uploads.check(upload, uploads.IMPORT, field="file", label=_("File (.xlsx or .csv)"))
+    # The upload is copied to its stored name in chunks from its temporary file, never read whole.
     job = ImportJob.objects.create(
         created_by=user,
         region_code=user.region_id,
-        filename=name[:200],
-        file=ContentFile(upload.read(), name=name),
+        filename=checked.original_name or uploads.stored_name(checked.kind),
+        file=File(upload, name=uploads.stored_name(checked.kind)),
     )
     return job

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, OuterRef
 from django.utils.translation import gettext as _
 
-from fupin.core import access, audit, clock, files, inputs, policy, scope, workdays
+from fupin.core import access, audit, clock, inputs, policy, scope, uploads, workdays
 from fupin.core.access import Action, Kind, Read
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, TransitionRefused
@@ -688,9 +688,6 @@ def pair_helper(actor, household: Household, helper, start: date) -> HelperPair:
     return pair
 
 
-MAX_PHOTO_BYTES = 8 * 1024 * 1024
-
-
 @transaction.atomic
 def record_visit(
     actor,
@@ -720,7 +717,7 @@ def record_visit(
     if (latitude is None) != (longitude is None):
         raise DomainError(_("Give both latitude and longitude, or neither."), field="latitude")
     checked = [
-        (photo, files.sniff(photo, files.IMAGES, field="photos", max_bytes=MAX_PHOTO_BYTES))
+        uploads.checked_file(photo, uploads.VISIT_PHOTO, field="photos", label=_("Photos"))
         for photo in photos
     ]
     visit = Visit.objects.create(
@@ -732,8 +729,8 @@ def record_visit(
         latitude=latitude,
         longitude=longitude,
     )
-    for photo, content_type in checked:
-        VisitPhoto.objects.create(visit=visit, image=photo, content_type=content_type)
+    for stored, found in checked:
+        VisitPhoto.objects.create(visit=visit, image=stored, content_type=found.kind.content_type)
     audit.record(
         actor=actor,
         action="visit.create",

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fupin.core import access, clock, files, inputs, scope
+from fupin.core import access, clock, files, inputs, scope, uploads
 from fupin.core.access import Action, Kind, Read
 from fupin.core.errors import DomainError
 from fupin.core.models import AuditEvent, Region
@@ -18,7 +18,16 @@ from fupin.core.scope import get_visible_or_404
 from . import exports, search, services, tasks
 from .enums import NOTICE_STEPS, ChangeKind, ChangeState, Relation, Status, Step
 from .forms import FilterForm, HouseholdForm, ImportForm, MemberFormSet, MonitoringForm, VisitForm
-from .models import ChangeRequest, Household, ImportJob, Member, MonitoringCase, Objection, Procedure
+from .models import (
+    ChangeRequest,
+    Household,
+    ImportJob,
+    Member,
+    MonitoringCase,
+    Objection,
+    Procedure,
+    VisitPhoto,
+)
 
 PAGE_SIZE = 20
 
@@ -64,6 +73,16 @@ def _region(request) -> str:
 
 def _household(request, household_id):
     return get_visible_or_404(Household.objects.with_head(), request.user, pk=household_id)
+
+
+@login_required
+def visit_photo(request, household_id: int, photo_id: int):
+    """A visit's photo, for those who see the household (outside their area: 404)."""
+    household = _household(request, household_id)
+    photo = VisitPhoto.objects.filter(pk=photo_id, visit__household=household).first()
+    if photo is None:
+        raise Http404
+    return uploads.file_response(photo.image, f"走访照片-{photo.pk}")
 
 
 @login_required

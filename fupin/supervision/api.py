@@ -3,8 +3,9 @@ status lookup)."""
 
 from datetime import date
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
@@ -12,9 +13,11 @@ from ninja.files import UploadedFile
 
 from fupin.core import clock, scope
 from fupin.core.api import ErrorOut
+from fupin.core.client import client_address
 from fupin.core.errors import DomainError
 from fupin.core.inputs import Id, PageNumber
 from fupin.core.models import Region, User
+from fupin.core.ratelimit import RateLimited
 from fupin.core.scope import get_visible_or_404
 
 from . import ledger, services, stats
@@ -45,7 +48,14 @@ class EventOut(Schema):
     @staticmethod
     def resolve_attachments(obj):
         return [
-            {"id": a.pk, "name": a.name, "content_type": a.content_type, "size": a.size}
+            {
+                "id": a.pk,
+                "name": a.name,
+                "content_type": a.content_type,
+                "size": a.size,
+                # Downloaded through the page's view, which checks the problem's visibility.
+                "url": reverse("supervision:attachment", args=[a.pk]),
+            }
             for a in obj.attachments.all()
         ]
 
@@ -412,19 +422,24 @@ class ComplaintStatus(Schema):
 @public.post(
     "/complaints",
     auth=None,
-    response={201: ComplaintStatus, 400: ErrorOut},
-    summary="File a complaint (no login; a few per address and hour)",
+    response={201: ComplaintStatus, 400: ErrorOut, 429: ErrorOut},
+    summary="File a complaint (no login; a few per address and per phone an hour)",
+    description="Over the limit: 429 with `Retry-After` (seconds).",
 )
-def file_complaint(request, payload: ComplaintIn):
-    complaint = services.receive_complaint(
-        None,
-        channel="web",
-        content=payload.content,
-        region_code=payload.region,
-        name=payload.name,
-        phone=payload.phone,
-        ip=request.META.get("REMOTE_ADDR"),
-    )
+def file_complaint(request, response: HttpResponse, payload: ComplaintIn):
+    try:
+        complaint = services.receive_complaint(
+            None,
+            channel="web",
+            content=payload.content,
+            region_code=payload.region,
+            name=payload.name,
+            phone=payload.phone,
+            ip=client_address(request),
+        )
+    except RateLimited as exc:
+        response["Retry-After"] = str(exc.retry_after)
+        return Status(429, {"code": exc.code, "message": exc.message, "fields": exc.fields})
     return Status(201, complaint)
 
 

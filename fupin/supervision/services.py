@@ -3,17 +3,16 @@ complaints. One function per write; each checks its guard, writes, and records t
 audit event."""
 
 import secrets
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import access, audit, clock, files, inputs, policy, workdays
+from fupin.core import access, audit, clock, inputs, policy, ratelimit, uploads, workdays
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.models import Region, User
@@ -378,12 +377,10 @@ def _may(actor, problem: Problem, who: str) -> bool:
     return actor.has_role(*RESPONSIBLE)
 
 
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-
-
-def check_evidence(upload) -> str:
-    """The content type of an evidence file (JPEG, PNG or PDF by its first bytes); others are refused."""
-    return files.sniff(upload, files.EVIDENCE, field="attachments", max_bytes=MAX_EVIDENCE_BYTES)
+def check_evidence(upload):
+    """An evidence file (an image or a PDF, by its content) under the name it is stored as; others are
+    refused with the field's name."""
+    return uploads.checked_file(upload, uploads.EVIDENCE, field="attachments", label=_("Evidence"))
 
 
 NEEDS_COMMENT = {
@@ -432,7 +429,7 @@ def transition(
             _("Write a comment: it is required for “%(action)s”.") % {"action": Action(action).label},
             field="comment",
         )
-    checked = [(upload, check_evidence(upload)) for upload in attachments]
+    checked = [check_evidence(upload) for upload in attachments]
     if action == Action.SUBMIT and not checked:
         raise DomainError(
             _("A rectification report needs at least one photo or PDF as evidence."), field="attachments"
@@ -457,9 +454,13 @@ def transition(
         problem.state = target
     problem.save()
     event = _event(problem, actor, action, comment, data)
-    for upload, content_type in checked:
+    for stored, found in checked:
         Attachment.objects.create(
-            event=event, file=upload, name=upload.name[:200], content_type=content_type, size=upload.size
+            event=event,
+            file=stored,
+            name=found.original_name or stored.name,
+            content_type=found.kind.content_type,
+            size=found.size,
         )
     audit.record(
         actor=actor,
@@ -692,20 +693,28 @@ def add_shift(
 
 
 # --- Complaints ------------------------------------------------------------------------------------
-WEB_COMPLAINTS_PER_HOUR = 5
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# A captcha-free limit for the public form, counted in the database (every worker together): a few
+# complaints per client address and per phone number an hour. Offices behind one address share the first.
+COMPLAINTS_PER_ADDRESS = ratelimit.Limit("complaint-address", 5, timedelta(hours=1))
+COMPLAINTS_PER_PHONE = ratelimit.Limit("complaint-phone", 3, timedelta(hours=1))
 
 
-def _rate_limited(ip: str | None) -> bool:
-    """A captcha-free limit for the public form: a few complaints per address per hour."""
-    if not ip:
-        return False
-    key = f"complaints:{ip}"
-    count = cache.get(key, 0)
-    if count >= WEB_COMPLAINTS_PER_HOUR:
-        return True
-    cache.set(key, count + 1, 3600)
-    return False
+def _count_web_complaint(ip: str | None, phone: str) -> None:
+    """Count one public complaint against its address and its phone; RateLimited (429) when over."""
+    if ip:
+        ratelimit.hit(
+            COMPLAINTS_PER_ADDRESS,
+            ip,
+            _("Too many complaints from this address; please try again in an hour."),
+        )
+    digits = "".join(ch for ch in phone or "" if ch in "0123456789")  # 138-0000 and 1380000 are one
+    if digits:
+        ratelimit.hit(
+            COMPLAINTS_PER_PHONE,
+            digits,
+            _("Too many complaints with this phone number; please try again in an hour."),
+        )
 
 
 @transaction.atomic
@@ -726,10 +735,8 @@ def receive_complaint(
     if not Region.objects.filter(code=region_code).exists():
         raise DomainError(_("Choose the town or village concerned."), field="region")
     phone = inputs.phone_value(phone, "phone", _("Phone"))
-    if channel == ComplaintChannel.WEB and _rate_limited(ip):
-        raise DomainError(
-            _("Too many complaints from this address; please try again in an hour."), code="rate_limited"
-        )
+    if channel == ComplaintChannel.WEB:
+        _count_web_complaint(ip, phone)
     complaint = Complaint.objects.create(
         code="".join(secrets.choice(CODE_ALPHABET) for _ in range(8)),
         channel=channel,

@@ -4,16 +4,18 @@ and their checklists, grids and duty, complaints, and the public complaint form.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fupin.core import access, clock, files, inputs, scope
+from fupin.core import access, clock, files, inputs, scope, uploads
 from fupin.core.access import Action as Action_
+from fupin.core.client import client_address
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError
 from fupin.core.models import Region, User
+from fupin.core.ratelimit import RateLimited
 from fupin.core.scope import county_of, get_visible_or_404
 
 from . import exports, ledger, services, stats
@@ -171,14 +173,10 @@ def problem_action(request, problem_id: int):
 
 @login_required
 def attachment(request, attachment_id: int):
-    """Evidence is served only as a download of its checked type, never rendered inline."""
+    """Evidence, only for those who see its problem, with its checked type and never as a page."""
     item = get_object_or_404(Attachment.objects.select_related("event__problem"), pk=attachment_id)
     get_visible_or_404(Problem, request.user, pk=item.event.problem_id)
-    response = FileResponse(
-        item.file.open("rb"), as_attachment=True, filename=item.name, content_type=item.content_type
-    )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return uploads.file_response(item.file, item.name)
 
 
 @login_required
@@ -455,8 +453,8 @@ def complaint_decide(request, complaint_id: int):
 
 
 def public_complaint(request):
-    """The public complaint form: no login; a few submissions per address and hour."""
-    complaint, error = None, None
+    """The public complaint form: no login; a few submissions per address and per phone an hour."""
+    complaint, refusal = None, None
     towns = Region.objects.filter(level__in=["county", "town"]).order_by("code")
     if request.method == "POST":
         try:
@@ -467,15 +465,24 @@ def public_complaint(request):
                 region_code=request.POST.get("region", ""),
                 name=request.POST.get("name", ""),
                 phone=request.POST.get("phone", ""),
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_address(request),
             )
         except DomainError as exc:
-            error = exc.message
-    return render(
+            refusal = exc
+    response = render(
         request,
         "supervision/public_complaint.html",
-        {"complaint": complaint, "error": error, "towns": towns, "form": request.POST},
+        {
+            "complaint": complaint,
+            "error": refusal.message if refusal else None,
+            "towns": towns,
+            "form": request.POST,
+        },
+        status=refusal.status if refusal else 200,
     )
+    if isinstance(refusal, RateLimited):
+        response["Retry-After"] = str(refusal.retry_after)
+    return response
 
 
 def public_status(request):

@@ -45,7 +45,9 @@ def test_a_lecturer_hands_in_a_draft_with_a_file_and_the_admin_returns_it(
     assert response.status_code == 302 and response["Location"] == reverse("lecture-draft", args=[draft.pk])
     assert (draft.lecturer, draft.state, draft.attachment.name.endswith(".pdf")) == (liu, "submitted", True)
     assert AuditEvent.objects.filter(action="lectures.draft.submit", target_id=str(draft.pk)).exists()
-    assert client.get(reverse("lecture-draft-file", args=[draft.pk])).getvalue() == PDF
+    download = client.get(reverse("lecture-draft-file", args=[draft.pk]))
+    assert download.getvalue() == PDF and download["Content-Type"] == "application/pdf"
+    assert download["X-Content-Type-Options"] == "nosniff" and "讲稿" not in draft.attachment.name
 
     admin = as_user(lecture_admin)
     listing = admin.get(reverse("lecture-drafts")).content.decode()
@@ -88,7 +90,10 @@ def test_bad_drafts_are_refused_and_nothing_is_written(as_user, lecturer_user, l
     assert empty.status_code == 400 and "请填写讲稿内容或上传讲稿文件。" in empty.content.decode()
     exe = SimpleUploadedFile("讲稿.pdf", b"MZ\x90\x00not a pdf", "application/pdf")
     wrong = client.post(reverse("lecture-draft-new"), {"topic": topic.pk, "attachment": exe})
-    assert wrong.status_code == 400 and "请上传以下类型的文件：PDF、Word。" in wrong.content.decode()
+    assert (
+        wrong.status_code == 400
+        and "讲稿文件：讲稿.pdf 不是 PDF、Word (.docx) 文件" in wrong.content.decode()
+    )
     assert not LessonDraft.objects.exists()
 
 

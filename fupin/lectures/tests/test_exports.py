@@ -66,7 +66,9 @@ def test_exports_need_a_lecture_role(as_user, sima_officer):
     assert client.get(reverse("lecture-statistics-export")).status_code == 403
 
 
-def test_the_feedback_form_takes_a_sign_in_photo(as_user, requester, delivered, settings, tmp_path):
+def test_the_feedback_form_takes_a_sign_in_photo(
+    as_user, requester, jishu_requester, delivered, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     photo = SimpleUploadedFile("签到表.png", PNG, "image/png")
     response = as_user(requester).post(
@@ -76,6 +78,15 @@ def test_the_feedback_form_takes_a_sign_in_photo(as_user, requester, delivered, 
     assert response.status_code == 302
     feedback = Feedback.objects.get()
     assert feedback.sign_in_sheet.name.endswith(".png") and feedback.sign_in_sheet.read() == PNG
+    assert "签到表" not in feedback.sign_in_sheet.name  # stored under our name
+    url = reverse("lecture-feedback-sheet", args=[delivered.pk])
+    client = as_user(requester)
+    assert url in client.get(reverse("lecture-feedback-print", args=[delivered.pk])).content.decode()
+    sheet = client.get(url)
+    assert sheet.status_code == 200 and sheet["Content-Type"] == "image/png"
+    assert sheet["Content-Disposition"].startswith("inline") and sheet["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(sheet.streaming_content) == PNG
+    assert as_user(jishu_requester).get(url).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -83,11 +94,11 @@ def test_the_feedback_form_takes_a_sign_in_photo(as_user, requester, delivered, 
     [
         (
             SimpleUploadedFile("签到表.png", b"<html>not an image</html>", "image/png"),
-            "请上传以下类型的文件：JPEG、PNG、PDF。",
+            "签到表.png 不是 JPEG、PNG、WebP、PDF 文件",
         ),
         (
-            SimpleUploadedFile("签到表.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), "application/pdf"),
-            "文件不能超过 10 MB。",
+            SimpleUploadedFile("签到表.pdf", b"%PDF-" + b"0" * (1024 * 1024), "application/pdf"),
+            "签到表.pdf 超过 1 MB",
         ),
     ],
     ids=["not an image or PDF", "too large"],
@@ -95,7 +106,7 @@ def test_the_feedback_form_takes_a_sign_in_photo(as_user, requester, delivered, 
 def test_a_bad_sign_in_sheet_is_refused_and_nothing_is_written(
     as_user, requester, delivered, settings, tmp_path, upload, message
 ):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT, settings.UPLOAD_MAX_MB = tmp_path, 1
     response = as_user(requester).post(
         reverse("lecture-feedback", args=[delivered.pk]),
         {"attendance": "215", **SCORES, "sign_in_sheet": upload},

@@ -180,11 +180,14 @@ def test_village_outside_the_area_and_duplicate_lines(jishu_officer):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("x.pdf", b"%PDF", "请上传"),
+        ("x.pdf", b"%PDF", "不是 Excel (.xlsx)、CSV 文件"),
         ("x.csv", "姓名,证件号码\n张三,1".encode(), "表头"),
         ("x.csv", "户编号,姓名,证件号码,性别\n1,张三,1,男".encode(), "与户主关系"),
-        ("x.xlsx", b"not a zip", "无法读取"),
-        ("x.csv", b"\xff\xfe\x00\xd8broken", "GB18030"),
+        # The content decides, not the name: text named .xlsx is read as CSV (and has no header here).
+        ("x.xlsx", b"not a zip", "表头"),
+        ("x.xlsx", b"PK\x03\x04 a broken zip", "不是 Excel (.xlsx)、CSV 文件"),
+        ("x.csv", b"\xff\xfe\x00\xd8broken", "不是 Excel (.xlsx)、CSV 文件"),
+        ("x.csv", "户编号,姓名\n".encode() * 2000 + b"\xff\xff\n", "GB18030"),  # bad past the sample
     ],
 )
 def test_unreadable_files_say_why(sima_officer, name, content, message):
@@ -219,8 +222,8 @@ def test_command_line_import_checks_the_role_and_the_file_like_the_page(cadre, s
     path.write_bytes(csv_bytes(rows()))
     with pytest.raises(CommandError, match="cadre：您的角色无权执行此操作"):
         call_command("import", "households", str(path), "--user", "cadre")
-    pdf = tmp_path / "人口.pdf"
-    pdf.write_bytes(csv_bytes(rows()))
+    pdf = tmp_path / "人口.csv"  # a harmless name, a PDF inside
+    pdf.write_bytes(b"%PDF-1.4\n" + csv_bytes(rows()))
     with pytest.raises(CommandError, match="sima："):
         call_command("import", "households", str(pdf), "--user", "sima")
     assert not Household.objects.exists() and not ImportJob.objects.exists()

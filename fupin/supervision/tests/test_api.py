@@ -57,7 +57,7 @@ def test_transitions_and_evidence_upload(api_as, inspector, sima_officer, proble
         {"action": "submit", "comment": "已整改", "files": SimpleUploadedFile("x.exe", b"MZ....")},
         content_type=MULTIPART_CONTENT,
     )
-    assert "不是 JPEG、PDF、PNG" in assert_error(bad, 400, "invalid")["fields"]["attachments"]
+    assert "不是 JPEG、PNG、WebP、PDF 文件" in assert_error(bad, 400, "invalid")["fields"]["attachments"]
     good = unit.post(
         f"{url}/attachments",
         {"action": "submit", "comment": "已整改", "files": SimpleUploadedFile("after.png", PNG)},
@@ -65,7 +65,8 @@ def test_transitions_and_evidence_upload(api_as, inspector, sima_officer, proble
     )
     assert good.json()["state"] == "pending_verification"
     attachment = good.json()["events"][-1]["attachments"][0]
-    assert attachment["content_type"] == "image/png"
+    assert attachment["content_type"] == "image/png" and attachment["name"] == "after.png"
+    assert attachment["url"] == f"/attachments/{attachment['id']}/"
     closed = client.post(f"{url}/transitions", {"action": "verify"}).json()
     assert closed["state"] == "closed" and closed["closed_on_time"] is True
     assert_error(client.post(f"{url}/transitions", {"action": "fly"}), 400, "invalid")

@@ -38,18 +38,19 @@ def test_full_path_to_closed_on_time(problem, inspector, sima_officer):
     assert AuditEvent.objects.filter(action="problem.transition", target_id=str(problem.pk)).count() == 4
 
 
-def test_rectification_needs_evidence_of_the_right_kind(problem, inspector, sima_officer):
+def test_rectification_needs_evidence_of_the_right_kind(problem, inspector, sima_officer, settings):
+    settings.UPLOAD_MAX_MB = 5
     problem = assign(problem, inspector, sima_officer)
     services.transition(sima_officer, problem, "start", today=MAY)
     with pytest.raises(DomainError, match="至少需要一张"):
         services.transition(sima_officer, problem, "submit", comment="已整改", today=MAY)
     script = SimpleUploadedFile("fix.png", b"#!/bin/sh\nrm -rf /", content_type="image/png")
-    with pytest.raises(DomainError, match="不是 JPEG、PDF、PNG"):
+    with pytest.raises(DomainError, match="不是 JPEG、PNG、WebP、PDF 文件"):
         services.transition(
             sima_officer, problem, "submit", comment="已整改", attachments=[script], today=MAY
         )
-    big = SimpleUploadedFile("big.pdf", PDF + b"0" * (10 * 1024 * 1024), content_type="application/pdf")
-    with pytest.raises(DomainError, match="10 MB"):
+    big = SimpleUploadedFile("big.pdf", PDF + b"0" * (5 * 1024 * 1024), content_type="application/pdf")
+    with pytest.raises(DomainError, match="big.pdf 超过 5 MB"):
         services.transition(sima_officer, problem, "submit", comment="已整改", attachments=[big], today=MAY)
     problem.refresh_from_db()
     assert problem.state == State.RECTIFYING and not problem.events.filter(action="submit").exists()

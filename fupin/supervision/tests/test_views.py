@@ -84,8 +84,13 @@ def test_problem_page_actions_and_attachment_download(as_user, inspector, sima_o
     assert problem.state == "pending_verification"
     attachment = problem.events.get(action="submit").attachments.get()
     download = unit.get(f"/attachments/{attachment.pk}/")
-    assert download["Content-Type"] == "application/pdf" and "attachment" in download["Content-Disposition"]
-    assert "sandbox" in download["Content-Security-Policy"]
+    # A PDF is shown inline under its original name, with its checked type and nosniff; stored as ours.
+    assert download["Content-Type"] == "application/pdf" and download["Content-Disposition"].startswith(
+        "inline"
+    )
+    assert 'filename="report.pdf"' in download["Content-Disposition"]
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert attachment.name == "report.pdf" and attachment.file.name != "report.pdf"
 
 
 def test_outsiders_get_404(as_user, jishu_officer, problem):

@@ -2,7 +2,7 @@ import sys
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from fupin.core.errors import DomainError
@@ -32,11 +32,11 @@ class Command(BaseCommand):
             importer = User.objects.select_related("region").get(username=user)
         except User.DoesNotExist:
             raise CommandError(f"用户不存在：{user}") from None
-        upload = SimpleUploadedFile(path.name, path.read_bytes())
         try:
             # The same checks as an upload on the page (role, file type and size), then run here, not
-            # by the worker, so that the progress bar shows on this terminal.
-            job = imports.create_job(importer, upload)
+            # by the worker, so that the progress bar shows on this terminal. The file is copied in chunks.
+            with path.open("rb") as handle:
+                job = imports.create_job(importer, File(handle, name=path.name))
         except (DomainError, PermissionDenied) as exc:
             raise CommandError(f"{user}：{getattr(exc, 'message', exc)}") from None
         job = imports.run(job, progress=self.progress)
