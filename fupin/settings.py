@@ -165,7 +165,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "fupin.core.views.lockout_response"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+# The client's address as every other part of the platform reads it (PROXY_COUNT honoured; django-ipware,
+# which axes would use otherwise, is not installed).
+AXES_CLIENT_IP_CALLABLE = "fupin.core.client.client_address"
 # How many reverse proxies stand before the app: the client is that many addresses from the right of
 # X-Forwarded-For (`core/client.py`); 0 means the app is reached directly and REMOTE_ADDR is the client.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))

@@ -259,6 +259,34 @@ def test_twenty_failures_from_one_address_over_twenty_names_lock_the_address(api
     assert other.status_code == 200
 
 
+def test_behind_a_proxy_the_lock_falls_on_the_client_not_on_the_proxy(api_as, sima_officer, settings):
+    """With PROXY_COUNT=1 every request comes from the proxy's address: the lockout must count the client
+    the proxy names, or one sprayer would lock the whole county out."""
+    settings.PROXY_COUNT = 1
+    client = api_as()
+    for i in range(20):
+        client.post(
+            "/api/v1/auth/token",
+            {"username": f"guess{i}", "password": "Spring2026!"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=SPRAYER,
+        )
+    sprayer = client.post(
+        "/api/v1/auth/token",
+        {"username": "sima", "password": PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR=SPRAYER,
+    )
+    assert_error(sprayer, 429, "locked")
+    colleague = client.post(
+        "/api/v1/auth/token",
+        {"username": "sima", "password": PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="10.1.1.1",
+    )
+    assert colleague.status_code == 200
+
+
 def test_one_user_name_still_locks_after_five(api_as, sima_officer):
     client = api_as()
     for _ in range(4):
