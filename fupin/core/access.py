@@ -377,6 +377,7 @@ ROUTES: list[tuple[str, Rule]] = [
     (r"^/grids(/|$)", rule(reads(K.URBAN))),
     (r"^/complaints(/|$)", rule(reads(K.COMPLAINTS))),
     # lectures
+    (r"^/lectures/drafts/new/", rule(reads(K.DRAFTS), action=A.PREPARE_LECTURE)),
     (r"^/lectures/drafts(/|$)", rule(reads(K.DRAFTS))),
     (r"^/lectures/requests/new/", rule(reads(K.LECTURES), action=A.REQUEST_LECTURE)),
     (r"^/lectures/tours/new/", rule(reads(K.LECTURES), action=A.MANAGE_LECTURES)),
