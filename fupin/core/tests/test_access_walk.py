@@ -30,7 +30,12 @@ from fupin.core import access, services
 from fupin.core.access import Read
 from fupin.core.enums import Role
 from fupin.core.models import Region
-from fupin.core.tests.test_api_scope import BODIES, MULTIPART, sima_objects, sima_projects  # noqa: F401 (fixtures)
+from fupin.core.tests import test_api_scope
+from fupin.core.tests.test_api_scope import BODIES, MULTIPART
+
+# The scope walk's fixtures: 司马镇's objects of every kind.
+sima_objects = test_api_scope.sima_objects
+sima_projects = test_api_scope.sima_projects
 
 SIMA = "370828107000"
 COUNTY = "370828000000"
