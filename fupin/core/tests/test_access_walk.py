@@ -197,7 +197,7 @@ def fill_page(name, route, objects):
     params = []
 
     def value(match):
-        kind, param = match.group(1), match.group(2)
+        param = match.group(2)
         if param == "pk":
             key = _pk_param(name)
         elif param in PAGE_OTHER:
