@@ -301,7 +301,7 @@ def monitoring(request):
     )
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    candidates, line = services.monitoring_candidates(request.user.scope_prefix, today.year)
+    candidates, line = services.monitoring_candidates(scope.area_of(request.user), today.year)
     candidates = candidates.filter(pk__in=Household.objects.visible_to(request.user).values("pk"))
     context = {
         "page": page,

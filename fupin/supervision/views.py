@@ -421,7 +421,7 @@ def grid_detail(request, grid_id: int):
 @login_required
 def assessment(request):
     month = parse_date((request.GET.get("month") or "") + "-01") or timezone.localdate().replace(day=1)
-    rows = stats.assessment(scope.region_param(request.user, ""), month, timezone.localdate())
+    rows = stats.assessment(scope.area_of(request.user), month, timezone.localdate())
     return render(request, "supervision/assessment.html", {"rows": rows, "month": month})
 
 
