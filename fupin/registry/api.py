@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from fupin.core import scope
 from fupin.core.api import ErrorOut
 from fupin.core.errors import DomainError
 from fupin.core.masking import mask_id_number, mask_phone
@@ -229,7 +230,7 @@ def _household(request, household_id: int) -> Household:
 def list_households(request, filters: Query[ListFilters]):
     households = search.filter_households(
         Household.objects.visible_to(request.auth),
-        region=filters.region,
+        region=scope.region_param(request.auth, filters.region) if filters.region else None,
         status=filters.status,
         cause=filters.cause,
         q=filters.q,

@@ -31,7 +31,11 @@ def _households(request):
     form = FilterForm(request.GET or None, user=request.user)
     households = Household.objects.visible_to(request.user)
     if form.is_valid():
-        households = search.filter_households(households, **form.cleaned_data)
+        wanted = dict(form.cleaned_data)
+        wanted["region"] = (
+            scope.region_param(request.user, wanted["region"]) if wanted.get("region") else None
+        )
+        households = search.filter_households(households, **wanted)
     return form, households
 
 

@@ -49,7 +49,7 @@ def test_no_module_outside_core_filters_on_region_codes_by_hand():
 def test_the_check_sees_a_hand_made_filter():
     """The patterns catch what they are meant to (else the test above would pass on anything)."""
     samples = [
-        'Household.objects.filter(region_code__startswith=user.region_id[:9])',
+        "Household.objects.filter(region_code__startswith=user.region_id[:9])",
         "if not region.code.startswith(actor.scope_prefix):",
         "rows.filter(region_code__range=code_range(prefix))",
         'User.objects.filter(region__code__startswith="370828")',
