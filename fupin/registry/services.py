@@ -516,12 +516,12 @@ def _check_step_data(procedure: Procedure, step: Step, data: dict, today: date) 
     return {"opinion": str(data.get("opinion") or _("Agreed"))}
 
 
-@transaction.atomic
 def may_take_step(user, step) -> bool:
     """Does one of the user's roles take this step of the gates? The pages offer the step only then."""
     return step is not None and user.has_role(*STEP_ROLES.get(step, ()))
 
 
+@transaction.atomic
 def take_step(actor, procedure: Procedure, step: str, data: dict | None = None, today: date | None = None):
     """Take the next step of a gate procedure, in order, by a role allowed to take it."""
     data = data or {}
