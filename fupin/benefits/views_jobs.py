@@ -18,9 +18,9 @@ from fupin.core.forms import BootstrapMixin, DateInput
 from fupin.core.masking import mask_id_number
 from fupin.core.models import Region
 from fupin.core.regions import region_names
-from fupin.core.scope import get_visible_or_404
+from fupin.core.scope import get_visible_or_404, town_of
 from fupin.registry.enums import ABLE_TO_WORK, REGISTERED_STATUSES
-from fupin.registry.models import Member
+from fupin.registry.models import Household, Member
 
 from . import jobs, matching
 from .api_jobs import narrowed, workshop_rows
@@ -36,15 +36,15 @@ class PlacementForm(BootstrapMixin, forms.Form):
     started_on = forms.DateField(label=gettext_lazy("start date"), widget=DateInput())
     monthly_wage = forms.CharField(label=gettext_lazy("monthly wage (yuan)"), max_length=20, required=False)
 
-    def __init__(self, *args, employer, **kwargs):
+    def __init__(self, *args, employer, user, **kwargs):
         super().__init__(*args, **kwargs)
-        town = employer.region_code[:9]
-        low, high = town.ljust(12, "0"), town.ljust(12, "9")
+        # The people of the employer's town whom the user reads (their own area's, by the access policy).
+        households = Household.objects.visible_to(user).within(town_of(employer.region_code))
         self.fields["member"].queryset = (
             Member.objects.living()
             .filter(
+                household__in=households,
                 household__status__in=REGISTERED_STATUSES,
-                household__region_code__range=(low, high),
                 labour__in=ABLE_TO_WORK,
             )
             .exclude(pk__in=employer.placements.current(clock.today()).values("member_id"))
@@ -188,7 +188,9 @@ def workshop_detail(request, pk):
             "names": region_names({workshop.region_code} | {p.member.household.region_code for p in people}),
             "people": people,
             "assessments": list(workshop.assessments.select_related("assessed_by").order_by("-quarter")),
-            "placement_form": PlacementForm(employer=workshop, initial={"started_on": clock.today()})
+            "placement_form": PlacementForm(
+                employer=workshop, user=request.user, initial={"started_on": clock.today()}
+            )
             if matcher
             else None,
             "record_form": WorkRecordForm(placements=active, initial={"year": year})
@@ -213,7 +215,7 @@ def placement_new(request, kind, pk):
         raise Http404
     model = Workshop if kind == "workshop" else Post
     employer = get_visible_or_404(model.objects.all(), request.user, pk=pk)
-    form = PlacementForm(request.POST, employer=employer)
+    form = PlacementForm(request.POST, employer=employer, user=request.user)
     if form.is_valid():
         try:
             jobs.place(
@@ -317,7 +319,9 @@ def post_detail(request, pk):
             "names": region_names({post.region_code} | {p.member.household.region_code for p in people}),
             "people": people,
             "year": clock.today().year,
-            "placement_form": PlacementForm(employer=post, initial={"started_on": clock.today()})
+            "placement_form": PlacementForm(
+                employer=post, user=request.user, initial={"started_on": clock.today()}
+            )
             if matcher
             else None,
             "record_form": WorkRecordForm(placements=active, initial={"year": clock.today().year})

@@ -78,19 +78,20 @@ READS: dict[str, dict[Kind, Grant]] = {
         K.INSPECTION: ROWS, K.URBAN: ROWS, K.COMPLAINTS: PERSONAL, K.LECTURES: ROWS, K.DRAFTS: ROWS,
         K.AUDIT: ROWS, K.CONFIG: ROWS,
     },
-    # Town office: the town's registry, projects, funds and benefits. Inspection problems are assigned to
-    # towns to rectify, so they read them. Urban management, complaints (sorted by the county first) and
-    # lectures are other offices' business; the audit log is for the overseers.
+    # Town office: the town's registry, projects, funds and benefits. Problems of both uses are assigned
+    # to the town (镇街) to rectify, so it reads them, with the grids of its streets. Complaints (sorted by
+    # the county first) and lectures are other offices' business; the audit log is for the overseers.
     Role.TOWN_OFFICER: {
         K.REGISTRY: PERSONAL, K.PROJECTS: ROWS, K.FUNDS: ROWS, K.BENEFITS: ROWS, K.EMPLOYMENT: ROWS,
-        K.INSPECTION: ROWS, K.CONFIG: ROWS,
+        K.INSPECTION: ROWS, K.URBAN: ROWS, K.CONFIG: ROWS,
     },
     # Village committee: enters the registry (ID numbers stay masked: revealing is for town and county),
     # sees the village's projects (beneficiaries, progress it records) and matches its people to jobs.
-    # Problems may be assigned to the village for rectification. Funds and dividends are handled by the
-    # town and the finance bureau: the public disclosure pages show the village what it needs.
+    # Problems of both uses may be assigned to the village for rectification. Funds and dividends are
+    # handled by the town and the finance bureau: the public disclosure pages show the village what it needs.
     Role.VILLAGE_CADRE: {
-        K.REGISTRY: ROWS, K.PROJECTS: ROWS, K.EMPLOYMENT: ROWS, K.INSPECTION: ROWS, K.CONFIG: ROWS,
+        K.REGISTRY: ROWS, K.PROJECTS: ROWS, K.EMPLOYMENT: ROWS, K.INSPECTION: ROWS, K.URBAN: ROWS,
+        K.CONFIG: ROWS,
     },
     # Helper: the households paired with them, nothing else of the county.
     Role.HELPER: {K.REGISTRY: PAIRED, K.CONFIG: ROWS},
@@ -377,6 +378,7 @@ ROUTES: list[tuple[str, Rule]] = [
     (r"^/grids(/|$)", rule(reads(K.URBAN))),
     (r"^/complaints(/|$)", rule(reads(K.COMPLAINTS))),
     # lectures
+    (r"^/lectures/drafts/new/", rule(reads(K.DRAFTS), action=A.PREPARE_LECTURE)),
     (r"^/lectures/drafts(/|$)", rule(reads(K.DRAFTS))),
     (r"^/lectures/requests/new/", rule(reads(K.LECTURES), action=A.REQUEST_LECTURE)),
     (r"^/lectures/tours/new/", rule(reads(K.LECTURES), action=A.MANAGE_LECTURES)),

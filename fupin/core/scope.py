@@ -58,6 +58,14 @@ def covers(user, code: str) -> bool:
     return prefix is not None and bool(code) and str(code).startswith(prefix)
 
 
+def area_of(user) -> str:
+    """The prefix of the user's area; a user without one (inactive, no region) finds nothing: 404."""
+    prefix = getattr(user, "scope_prefix", None) if user is not None and user.is_authenticated else None
+    if prefix is None:
+        raise Http404(_("Not found, or outside your area."))
+    return prefix
+
+
 def region_param(user, value) -> str:
     """The prefix a `region` filter (query parameter or form field) asks for, inside the user's area.
 
@@ -66,9 +74,7 @@ def region_param(user, value) -> str:
     filter through here, so that all answer the same."""
     # Looked up by name: core.models builds its querysets on this module.
     Region = apps.get_model("core", "Region")
-    scope = getattr(user, "scope_prefix", None) if user is not None and user.is_authenticated else None
-    if scope is None:
-        raise Http404(_("Not found, or outside your area."))
+    scope = area_of(user)
     value = str(value or "").strip()
     if not value:
         return scope

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from fupin.core import clock
+from fupin.core import clock, scope
 from fupin.core.api import ErrorOut
 from fupin.core.errors import DomainError
 from fupin.core.inputs import PageNumber
@@ -237,7 +237,7 @@ def _household(request, household_id: int) -> Household:
 def list_households(request, filters: Query[ListFilters]):
     households = search.filter_households(
         Household.objects.visible_to(request.auth),
-        region=filters.region,
+        region=scope.region_param(request.auth, filters.region) if filters.region else None,
         status=filters.status,
         cause=filters.cause,
         q=filters.q,

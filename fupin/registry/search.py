@@ -8,8 +8,6 @@ import re
 
 from django.db.models import Count, Q
 
-from fupin.core.scope import prefix_of
-
 from .models import Member
 
 PINYIN = re.compile(r"^[a-zA-Z]+$")
@@ -34,8 +32,8 @@ def member_match(q: str) -> Q | None:
 
 
 def filter_households(households, *, region=None, status=None, cause=None, q=None):
-    if region and region.isdigit():
-        households = households.within(prefix_of(region) if len(region) == 12 else region)
+    if region:  # a prefix the caller checked against the user's area (scope.region_param)
+        households = households.within(region)
     if status:
         households = households.filter(status=status)
     if cause:

@@ -36,7 +36,11 @@ def _households(request):
     form = FilterForm(request.GET or None, user=request.user)
     households = Household.objects.visible_to(request.user)
     if form.is_valid():
-        households = search.filter_households(households, **form.cleaned_data)
+        wanted = dict(form.cleaned_data)
+        wanted["region"] = (
+            scope.region_param(request.user, wanted["region"]) if wanted.get("region") else None
+        )
+        households = search.filter_households(households, **wanted)
     return form, households
 
 
@@ -316,7 +320,7 @@ def monitoring(request):
     )
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
     today = clock.today()
-    candidates, line = services.monitoring_candidates(request.user.scope_prefix, today.year)
+    candidates, line = services.monitoring_candidates(scope.area_of(request.user), today.year)
     candidates = candidates.filter(pk__in=Household.objects.visible_to(request.user).values("pk"))
     context = {
         "page": page,

@@ -411,7 +411,7 @@ def grid_detail(request, grid_id: int):
 def assessment(request):
     this_month = clock.today().replace(day=1)
     month = inputs.param(request, inputs.month_value, "month", _("Month"), this_month)
-    rows = stats.assessment(scope.region_param(request.user, ""), month, clock.today())
+    rows = stats.assessment(scope.area_of(request.user), month, clock.today())
     return render(request, "supervision/assessment.html", {"rows": rows, "month": month})
 
 
