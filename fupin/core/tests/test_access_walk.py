@@ -254,6 +254,15 @@ _OBJECT_PARAMS = {
 }  # fmt: skip
 
 
+def _body(method, path, objects):
+    """The scope walk's body for a route, naming the walk's own objects where it names one (ids differ
+    between databases: PostgreSQL's sequences are not reset between tests)."""
+    body = BODIES.get((method, path))
+    if (method, path) == ("POST", "/api/v1/campaigns/{campaign_id}/checks"):
+        body = {**body, "subject_id": objects["subject_id"]}
+    return body
+
+
 def _call(client, method, url, body=None, multipart=None):
     """One call inside a transaction that is rolled back, so that writes leave nothing behind."""
     with transaction.atomic():
@@ -317,7 +326,7 @@ def test_every_api_route_answers_what_the_policy_says_for_every_role(walk):
     wrong, checked = [], 0
     for method, path in api_routes():
         url, params = fill_api(path, objects)
-        body, multipart = BODIES.get((method, path)), MULTIPART.get((method, path))
+        body, multipart = _body(method, path, objects), MULTIPART.get((method, path))
         for role, user in users.items():
             answer = _call(clients[role], method, url, body, multipart).status_code
             expected = refusal(user, url, params)
@@ -353,7 +362,7 @@ def test_the_outsider_with_every_role_gets_exactly_404_on_every_object(walk):
         url, params = fill_api(path, objects)
         if not _names_sima_object(params) or (method, path) in PUBLIC_LOOKUPS:
             continue
-        body, multipart = BODIES.get((method, path)), MULTIPART.get((method, path))
+        body, multipart = _body(method, path, objects), MULTIPART.get((method, path))
         answer = _call(program, method, url, body, multipart).status_code
         if answer != 404:
             wrong.append(f"{method} {url}: {answer}")
