@@ -235,6 +235,7 @@ def _household(request, household_id: int) -> Household:
 
 @router.get("/households", response=HouseholdPage, summary="List and search households in my area")
 def list_households(request, filters: Query[ListFilters]):
+    search.check_query(request.auth, filters.q)
     households = search.filter_households(
         Household.objects.visible_to(request.auth),
         region=scope.region_param(request.auth, filters.region) if filters.region else None,

@@ -2,8 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core import clock
+from fupin.core.errors import DomainError
 from fupin.core.models import Region
 
+from . import search
 from .enums import (
     Attribute,
     Cause,
@@ -88,10 +90,19 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         areas = Region.objects.visible_to(user).filter(level__in=["town", "village"]).select_related("parent")
         self.fields["region"].choices = [("", _("All"))] + [
             (a.code, a.name if a.level == "town" else f"· {a.name}") for a in areas
         ]
+
+    def clean_q(self):
+        q = self.cleaned_data["q"]
+        try:
+            search.check_query(self.user, q)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from None
+        return q
 
 
 class VisitForm(forms.Form):

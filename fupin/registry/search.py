@@ -7,6 +7,11 @@ last six digits of an ID number; other digits → household number.
 import re
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from fupin.core import access
+from fupin.core.access import Kind, Read
+from fupin.core.errors import DomainError
 
 from .models import Member
 
@@ -29,6 +34,21 @@ def member_match(q: str) -> Q | None:
         return Q(name_initials__startswith=q) | Q(name_pinyin__startswith=q)
     # People type a name from its start (the surname); a prefix search can use an index.
     return Q(name__startswith=q)
+
+
+def is_id_query(q: str | None) -> bool:
+    return bool(q) and bool(ID18.match(q.strip()) or LAST6.match(q.strip()))
+
+
+def check_query(user, q: str | None) -> None:
+    """A search by ID number (whole or its last six digits) answers "this person is here" or not: beside
+    the masked number and the birth year on screen, a few dozen such searches rebuild a whole number. So
+    only the roles that may reveal an ID number search by one; the others search by name or number."""
+    if is_id_query(q) and not access.can_read(user, Kind.REGISTRY, Read.PERSONAL):
+        raise DomainError(
+            _("Searching by ID number is for the roles that may see full ID numbers; search by name."),
+            field="q",
+        )
 
 
 def filter_households(households, *, region=None, status=None, cause=None, q=None):

@@ -41,6 +41,8 @@ def _households(request):
             scope.region_param(request.user, wanted["region"]) if wanted.get("region") else None
         )
         households = search.filter_households(households, **wanted)
+    elif form.is_bound:
+        households = households.none()  # a refused filter finds nothing rather than everything
     return form, households
 
 

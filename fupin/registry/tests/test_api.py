@@ -111,6 +111,20 @@ def test_search_by_id_number_full_and_last6(api_as, county_admin, three_househol
     assert client.get("/api/v1/households", {"q": number[-6:]}).json()["items"][0]["head"] == "张珊"
 
 
+@pytest.mark.parametrize("digits", [slice(None), slice(-6, None)], ids=["full", "last6"])
+def test_only_who_may_reveal_an_id_searches_by_one(api_as, client, cadre, three_households, digits):
+    """A yes/no answer to "is this ID here", beside the masked number and the birth year, would rebuild the
+    whole number after a few dozen tries: a village cadre searches by name instead."""
+    number = three_households[2].head.id_number[digits]
+    body = assert_error(api_as(cadre).get("/api/v1/households", {"q": number}), 400, "invalid")
+    assert "身份证号" in body["fields"]["q"]
+    client.force_login(cadre)
+    page = client.get("/households/", {"q": number})
+    assert page.status_code == 200 and "按身份证号查找仅限" in page.content.decode()
+    assert not page.context["page"].object_list
+    assert api_as(cadre).get("/api/v1/households", {"q": "张"}).status_code == 200
+
+
 def test_list_page_size_is_bounded(api_as, county_admin, three_households):
     response = api_as(county_admin).get("/api/v1/households", {"page_size": 1000})
     assert_error(response, 400, "validation_error")
