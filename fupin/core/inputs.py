@@ -232,6 +232,8 @@ def phone_value(raw, field: str = "phone", label=None) -> str:
     phone = unicodedata.normalize("NFKC", raw or "").strip().replace(" ", "")
     if phone.startswith("+86"):
         phone = phone[3:]
+    if MOBILE.fullmatch(phone.replace("-", "")):
+        phone = phone.replace("-", "")  # 138-0000-1111 is how many write a mobile
     if phone and not (MOBILE.fullmatch(phone) or LANDLINE.fullmatch(phone)):
         raise DomainError(
             _(

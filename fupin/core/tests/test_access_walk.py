@@ -61,6 +61,11 @@ OBJECT_KINDS = {
 # still checked. Each has its own test of the good path.
 DATA_GAPS = {
     "lecture-draft-file": "the walk's draft is text only; test_drafts downloads a draft's file",
+    "registry:visit-photo": "the walk records no visit photo; registry/tests/test_uploads downloads one",
+    "projects:acceptance-file": "the walk's project is not accepted; projects/tests/test_uploads",
+    "projects:progress-photo": "the walk reports no progress; projects/tests/test_uploads",
+    "lecture-feedback-sheet": "no feedback is filed on the walk's request; lectures/tests/test_exports",
+    "public-audit-file": "the walk writes no checkpoint; core/tests/test_audit_signing reads the file",
 }
 # Routes whose every allowed answer is 404 because the walk's data lacks what they return (refusals are
 # still checked); each has its own test of the good path.
@@ -155,6 +160,10 @@ PAGE_OTHER = {
     "kind": lambda name, o: "placements" if name == "benefits:work-record-new" else "workshops",
     "outcome": lambda name, o: "accept",
     "subject_id": lambda name, o: o["subject_id"],
+    "chain": lambda name, o: SIMA[:6],  # the county's published audit checkpoints
+    # Files the walk's data has none of (DATA_GAPS): any id.
+    "photo_id": lambda name, o: 999999,
+    "report_id": lambda name, o: 999999,
 }
 
 
@@ -208,6 +217,8 @@ def fill_page(name, route, objects):
         params.append(key)
         return str(objects[key])
 
+    # A regex route (re_path) names its parameters (?P<name>…): read them as <name>.
+    route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", route).lstrip("^").rstrip("$").replace("\\.", ".")
     url = "/" + re.sub(r"<(?:(\w+):)?(\w+)>", value, route)
     return url, params
 

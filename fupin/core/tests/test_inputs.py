@@ -83,7 +83,7 @@ def test_phone_numbers_that_are_not_phone_numbers_are_refused(raw):
 @pytest.mark.parametrize(
     ("raw", "kept"),
     [("13800000000", "13800000000"), ("+86 138 0000 0000", "13800000000"), ("0537-8712345", "0537-8712345"),
-     ("05378712345", "05378712345"), ("", "")],
+     ("05378712345", "05378712345"), ("138-0000-1111", "13800001111"), ("", "")],
 )  # fmt: skip
 def test_mobiles_and_landlines_with_area_code_are_accepted(raw, kept):
     assert inputs.phone_value(raw, "phone") == kept
