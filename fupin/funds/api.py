@@ -102,7 +102,10 @@ class DisbursementIn(Schema):
     amount: str = MONEY
     date: date
     payee: str = Field(max_length=100)
-    voucher_no: str = Field(max_length=60)
+    voucher_no: str = Field(max_length=60, description="Unique in the county")
+    retention: bool = Field(
+        False, description="Retention money (质保金): payable in operation within warranty"
+    )
 
 
 class DisbursementOut(Schema):
@@ -112,6 +115,7 @@ class DisbursementOut(Schema):
     paid_on: date
     payee: str
     voucher_no: str
+    retention: bool
     reverses_id: int | None
     reason: str
     allocation_available: str
@@ -235,6 +239,7 @@ def create_disbursement(request, payload: DisbursementIn):
         paid_on=payload.date,
         payee=payload.payee,
         voucher_no=payload.voucher_no,
+        retention=payload.retention,
     )
     return Status(201, payment)
 

@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 
 from fupin.core import access, audit, clock, policy
 from fupin.core.access import Action
+from fupin.core.duties import ensure_different_person
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.money import parse_amount
 from fupin.core.scope import require_role
-from fupin.projects.enums import FUNDABLE_STATES, PAYABLE_STATES
+from fupin.projects import services as projects
+from fupin.projects.enums import FUNDABLE_STATES, PAYABLE_STATES, RETENTION_STATES, ProjectState
 from fupin.projects.models import Project
 
 from .enums import FundLevel, grade_for
@@ -72,10 +74,12 @@ def create_source(actor, *, level, year, document_no, title, amount, received_on
 def allocate(
     actor, *, source: FundSource, project: Project, amount, allocated_on=None, document_no=""
 ) -> Allocation:
-    """Assign money of a source to a project; never more than the source still holds."""
+    """Assign money of a source to a project; never more than the source still holds, never more in
+    all than the project's approved budget. The project row is locked first, then the source: two
+    allocations to one project queue up, so their sum cannot pass the budget."""
     require_role(actor, *WRITERS)
     amount = parse_amount(amount)
-    project = Project.objects.get(pk=project.pk)  # the state as it is now
+    project = Project.objects.select_for_update().get(pk=project.pk)  # the state as it is now
     if project.state not in FUNDABLE_STATES:
         raise TransitionRefused(
             _("Funds cannot be allocated to a project that is “%(state)s”.")
@@ -84,6 +88,8 @@ def allocate(
         )
     if project.region_code[:6] != source.region_code[:6]:
         raise DomainError(_("The project lies outside this source's county."), field="project_id")
+    already = allocated_to(project)
+    projects.require_within_budget(project, already + amount, _("The allocations to this project"))
     source = FundSource.objects.select_for_update().get(pk=source.pk)
     if amount > source.available:
         raise _insufficient(
@@ -114,6 +120,14 @@ def allocate(
         },
     )
     return allocation
+
+
+def allocated_to(project: Project) -> Decimal:
+    """Net amount allocated to the project (reversals already taken off the originals)."""
+    rows = Allocation.objects.filter(project=project, reverses__isnull=True).values_list(
+        "net_amount", flat=True
+    )
+    return sum(rows, Decimal("0.00"))
 
 
 @transaction.atomic
@@ -157,8 +171,13 @@ def reverse_allocation(actor, allocation: Allocation, *, amount, reason) -> Allo
 
 
 @transaction.atomic
-def disburse(actor, *, allocation: Allocation, amount, paid_on, payee, voucher_no) -> Disbursement:
-    """Pay against an allocation; never more than it still holds, never for a terminated project."""
+def disburse(
+    actor, *, allocation: Allocation, amount, paid_on, payee, voucher_no, retention: bool = False
+) -> Disbursement:
+    """Pay against an allocation: once the start of work is approved, dated within the source's years up
+    to today, with a voucher number not used before in the county, by another person than the one who
+    allocated (maker-checker); never more than the allocation still holds. In operation only retention
+    money (质保金), within the warranty of a contract."""
     require_role(actor, *WRITERS)
     amount = parse_amount(amount)
     payee, voucher_no = _text(payee, "payee"), _text(voucher_no, "voucher_no")
@@ -168,13 +187,17 @@ def disburse(actor, *, allocation: Allocation, amount, paid_on, payee, voucher_n
         raise DomainError(
             _("Payments go against an allocation, not against its reversal."), field="allocation_id"
         )
-    locked = Allocation.objects.select_for_update().select_related("project").get(pk=allocation.pk)
+    locked = Allocation.objects.select_for_update().select_related("project", "source").get(pk=allocation.pk)
     project = locked.project
-    if project.state not in PAYABLE_STATES:
-        raise TransitionRefused(
-            _("No payments to a project that is “%(state)s”.") % {"state": project.get_state_display()},
-            field="allocation_id",
-        )
+    ensure_different_person(
+        actor,
+        locked.created_by_id,
+        _("who allocated the funds may not also record the payment of that allocation"),
+        field="allocation_id",
+    )
+    _require_payable(project, paid_on, retention)
+    _require_payment_date(locked.source, paid_on)
+    _require_new_voucher(locked.region_code, voucher_no)
     if amount > locked.available:
         raise _insufficient(locked.available, _("of this allocation remain unpaid"))
     locked.paid += amount
@@ -187,6 +210,7 @@ def disburse(actor, *, allocation: Allocation, amount, paid_on, payee, voucher_n
         paid_on=paid_on,
         payee=payee,
         voucher_no=voucher_no,
+        retention=retention,
         created_by=actor,
     )
     audit.record(
@@ -200,9 +224,70 @@ def disburse(actor, *, allocation: Allocation, amount, paid_on, payee, voucher_n
             "payee": payee,
             "voucher_no": voucher_no,
             "paid_on": paid_on,
+            "retention": retention,
         },
     )
     return payment
+
+
+def _require_payable(project: Project, paid_on: date, retention: bool) -> None:
+    states = RETENTION_STATES if retention else PAYABLE_STATES
+    if project.state not in states:
+        if project.state in {ProjectState.PLANNED, ProjectState.START_REQUESTED, ProjectState.LIBRARY}:
+            message = _(
+                "No payments before the start of work is approved (开工报请); the project is “%(state)s”."
+            )
+        elif project.state == ProjectState.OPERATING:
+            message = _("A project in operation is paid only retention money (质保金) within the warranty.")
+        else:
+            message = _("No payments to a project that is “%(state)s”.")
+        raise TransitionRefused(message % {"state": project.get_state_display()}, field="allocation_id")
+    if project.state == ProjectState.OPERATING:
+        warranty = max(
+            filter(None, project.procurements.values_list("warranty_ends_on", flat=True)), default=None
+        )
+        if warranty is None or paid_on > warranty:
+            raise TransitionRefused(
+                _("Retention money is paid within the contract's warranty (until %(date)s).")
+                % {"date": warranty or "—"},
+                field="date",
+            )
+
+
+def _require_payment_date(source: FundSource, paid_on: date) -> None:
+    if paid_on.year < source.year:
+        raise DomainError(
+            _("The payment date lies before the year %(year)s of the source %(source)s.")
+            % {"year": source.year, "source": source.document_no},
+            field="date",
+        )
+    if paid_on > clock.today():
+        raise DomainError(_("The payment date cannot lie in the future."), field="date")
+
+
+def _require_new_voucher(region_code: str, voucher_no: str) -> None:
+    """A voucher number is used once in the county (reversing entries repeat the one they reverse)."""
+    earlier = (
+        Disbursement.objects.within(region_code[:6])
+        .filter(voucher_no=voucher_no, reverses__isnull=True)
+        .order_by("id")
+        .first()
+    )
+    if earlier is not None:
+        raise DomainError(
+            _(
+                "The voucher number %(voucher)s is already used by the payment of %(amount)s yuan "
+                "to %(payee)s on %(date)s."
+            )
+            % {
+                "voucher": voucher_no,
+                "amount": earlier.amount,
+                "payee": earlier.payee,
+                "date": earlier.paid_on,
+            },
+            field="voucher_no",
+            code="duplicate_voucher",
+        )
 
 
 @transaction.atomic
