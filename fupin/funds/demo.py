@@ -281,11 +281,12 @@ def walk(project, target, year, rng, people, finance, cashier, sources):
     if target == S.OPERATING:
         step("operate", date(year, 12, 20))
         with clock.as_of(date(year + 1, 1, 15)):
+            # The score comes from the project's data and the surveyed satisfaction (绩效评价).
             funds.record_evaluation(
                 finance,
                 project,
                 year=year,
-                score=str(rng.randint(72, 96)),
+                satisfaction=str(rng.randint(82, 98)),
                 indicators={"带贫户数": project.planned_households},
             )
     return project

@@ -24,7 +24,7 @@ from fupin.projects import services as projects
 from fupin.projects.enums import FUNDABLE_STATES, PAYABLE_STATES, RETENTION_STATES, ProjectState
 from fupin.projects.models import Project
 
-from .enums import FundLevel, grade_for
+from .enums import FundLevel, Grade, grade_for
 from .models import Allocation, Disbursement, Evaluation, FundSource
 
 WRITERS = access.roles_for(Action.WRITE_FUNDS)
@@ -323,23 +323,216 @@ def reverse_disbursement(actor, payment: Disbursement, *, reason) -> Disbursemen
     return entry
 
 
+# --- Performance evaluation (绩效评价) ----------------------------------------------------------------
+# The three parts of the score and their points (产出 50, 效益 30, 满意度 20); the indicators of a part
+# share its points, each earning them in proportion to actual / target (at most the full share).
+PART_POINTS = {"output": Decimal("50"), "benefit": Decimal("30"), "satisfaction": Decimal("20")}
+MAX_ADJUSTMENT = Decimal("10")  # an evaluator moves the computed score by at most this, with reasons
+DEFAULT_SATISFACTION_TARGET = Decimal("90")
+STARTED_STATES = frozenset(
+    {
+        ProjectState.IMPLEMENTING,
+        ProjectState.COMPLETED,
+        ProjectState.ACCEPTED,
+        ProjectState.HANDED_OVER,
+        ProjectState.OPERATING,
+    }
+)
+HUNDRED = Decimal("100")
+NOT_EXCELLENT = Decimal("89.99")  # the highest score under "excellent" (grade_for)
+
+
+def target_indicators(project: Project) -> list[dict]:
+    """The targets set at entry (project.indicators); where a part has none, the entry's own figures:
+    full completion and payment, the planned households, jobs and yearly dividends, 90% satisfaction."""
+    rows = list(project.indicators or [])
+    parts = {row["category"] for row in rows}
+    if "output" not in parts:
+        rows += [
+            {"category": "output", "measure": "completion", "target": "100"},
+            {"category": "output", "measure": "payment_rate", "target": "100"},
+        ]
+    if "benefit" not in parts:
+        for measure, value in [
+            ("households", project.planned_households),
+            ("jobs", project.linkage_jobs),
+            ("revenue", project.linkage_dividend),
+        ]:
+            if value:
+                rows.append({"category": "benefit", "measure": measure, "target": str(value)})
+    if "satisfaction" not in parts:
+        rows.append(
+            {
+                "category": "satisfaction",
+                "measure": "satisfaction",
+                "target": str(DEFAULT_SATISFACTION_TARGET),
+            }
+        )
+    return rows
+
+
+def _paid_and_allocated(project: Project) -> tuple[Decimal, Decimal]:
+    rows = Allocation.objects.filter(project=project, reverses__isnull=True).values_list("paid", "net_amount")
+    paid = sum((p for p, _n in rows), Decimal("0.00"))
+    return paid, sum((n for _p, n in rows), Decimal("0.00"))
+
+
+def _benefits_model(name):
+    """The benefits app's ledgers, looked up by name: funds does not import benefits (the app graph)."""
+    from django.apps import apps
+
+    try:
+        return apps.get_model("benefits", name)
+    except LookupError:
+        return None
+
+
+def actual_value(project: Project, measure: str, year: int, satisfaction) -> Decimal:
+    """What the project's recorded data say for one measure in the evaluated year."""
+    if measure == "completion":
+        if project.completed_on is not None:
+            return HUNDRED
+        last = project.progress_reports.order_by("-reported_on", "-id").first()
+        return Decimal(last.percent if last else 0)
+    if measure == "payment_rate":
+        paid, allocated = _paid_and_allocated(project)
+        return (paid / allocated * HUNDRED).quantize(Decimal("0.01")) if allocated else Decimal("0")
+    if measure == "households":
+        return Decimal(project.beneficiaries.count())
+    if measure == "jobs":
+        agreements = _benefits_model("EmploymentAgreement")
+        if agreements is None:
+            return Decimal("0")
+        rows = agreements.objects.filter(project=project, starts_on__year__lte=year, ends_on__year__gte=year)
+        return Decimal(rows.values("member").distinct().count())
+    if measure == "revenue":
+        revenues = _benefits_model("Revenue")
+        if revenues is None:
+            return Decimal("0")
+        rows = revenues.objects.filter(project=project, period__startswith=str(year)).values_list(
+            "amount", flat=True
+        )
+        return sum(rows, Decimal("0.00"))
+    if measure == "satisfaction":
+        return Decimal(satisfaction or 0)
+    raise DomainError(_("Unknown indicator “%(measure)s”.") % {"measure": measure}, field="indicators")
+
+
+def compute_evaluation(project: Project, year: int, satisfaction=None) -> dict:
+    """The score the project's data give: each indicator's actual value against its target, the parts
+    that have indicators counted to 100. A project never started or never paid stops under excellent."""
+    rows = target_indicators(project)
+    counts = {part: sum(1 for r in rows if r["category"] == part) for part in PART_POINTS}
+    results, earned = [], Decimal("0")
+    for row in rows:
+        target = Decimal(row["target"])
+        actual = actual_value(project, row["measure"], year, satisfaction)
+        share = PART_POINTS[row["category"]] / counts[row["category"]]
+        ratio = min(actual / target, Decimal("1")) if target > 0 else Decimal("1")
+        points = share * max(ratio, Decimal("0"))
+        earned += points
+        results.append(
+            {
+                **row,
+                "actual": str(actual),
+                "points": str(points.quantize(Decimal("0.01"))),
+                "max": str(share.quantize(Decimal("0.01"))),
+            }
+        )
+    possible = sum(PART_POINTS[part] for part, count in counts.items() if count)
+    score = (earned / possible * HUNDRED).quantize(Decimal("0.01"))
+    paid, _allocated = _paid_and_allocated(project)
+    started = project.state in STARTED_STATES or project.completed_on is not None
+    capped = not (started and paid > 0) and score > NOT_EXCELLENT
+    return {
+        "results": results,
+        "score": NOT_EXCELLENT if capped else score,
+        "uncapped": score,
+        "started": started,
+        "paid": paid > 0,
+    }
+
+
+def _percent(value, field) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    number = parse_amount(value, field, allow_zero=True)
+    if number > HUNDRED:
+        raise DomainError(_("The score lies between 0 and 100."), field=field)
+    return number
+
+
+def _signed_points(value, field) -> Decimal:
+    """Points up or down, at most two decimals: "-3.5", "2", or nothing (0)."""
+    text = str(value if value is not None else "").strip()
+    if not text:
+        return Decimal("0.00")
+    negative = text.startswith("-")
+    magnitude = parse_amount(text.lstrip("+-"), field, allow_zero=True)
+    return -magnitude if negative else magnitude
+
+
 @transaction.atomic
-def record_evaluation(actor, project: Project, *, year, score, indicators=None, comments="") -> Evaluation:
+def record_evaluation(
+    actor,
+    project: Project,
+    *,
+    year,
+    satisfaction=None,
+    score=None,
+    adjustment=None,
+    adjustment_reason="",
+    indicators=None,
+    comments="",
+) -> Evaluation:
+    """Record a project's performance evaluation for a year: the score is computed from the project's
+    data; the evaluator may move it by at most MAX_ADJUSTMENT points with the reason, either by giving
+    the adjustment or the score they arrive at. A project never started or never paid is never excellent."""
     require_role(actor, *WRITERS)
-    score = parse_amount(score, "score", allow_zero=True)
-    if score > 100:
-        raise DomainError(_("The score lies between 0 and 100."), field="score")
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    satisfaction = _percent(satisfaction, "satisfaction")
+    given = _percent(score, "score")
     if Evaluation.objects.filter(project=project, year=year).exists():
         raise DomainError(
             _("This project's evaluation for %(year)s is already recorded.") % {"year": year}, field="year"
+        )
+    computed = compute_evaluation(project, year, satisfaction)
+    # The evaluator gives either the score they arrive at or the adjustment itself.
+    adjusted_to = given - computed["score"] if given is not None else None
+    adjustment = adjusted_to if adjusted_to is not None else _signed_points(adjustment, "adjustment")
+    adjustment_reason = (adjustment_reason or "").strip()
+    if abs(adjustment) > MAX_ADJUSTMENT:
+        raise DomainError(
+            _(
+                "The data give %(computed)s points; an evaluator may adjust them by at most %(max)s points "
+                "(asked: %(adjustment)s)."
+            )
+            % {"computed": computed["score"], "max": MAX_ADJUSTMENT, "adjustment": adjustment},
+            field="score" if given is not None else "adjustment",
+        )
+    if adjustment and not adjustment_reason:
+        raise DomainError(_("Give the reason for the adjustment."), field="adjustment_reason")
+    final = computed["score"] + adjustment
+    if not Decimal("0") <= final <= HUNDRED:
+        raise DomainError(_("The score lies between 0 and 100."), field="score")
+    if grade_for(final) == Grade.EXCELLENT and not (computed["started"] and computed["paid"]):
+        raise DomainError(
+            _("A project never started or never paid cannot be rated excellent."), field="score"
         )
     evaluation = Evaluation.objects.create(
         project=project,
         region_code=project.region_code,
         year=year,
-        indicators=indicators or {},
-        score=score,
-        grade=grade_for(score),
+        indicators={
+            "results": computed["results"],
+            "satisfaction": str(satisfaction or ""),
+            "notes": indicators or {},
+        },
+        computed_score=computed["score"],
+        adjustment=adjustment,
+        adjustment_reason=adjustment_reason,
+        score=final,
+        grade=grade_for(final),
         comments=comments,
         created_by=actor,
     )
@@ -348,7 +541,14 @@ def record_evaluation(actor, project: Project, *, year, score, indicators=None, 
         action="funds.evaluation.record",
         region_code=project.region_code,
         target=project,
-        after={"year": year, "score": score, "grade": evaluation.grade},
+        after={
+            "year": year,
+            "computed": computed["score"],
+            "adjustment": adjustment,
+            "score": final,
+            "grade": evaluation.grade,
+        },
+        note=adjustment_reason,
     )
     return evaluation
 

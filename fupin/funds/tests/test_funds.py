@@ -121,11 +121,25 @@ def test_execution_rates_and_idle_money(allocation, finance, time_machine):
     assert list(services.idle_allocations(Allocation.objects.all(), on=date(2018, 12, 1))) == [allocation]
 
 
-def test_evaluation_grades(running, finance):
+def test_evaluation_grades(running, allocation, finance, sima_officer):
+    # Completed and fully paid (output 50 of 50), nobody linked yet (benefit 0 of 30), 95% satisfied (20):
+    # the data give 70; the evaluator adds 10 with the reason.
+    projects.report_progress(sima_officer, running, percent=100)
+    pay(finance, allocation, "1000000.00")
     evaluation = services.record_evaluation(
-        finance, running, year=2018, score="86.5", indicators={"带贫户数": 120}
+        finance,
+        running,
+        year=2018,
+        satisfaction="95",
+        score="80",
+        adjustment_reason="带贫台账滞后，入户核实已带动 120 户",
+        indicators={"带贫户数": 120},
     )
-    assert evaluation.grade == "good"
+    assert (evaluation.computed_score, evaluation.adjustment, evaluation.grade) == (
+        Decimal("70.00"),
+        Decimal("10.00"),
+        "good",
+    )
     with pytest.raises(DomainError):
         services.record_evaluation(finance, running, year=2018, score="90")
     with pytest.raises(DomainError):

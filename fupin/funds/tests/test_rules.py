@@ -201,3 +201,93 @@ def test_retention_needs_a_contract_warranty(allocation, running, finance):
     with pytest.raises(TransitionRefused) as refused:
         pay(finance, allocation, paid_on=date(2019, 6, 1), retention=True)
     assert refused.value.fields == {"date": "质保金须在合同质保期内（至 —）支付。"}
+
+
+# --- Performance evaluation (绩效评价) ----------------------------------------------------------------
+def completion_only(project):
+    """Targets set at entry: full completion as the output, no benefit part, satisfaction by default."""
+    Project.objects.filter(pk=project.pk).update(
+        indicators=[{"category": "output", "measure": "completion", "target": "100"}],
+        planned_households=0,
+        linkage_jobs=None,
+        linkage_dividend=None,
+    )
+    project.refresh_from_db()
+    return project
+
+
+def test_the_evaluation_is_computed_from_the_projects_data(running, allocation, finance, sima_officer):
+    projects.report_progress(sima_officer, running, percent=60)
+    pay(finance, allocation, "250000.00")
+    evaluation = services.record_evaluation(finance, running, year=2018, satisfaction="45")
+    results = {
+        r["measure"]: (r["target"], r["actual"], r["points"]) for r in evaluation.indicators["results"]
+    }
+    assert results == {
+        "completion": ("100", "60", "15.00"),
+        "payment_rate": ("100", "25.00", "6.25"),
+        "households": ("120", "0", "0.00"),
+        "jobs": ("8", "0", "0.00"),
+        "revenue": ("60000.00", "0.00", "0.00"),
+        "satisfaction": ("90", "45.00", "10.00"),
+    }
+    assert (evaluation.computed_score, evaluation.score, evaluation.grade) == (
+        Decimal("31.25"),
+        Decimal("31.25"),
+        "poor",
+    )
+
+
+def test_an_adjustment_needs_its_reason_and_stays_within_ten_points(running, finance, api_as):
+    with pytest.raises(DomainError) as no_reason:
+        services.record_evaluation(finance, running, year=2018, satisfaction="90", adjustment="5")
+    assert no_reason.value.fields == {"adjustment_reason": "请填写调整理由。"}
+    url = f"/api/v1/funds/projects/{running.pk}/evaluations"
+    body = {"year": 2018, "satisfaction": "90", "adjustment": "-10.01", "adjustment_reason": "台账不实"}
+    too_far = assert_error(api_as(finance).post(url, body), 400, "invalid")
+    assert too_far["fields"] == {
+        "adjustment": "项目数据得分为 20.00 分，评价人最多调整 10 分（本次：-10.01）。"
+    }
+    made = api_as(finance).post(url, {**body, "adjustment": "-10"})
+    assert made.status_code == 201
+    assert (made.json()["score"], made.json()["adjustment_reason"]) == ("10.00", "台账不实")
+
+
+def test_a_project_never_paid_cannot_score_excellent(running, allocation, finance, sima_officer):
+    project = completion_only(running)
+    projects.report_progress(sima_officer, project, percent=100)
+    evaluation = services.record_evaluation(finance, project, year=2018, satisfaction="95")
+    assert (evaluation.computed_score, evaluation.grade) == (Decimal("89.99"), "good")
+    with pytest.raises(DomainError) as refused:
+        services.record_evaluation(
+            finance, project, year=2019, satisfaction="95", score="95", adjustment_reason="好"
+        )
+    assert refused.value.fields == {"score": "从未开工或从未拨付资金的项目不能评为优秀。"}
+    pay(finance, allocation, "1000.00")
+    paid = services.record_evaluation(finance, project, year=2019, satisfaction="95")
+    assert (paid.computed_score, paid.grade) == (Decimal("100.00"), "excellent")
+
+
+def test_a_project_never_started_cannot_score_excellent(small, finance):
+    project = completion_only(small)
+    Project.objects.filter(pk=project.pk).update(completed_on=None)
+    evaluation = services.record_evaluation(finance, project, year=2018, satisfaction="100")
+    assert evaluation.grade != "excellent" and evaluation.computed_score == Decimal("28.57")
+
+
+def test_indicators_set_at_entry_are_checked(api_as, sima_officer):
+    from fupin.projects.tests.conftest import PROJECT
+
+    body = {**PROJECT, "starts_on": "2018-04-01", "ends_on": "2018-11-30"}
+    bad = {**body, "indicators": [{"category": "output", "measure": "revenue", "target": "1"}]}
+    answer = assert_error(api_as(sima_officer).post("/api/v1/projects", bad), 400, "invalid")
+    assert answer["fields"] == {"indicators": "“revenue”不是“output”类的绩效指标。"}
+    good = {
+        **body,
+        "indicators": [{"category": "benefit", "measure": "jobs", "target": "12", "name": "务工"}],
+    }
+    made = api_as(sima_officer).post("/api/v1/projects", good)
+    assert made.status_code == 201
+    assert made.json()["indicators"] == [
+        {"category": "benefit", "measure": "jobs", "target": "12.00", "name": "务工"}
+    ]
