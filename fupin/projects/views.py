@@ -79,7 +79,7 @@ def project_list(request):
             "types": ProjectType.choices,
             "f": g,
             "today": clock.today(),
-            "can_create": access.may(request.user, Action.EDIT_PROJECT),
+            "can_create": access.may(request.user, Action.APPLY_PROJECT),
         },
     )
 
