@@ -100,7 +100,7 @@ class ScoreForm(BootstrapMixin, forms.Form):
 
 
 class ConclusionForm(BootstrapMixin, forms.Form):
-    conclusion = forms.ChoiceField(label=_("conclusion"), choices=Conclusion.choices)
+    conclusion = forms.ChoiceField(label=_("review conclusion"), choices=Conclusion.choices)
     note = text(_("conclusion details"))
 
 

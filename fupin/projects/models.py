@@ -171,7 +171,9 @@ class Review(models.Model):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     # The committee's conclusion (评审结论), a step of its own signed by the chair: the county
     # administrator who chairs the committee's meeting and records it (services.conclude_review).
-    conclusion = models.CharField(_("conclusion"), max_length=16, choices=Conclusion.choices, blank=True)
+    conclusion = models.CharField(
+        _("review conclusion"), max_length=16, choices=Conclusion.choices, blank=True
+    )
     conclusion_note = models.TextField(_("conclusion details"), blank=True)
     chair = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='review',
             name='conclusion',
-            field=models.CharField(blank=True, choices=[('pass', 'Pass'), ('fail', 'Fail'), ('pass_changes', 'Pass after changes')], max_length=16, verbose_name='conclusion'),
+            field=models.CharField(blank=True, choices=[('pass', 'Pass'), ('fail', 'Fail'), ('pass_changes', 'Pass after changes')], max_length=16, verbose_name='review conclusion'),
         ),
         migrations.AddField(
             model_name='review',
