@@ -291,3 +291,22 @@ def test_indicators_set_at_entry_are_checked(api_as, sima_officer):
     assert made.json()["indicators"] == [
         {"category": "benefit", "measure": "jobs", "target": "12.00", "name": "务工"}
     ]
+
+
+def test_the_payment_page_refuses_a_used_voucher_and_pays_retention_in_operation(
+    allocation, running, finance
+):
+    client = logged_in(finance)
+    url = f"/funds/allocations/{allocation.pk}/"
+    form = {"amount": "100.00", "paid_on": "2018-06-01", "payee": "金乡建工", "voucher_no": "记-77"}
+    assert client.post(url, form).status_code == 302
+    again = client.post(url, {**form, "paid_on": "2018-06-02"}).content.decode()
+    assert "凭证号 记-77 已被 2018-06-01 向 金乡建工 拨付 100.00 元的记录使用。" in again
+    Project.objects.filter(pk=running.pk).update(state="operating")
+    Procurement.objects.filter(project=running).update(warranty_ends_on=date(2019, 11, 30))
+    plain = client.post(url, {**form, "paid_on": "2019-06-01", "voucher_no": "记-78"}).content.decode()
+    assert "运营管护阶段的项目只能在质保期内支付质保金。" in plain
+    assert 'name="retention"' in client.get(url).content.decode()
+    retained = client.post(url, {**form, "paid_on": "2019-06-01", "voucher_no": "记-78", "retention": "on"})
+    assert retained.status_code == 302
+    assert Disbursement.objects.get(voucher_no="记-78").retention
