@@ -355,3 +355,18 @@ def test_an_asset_above_the_budget_is_refused(
         "value": "资产价值合计将达到 1783000.01 元，超过项目批复预算 1783000.00 元；请先申请预算调整。"
     }
     services.add_asset(sima_officer, project, name="牛舍", value="1783000.00", **asset)
+
+
+def test_projects_waiting_in_the_town_review_get_their_submitter_back_from_the_audit(project, sima_officer):
+    import importlib
+
+    from django.apps import apps
+
+    services.transition(sima_officer, project, "submit")
+    Project.objects.filter(pk=project.pk).update(submitted_by=None)  # as recorded before the rule
+    migration = importlib.import_module("fupin.projects.migrations.0004_submitted_by_from_the_audit")
+    migration.submitters_from_the_audit(apps, None)
+    project.refresh_from_db()
+    assert project.submitted_by == sima_officer
+    with pytest.raises(DutiesNotSeparated):
+        services.transition(sima_officer, project, "town_approve")
