@@ -18,6 +18,7 @@ from fupin.core import access, audit, clock, policy
 from fupin.core.access import Action
 from fupin.core.duties import ensure_different_person
 from fupin.core.errors import DomainError, TransitionRefused
+from fupin.core.models import Region
 from fupin.core.money import parse_amount
 from fupin.core.scope import require_role
 from fupin.projects import services as projects
@@ -266,7 +267,10 @@ def _require_payment_date(source: FundSource, paid_on: date) -> None:
 
 
 def _require_new_voucher(region_code: str, voucher_no: str) -> None:
-    """A voucher number is used once in the county (reversing entries repeat the one they reverse)."""
+    """A voucher number is used once in the county (reversing entries repeat the one they reverse).
+    Payments of one county queue on the county's region row (its voucher book), so that two payments
+    of different allocations cannot both take the same number."""
+    Region.objects.select_for_update().filter(code=region_code[:6].ljust(12, "0")).first()
     earlier = (
         Disbursement.objects.within(region_code[:6])
         .filter(voucher_no=voucher_no, reverses__isnull=True)

@@ -310,3 +310,38 @@ def test_the_payment_page_refuses_a_used_voucher_and_pays_retention_in_operation
     retained = client.post(url, {**form, "paid_on": "2019-06-01", "voucher_no": "记-78", "retention": "on"})
     assert retained.status_code == 302
     assert Disbursement.objects.get(voucher_no="记-78").retention
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL=postgres://…)")
+def test_concurrent_payments_of_two_allocations_never_share_a_voucher(
+    allocation, sima_officer, county_admin, finance
+):
+    # Another project paid from another source: nothing but the county's voucher book is shared (a
+    # payment's lock on its allocation also holds its project and source rows).
+    other = make_project(sima_officer, name="另一个项目")
+    Project.objects.filter(pk=other.pk).update(state="library")
+    other_source = services.create_source(
+        finance, level="province", year=2018, document_no="鲁财〔2018〕9号", title="省级资金", amount="900000"
+    )
+    second = services.allocate(county_admin, source=other_source, project=other, amount="500000.00")
+    Project.objects.filter(pk=other.pk).update(state="implementing")
+    threads_count, barrier, outcomes = 16, threading.Barrier(16), []
+
+    def attempt(n):
+        try:
+            barrier.wait()
+            pay(finance, allocation if n % 2 else second, voucher="记-同号")
+            outcomes.append("paid")
+        except DomainError as exc:
+            outcomes.append(exc.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("paid") == 1 and outcomes.count("duplicate_voucher") == 15
+    assert Disbursement.objects.filter(voucher_no="记-同号").count() == 1
