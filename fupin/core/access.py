@@ -138,6 +138,7 @@ class Action(StrEnum):
     REVIEW_DUPLICATES = "registry.duplicates"
     # projects
     EDIT_PROJECT = "projects.edit"  # enter, edit and move projects through the town's steps
+    APPLY_PROJECT = "projects.apply"  # put a project of one's area into reserve (储备) and submit it
     DECIDE_PROJECT = "projects.decide"  # county steps: draw experts, approve, accept
     SCORE = "projects.score"  # score a review one was drawn for
     RECORD_PROGRESS = "projects.progress"
@@ -172,6 +173,8 @@ ACTIONS: dict[Action, tuple[str, ...]] = {
     A.VISIT: (R.COUNTY_ADMIN, R.TOWN_OFFICER, R.VILLAGE_CADRE, R.HELPER),
     A.REVIEW_DUPLICATES: (R.COUNTY_ADMIN, R.TOWN_OFFICER, R.INSPECTOR),
     A.EDIT_PROJECT: (R.TOWN_OFFICER, R.COUNTY_ADMIN),
+    # 村申报: a village applies for projects in its village; the town reviews them (issue 12).
+    A.APPLY_PROJECT: (R.TOWN_OFFICER, R.COUNTY_ADMIN, R.VILLAGE_CADRE),
     A.DECIDE_PROJECT: (R.COUNTY_ADMIN,),
     A.SCORE: (R.EXPERT,),
     A.RECORD_PROGRESS: (R.TOWN_OFFICER, R.COUNTY_ADMIN, R.VILLAGE_CADRE),
@@ -368,7 +371,7 @@ ROUTES: list[tuple[str, Rule]] = [
     (r"^/funds(/|$)", rule(reads(K.FUNDS))),
     # projects and reviews
     (r"^/projects/statistics/?$", rule(reads(K.PROJECTS, level=Read.AGGREGATES))),
-    (r"^/projects/(new|\d+/edit)/", rule(reads(K.PROJECTS), action=A.EDIT_PROJECT)),
+    (r"^/projects/(new|\d+/edit)/", rule(reads(K.PROJECTS), action=A.APPLY_PROJECT)),
     (r"^/(projects|reviews)(/|$)", rule(reads(K.PROJECTS))),
     # supervision
     (r"^/problems/(statistics/|stats$)", rule(Need(PROBLEMS.kinds, Read.AGGREGATES))),

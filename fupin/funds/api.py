@@ -103,7 +103,10 @@ class DisbursementIn(Schema):
     amount: str = MONEY
     date: date
     payee: str = Field(max_length=100)
-    voucher_no: str = Field(max_length=60)
+    voucher_no: str = Field(max_length=60, description="Unique in the county")
+    retention: bool = Field(
+        False, description="Retention money (质保金): payable in operation within warranty"
+    )
 
 
 class DisbursementOut(Schema):
@@ -113,6 +116,7 @@ class DisbursementOut(Schema):
     paid_on: date
     payee: str
     voucher_no: str
+    retention: bool
     reverses_id: int | None
     reason: str
     allocation_available: str
@@ -236,6 +240,7 @@ def create_disbursement(request, payload: DisbursementIn):
         paid_on=payload.date,
         payee=payload.payee,
         voucher_no=payload.voucher_no,
+        retention=payload.retention,
     )
     return Status(201, payment)
 
@@ -271,9 +276,19 @@ def idle(request):
 # --- Performance evaluation (绩效评价) per project and year -----------------------------------------
 class EvaluationIn(Schema):
     year: int = Field(ge=2000, le=2100)
-    score: str = Field(description="0–100, at most two decimals", examples=["86.50"])
+    satisfaction: str | None = Field(
+        None, description="Surveyed satisfaction, percent 0–100", examples=["92"]
+    )
+    score: str | None = Field(
+        None,
+        description="Leave out to take the score computed from the project's data; a score given differs "
+        "from it by at most 10 points, with adjustment_reason",
+        examples=["86.50"],
+    )
+    adjustment: str | None = Field(None, description="Points added (or, negative, taken off), at most 10")
+    adjustment_reason: str = ""
     indicators: dict[str, str] = Field(
-        default_factory=dict, description="Indicator → result, e.g. {'带贫户数': '120 户'}"
+        default_factory=dict, description="Notes per indicator, e.g. {'带贫户数': '120 户'}"
     )
     comments: str = ""
 
@@ -283,14 +298,25 @@ class EvaluationOut(Schema):
     project_id: int
     year: int
     score: str
+    computed_score: str | None
+    adjustment: str
+    adjustment_reason: str
     grade: str = Field(description="excellent ≥ 90, good ≥ 80, fair ≥ 60, poor")
-    indicators: dict
+    indicators: dict = Field(description="results: each indicator's target, actual value and points")
     comments: str
     created_by: str
 
     @staticmethod
     def resolve_score(obj):
         return yuan(obj.score)
+
+    @staticmethod
+    def resolve_computed_score(obj):
+        return yuan(obj.computed_score)
+
+    @staticmethod
+    def resolve_adjustment(obj):
+        return yuan(obj.adjustment)
 
     @staticmethod
     def resolve_created_by(obj):

@@ -11,7 +11,9 @@ import random
 from datetime import date, timedelta
 
 from fupin.core import clock
-from fupin.core.demo import TOWNS, run_once
+from fupin.core import services as core
+from fupin.core.demo import COUNTY, DEMO_PASSWORD, TOWNS, demo_password_hash, run_once
+from fupin.core.enums import Role
 from fupin.core.models import Region, User
 from fupin.funds import services as funds
 from fupin.projects import services
@@ -59,9 +61,38 @@ PLAN = {
 }
 
 
+# Second persons for the steps that one person may not take twice (职责分离, maker-checker): the county
+# office's reviewer takes the town review of what the county or a town submitted itself, the treasury
+# pays what the finance bureau's fund section allocated.
+SECOND_PERSONS = [
+    ("reviewer", "县扶贫办项目审核员", Role.COUNTY_ADMIN, "金乡县扶贫开发领导小组办公室"),
+    ("cashier", "县财政局国库支付中心", Role.FINANCE, "金乡县财政局国库集中支付中心"),
+]
+
+
+def second_persons() -> tuple[User, User]:
+    county = Region.objects.get(code=COUNTY[0])
+    for username, display, role, unit in SECOND_PERSONS:
+        if not User.objects.filter(username=username).exists():
+            core.create_user(
+                None,
+                username=username,
+                password=DEMO_PASSWORD,
+                password_hash=demo_password_hash(),
+                region=county,
+                roles=[role],
+                display_name=display,
+                unit=unit,
+            )
+    return User.objects.get(username="reviewer"), User.objects.get(username="cashier")
+
+
 def load_projects(log) -> None:
     rng = random.Random(2018)
-    admin, sima, finance = (User.objects.get(username=u) for u in ("admin", "sima", "finance"))
+    admin, sima, finance, cadre = (
+        User.objects.get(username=u) for u in ("admin", "sima", "finance", "cadre")
+    )
+    reviewer, cashier = second_persons()
     sources = {}
     for year in (2016, 2017, 2018):
         for level, doc, amount in [
@@ -86,6 +117,7 @@ def load_projects(log) -> None:
             town_code, year = "370828107000", 2018 if n < 3 else 2017
             village_code = "370828107200"
             actor = sima
+            applicant = cadre  # 村申报: the village applies, the town reviews
         else:
             town_code, town_name = TOWNS[n % len(TOWNS)]
             village_code, village_name = rng.choice(villages[town_code])
@@ -94,6 +126,7 @@ def load_projects(log) -> None:
             budget = f"{rng.randint(30, 250) * 10000}.00"
             year = (2016, 2017, 2018)[n % 3]
             actor = sima if town_code == "370828107000" else admin
+            applicant = actor
         if target in {S.COUNTY_REVIEW, S.TOWN_REVIEW, S.DRAFT, S.RETURNED, S.LIBRARY, S.PLANNED}:
             year = 2018
         if target == S.IMPLEMENTING and n % 4 == 0:
@@ -102,7 +135,7 @@ def load_projects(log) -> None:
         households = rng.randint(20, 160)
         with clock.as_of(date(year - 1, 11, 1)):
             project = services.create_project(
-                actor,
+                applicant,
                 name=name,
                 year=year,
                 type=kind,
@@ -112,7 +145,7 @@ def load_projects(log) -> None:
                 responsible_unit=unit,
                 responsible_person=rng.choice(["王", "李", "张", "刘", "陈"])
                 + rng.choice(["建国", "志强", "秀英", "海涛"]),
-                applicant_unit=unit,
+                applicant_unit=applicant.unit if applicant == cadre else unit,
                 starts_on=date(year, 3, 1),
                 ends_on=date(year, 11, 30),
                 tasks=f"{name}建设",
@@ -123,18 +156,25 @@ def load_projects(log) -> None:
                 linkage_dividend=f"{households * 400}.00",
                 linkage_jobs=max(1, households // 15),
             )
-        projects.append(walk(project, target, year, rng, admin, actor, finance, sources))
+        people = {"admin": admin, "town": actor, "applicant": applicant, "reviewer": reviewer}
+        projects.append(walk(project, target, year, rng, people, finance, cashier, sources))
     behind = sum(p.is_behind(date(2018, 12, 31) + timedelta(days=1)) for p in projects)
     log(f"  项目库：{len(projects)} 个项目（2016–2018），其中 {behind} 个上年未完成")
 
 
-def walk(project, target, year, rng, admin, town, finance, sources):
+def walk(project, target, year, rng, people, finance, cashier, sources):
+    admin, town = people["admin"], people["town"]
     order = list(S)
     reach = order.index(target) if target in order[:11] else None
+    # Who submitted may not take the town review: the town reviews its villages, the county's reviewer
+    # what the town or the county submitted.
+    town_reviewer = town if people["applicant"] != town else people["reviewer"]
+    actors = {"submit": people["applicant"], "town_approve": town_reviewer}
 
     def step(action, day, reason=""):
+        actor = actors.get(action) or (town if action in TOWN_ACTIONS else admin)
         with clock.as_of(day):
-            services.transition(town if action in TOWN_ACTIONS else admin, project, action, reason)
+            services.transition(actor, project, action, reason)
 
     if target == S.DRAFT:
         return project
@@ -155,6 +195,8 @@ def walk(project, target, year, rng, admin, town, finance, sources):
             services.submit_score(seat.expert.user, review, comments="项目可行，带贫机制明确", **points)
     if target == S.COUNTY_REVIEW:
         return project
+    with clock.as_of(date(year - 1, 11, 21)):
+        services.conclude_review(admin, review, conclusion="pass", note="")
     project.refresh_from_db()
     step("enter_library", project.notice_ends_on)
     if reach is not None and reach <= order.index(S.LIBRARY):
@@ -186,7 +228,7 @@ def walk(project, target, year, rng, admin, town, finance, sources):
     share = rng.choice([30, 50, 60]) if target == S.IMPLEMENTING else 100
     with clock.as_of(date(year, 6, 1)):
         funds.disburse(
-            finance,
+            cashier,
             allocation=allocation,
             amount=(allocation.net_amount * share / 100 / 2).quantize(allocation.net_amount),
             paid_on=date(year, 6, 1),
@@ -203,7 +245,7 @@ def walk(project, target, year, rng, admin, town, finance, sources):
         services.report_progress(town, project, percent=100)
         allocation.refresh_from_db()
         funds.disburse(
-            finance,
+            cashier,
             allocation=allocation,
             amount=allocation.available,
             paid_on=date(year, 10, 30),
@@ -239,11 +281,12 @@ def walk(project, target, year, rng, admin, town, finance, sources):
     if target == S.OPERATING:
         step("operate", date(year, 12, 20))
         with clock.as_of(date(year + 1, 1, 15)):
+            # The score comes from the project's data and the surveyed satisfaction (绩效评价).
             funds.record_evaluation(
                 finance,
                 project,
                 year=year,
-                score=str(rng.randint(72, 96)),
+                satisfaction=str(rng.randint(82, 98)),
                 indicators={"带贫户数": project.planned_households},
             )
     return project

@@ -35,3 +35,4 @@ class PaymentForm(BootstrapMixin, forms.Form):
     paid_on = forms.DateField(label=_("payment date"), widget=DateInput())
     payee = forms.CharField(label=_("payee"), max_length=100)
     voucher_no = forms.CharField(label=_("voucher number"), max_length=60)
+    retention = forms.BooleanField(label=_("retention money"), required=False)

@@ -110,6 +110,8 @@ class Disbursement(models.Model):
     paid_on = models.DateField(_("payment date"))
     payee = models.CharField(_("payee"), max_length=100)
     voucher_no = models.CharField(_("voucher number"), max_length=60)
+    # Retention money (质保金): the one payment allowed in operation, within the contract's warranty.
+    retention = models.BooleanField(_("retention money"), default=False)
     reverses = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversal"
     )
@@ -138,6 +140,13 @@ class Evaluation(models.Model):
     region_code = models.CharField(max_length=12)
     year = models.PositiveSmallIntegerField(_("year"))
     indicators = models.JSONField(_("indicators"), default=dict)
+    # The score computed from the project's data (services.compute_evaluation), the evaluator's
+    # adjustment with its reason, and the result: score = computed + adjustment, within the caps.
+    computed_score = models.DecimalField(
+        _("computed score"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    adjustment = models.DecimalField(_("adjustment"), max_digits=5, decimal_places=2, default=0)
+    adjustment_reason = models.TextField(_("reason for the adjustment"), blank=True)
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
     grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices)
     comments = models.TextField(_("comments"), blank=True)

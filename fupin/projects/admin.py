@@ -7,7 +7,7 @@ from django.contrib import admin
 from fupin.core.admin_base import ReadOnlyAdmin
 
 from . import services
-from .models import Acceptance, Asset, Expert, Plan, Procurement, Progress, Project, Review
+from .models import Acceptance, Asset, BudgetChange, Expert, Plan, Procurement, Progress, Project, Review
 
 
 class ExpertForm(forms.ModelForm):
@@ -56,9 +56,9 @@ class ProjectAdmin(ReadOnlyAdmin):
 
 @admin.register(Review)
 class ReviewAdmin(ReadOnlyAdmin):
-    list_display = ["project", "state", "average", "pass_mark", "seed", "drawn_at"]
+    list_display = ["project", "state", "average", "pass_mark", "conclusion", "chair", "seed", "drawn_at"]
     list_filter = ["state"]
 
 
-for model in (Plan, Procurement, Progress, Acceptance, Asset):
+for model in (Plan, Procurement, Progress, Acceptance, Asset, BudgetChange):
     admin.site.register(model, ReadOnlyAdmin)

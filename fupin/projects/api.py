@@ -25,6 +25,16 @@ router = Router(tags=["projects"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
+class IndicatorIn(Schema):
+    category: str = Field(description="output, benefit or satisfaction")
+    measure: str = Field(
+        description="output: completion, payment_rate; benefit: households, jobs, revenue; "
+        "satisfaction: satisfaction"
+    )
+    target: str = Field(description="The target value (percent, households, jobs or yuan)")
+    name: str = ""
+
+
 class ProjectIn(Schema):
     name: str = Field(max_length=120)
     year: int
@@ -33,7 +43,9 @@ class ProjectIn(Schema):
     budget: str = Field(description="Yuan, at most two decimals", examples=["1783000.00"])
     responsible_unit: str = Field(max_length=100)
     responsible_person: str = ""
-    applicant_unit: str = Field("", description="Defaults to the caller's unit; its experts are not drawn.")
+    applicant_unit: str = Field(
+        "", max_length=100, description="Required: its experts are never drawn for the review (回避)."
+    )
     nature: str = ""
     starts_on: date | None = None
     ends_on: date | None = None
@@ -46,6 +58,7 @@ class ProjectIn(Schema):
     linkage_dividend: str | None = None
     linkage_jobs: int | None = None
     linkage_note: str = ""
+    indicators: list[IndicatorIn] = Field(default_factory=list, description="Performance targets (绩效目标)")
 
 
 class ProjectPatch(Schema):
@@ -56,6 +69,7 @@ class ProjectPatch(Schema):
     budget: str | None = None
     responsible_unit: str | None = None
     responsible_person: str | None = None
+    applicant_unit: str | None = None
     nature: str | None = None
     starts_on: date | None = None
     ends_on: date | None = None
@@ -68,6 +82,7 @@ class ProjectPatch(Schema):
     linkage_dividend: str | None = None
     linkage_jobs: int | None = None
     linkage_note: str | None = None
+    indicators: list[IndicatorIn] | None = None
 
 
 class ProjectOut(Schema):
@@ -90,6 +105,7 @@ class ProjectOut(Schema):
     linkage: str
     linkage_dividend: str | None
     linkage_jobs: int | None
+    indicators: list[dict]
     notice_ends_on: date | None
     allocated: str
     paid: str
@@ -149,6 +165,19 @@ class ReviewOut(Schema):
     pass_mark: int
     average: str | None
     seats: list[SeatOut]
+    conclusion: str = Field(description="pass, fail, pass_changes; empty until the chair signs it")
+    chair: str | None
+
+
+class ReplacementIn(Schema):
+    order: int = Field(description="The seat's number in the panel")
+    withdrawn: str = Field(description="declined or absent")
+    seed: int | None = Field(None, description="Leave out: a new random seed is drawn and recorded")
+
+
+class ConclusionIn(Schema):
+    conclusion: str = Field(description="pass (通过), fail (不通过) or pass_changes (修改后通过)")
+    note: str = Field("", description="Required for pass_changes: the changes asked for")
 
 
 class ScoreIn(Schema):
@@ -312,6 +341,35 @@ def draw_review(request, project_id: int):
     return Status(201, review_out(request.auth, review))
 
 
+def _review(request, review_id: int) -> Review:
+    return get_visible_or_404(Review.objects.select_related("project"), request.auth, pk=review_id)
+
+
+@router.post(
+    "/reviews/{int:review_id}/replacements",
+    response={201: ReviewOut, **ERRORS},
+    summary="Replace an expert who declined or is absent by a new reproducible draw (county)",
+)
+def replace_expert(request, review_id: int, payload: ReplacementIn):
+    review = _review(request, review_id)
+    seat = review.seats.filter(order=payload.order).first()
+    if seat is None:
+        raise DomainError(_("No such seat in this review."), field="order")
+    services.replace_expert(request.auth, review, seat, withdrawn=payload.withdrawn, seed=payload.seed)
+    return Status(201, review_out(request.auth, _review(request, review_id)))
+
+
+@router.post(
+    "/reviews/{int:review_id}/conclusion",
+    response={201: ReviewOut, **ERRORS},
+    summary="Record the committee's conclusion, signed by the chair (the county administrator recording it)",
+)
+def conclude_review(request, review_id: int, payload: ConclusionIn):
+    review = _review(request, review_id)
+    services.conclude_review(request.auth, review, **payload.dict())
+    return Status(201, review_out(request.auth, _review(request, review_id)))
+
+
 @router.get("/reviews", response=list[ReviewOut], summary="Reviews I may see (an expert: those drawn for)")
 def list_reviews(request):
     reviews = Review.objects.visible_to(request.auth).select_related("project")
@@ -362,6 +420,8 @@ def review_out(user, review: Review) -> dict:
         "pass_mark": review.pass_mark,
         "average": yuan(review.average) if review.state != "scoring" else None,
         "seats": seats,
+        "conclusion": review.conclusion,
+        "chair": review.chair.username if review.chair_id else None,
     }
 
 
@@ -392,6 +452,7 @@ class ProcurementIn(Schema):
     supplier: str = Field(max_length=100)
     amount: str = Field(description="Yuan, at most two decimals", examples=["1700000.00"])
     signed_on: date
+    warranty_ends_on: date | None = Field(None, description="Retention money may be paid until then")
 
 
 class ProcurementOut(Schema):
@@ -401,6 +462,7 @@ class ProcurementOut(Schema):
     supplier: str
     amount: str
     signed_on: date
+    warranty_ends_on: date | None
 
     @staticmethod
     def resolve_amount(obj):
@@ -575,3 +637,72 @@ def list_assets(request, project_id: int):
 def add_asset(request, project_id: int, payload: AssetIn):
     project = _project(request, project_id)
     return Status(201, services.add_asset(request.auth, project, **payload.dict()))
+
+
+# --- Budget changes (预算调整) ---------------------------------------------------------------------
+class BudgetChangeIn(Schema):
+    new_budget: str = Field(description="Yuan, at most two decimals")
+    reason: str = ""
+
+
+class BudgetDecisionIn(Schema):
+    approve: bool
+    note: str = Field("", description="Required when refusing")
+
+
+class BudgetChangeOut(Schema):
+    id: int
+    project_id: int
+    old_budget: str
+    new_budget: str
+    reason: str
+    state: str
+    requested_by: str
+    decided_by: str | None
+    decision_note: str
+
+    @staticmethod
+    def resolve_old_budget(obj):
+        return yuan(obj.old_budget)
+
+    @staticmethod
+    def resolve_new_budget(obj):
+        return yuan(obj.new_budget)
+
+    @staticmethod
+    def resolve_requested_by(obj):
+        return obj.requested_by.username
+
+    @staticmethod
+    def resolve_decided_by(obj):
+        return obj.decided_by.username if obj.decided_by_id else None
+
+
+@router.get(
+    "/projects/{int:project_id}/budget-changes",
+    response={200: list[BudgetChangeOut], **ERRORS},
+    summary="Budget changes of a project, newest first",
+)
+def list_budget_changes(request, project_id: int):
+    return list(_project(request, project_id).budget_changes.select_related("requested_by", "decided_by"))
+
+
+@router.post(
+    "/projects/{int:project_id}/budget-changes",
+    response={201: BudgetChangeOut, **ERRORS},
+    summary="Request a change of the approved budget (another person approves it)",
+)
+def request_budget_change(request, project_id: int, payload: BudgetChangeIn):
+    project = _project(request, project_id)
+    return Status(201, services.request_budget_change(request.auth, project, **payload.dict()))
+
+
+@router.post(
+    "/projects/{int:project_id}/budget-changes/{int:change_id}/decision",
+    response={200: BudgetChangeOut, **ERRORS},
+    summary="Approve or refuse a budget change (county; never the person who requested it)",
+)
+def decide_budget_change(request, project_id: int, change_id: int, payload: BudgetDecisionIn):
+    project = _project(request, project_id)
+    change = get_visible_or_404(project.budget_changes.all(), request.auth, pk=change_id)
+    return services.decide_budget_change(request.auth, change, **payload.dict())

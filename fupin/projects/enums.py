@@ -54,12 +54,31 @@ class ReviewState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class Conclusion(models.TextChoices):
+    """The review committee's conclusion (评审结论)."""
+
+    PASS = "pass", _("Pass")  # 通过
+    FAIL = "fail", _("Fail")  # 不通过
+    PASS_WITH_CHANGES = "pass_changes", _("Pass after changes")  # 修改后通过
+
+
+class SeatWithdrawal(models.TextChoices):
+    DECLINED = "declined", _("Declined")  # 回避/拒绝
+    ABSENT = "absent", _("Absent")  # 缺席
+
+
+class BudgetChangeState(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
 S = ProjectState
 TOWN, COUNTY = Role.TOWN_OFFICER, Role.COUNTY_ADMIN
 
 # action: (states it may start from, state it leads to, roles that may take it, needs a reason).
 TRANSITIONS: dict[str, tuple[frozenset[str], str, tuple[str, ...], bool]] = {
-    "submit": (frozenset({S.DRAFT, S.RETURNED}), S.TOWN_REVIEW, (TOWN, COUNTY), False),
+    "submit": (frozenset({S.DRAFT, S.RETURNED}), S.TOWN_REVIEW, (TOWN, COUNTY, Role.VILLAGE_CADRE), False),
     "town_approve": (frozenset({S.TOWN_REVIEW}), S.COUNTY_REVIEW, (TOWN, COUNTY), False),
     "return": (frozenset({S.TOWN_REVIEW, S.COUNTY_REVIEW}), S.RETURNED, (TOWN, COUNTY), True),
     "reject": (frozenset({S.COUNTY_REVIEW}), S.REJECTED, (COUNTY,), True),
@@ -82,13 +101,13 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str, tuple[str, ...], bool]] = {
 }
 # Town officers act on the town's side of the procedure; the county's steps are the county's.
 EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
-# States in which money may be allocated to the project, and paid out.
+# States in which money may be allocated to the project, and paid out: payments only once the start of
+# work is approved (开工报请 approved); in operation only retention money within the warranty.
 FUNDABLE_STATES = frozenset(
     {S.LIBRARY, S.PLANNED, S.START_REQUESTED, S.IMPLEMENTING, S.COMPLETED, S.ACCEPTED}
 )
-PAYABLE_STATES = frozenset(
-    {S.PLANNED, S.START_REQUESTED, S.IMPLEMENTING, S.COMPLETED, S.ACCEPTED, S.HANDED_OVER}
-)
+PAYABLE_STATES = frozenset({S.IMPLEMENTING, S.COMPLETED, S.ACCEPTED, S.HANDED_OVER})
+RETENTION_STATES = frozenset({*PAYABLE_STATES, S.OPERATING})
 # Not finished: a project of an earlier year in one of these is behind "当年投资、当年完成".
 UNFINISHED_STATES = frozenset({S.LIBRARY, S.PLANNED, S.START_REQUESTED, S.IMPLEMENTING})
 DONE_STATES = frozenset({S.COMPLETED, S.ACCEPTED, S.HANDED_OVER, S.OPERATING})
@@ -145,6 +164,11 @@ AUDIT_ACTIONS = {
     "projects.progress.report": _("Progress reported"),
     "projects.acceptance.record": _("Acceptance recorded"),
     "projects.asset.add": _("Asset registered"),
+    "projects.review.replace": _("Review expert replaced by a new draw"),
+    "projects.review.conclude": _("Review conclusion signed by the chair"),
+    "projects.budget.request": _("Budget change requested"),
+    "projects.budget.approve": _("Budget change approved"),
+    "projects.budget.refuse": _("Budget change refused"),
     **{
         f"projects.project.{action}": format_lazy("{}：{}", _("Project"), verb)
         for action, verb in ACTION_VERBS.items()

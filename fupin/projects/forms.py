@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from fupin.core.forms import BootstrapMixin, DateInput
 from fupin.core.models import Region
 
-from .enums import CRITERIA, CRITERION_MAX, PLAN_SECTIONS, AssetClass, Linkage, ProjectType
+from .enums import CRITERIA, CRITERION_MAX, PLAN_SECTIONS, AssetClass, Conclusion, Linkage, ProjectType
 
 
 def text(label, rows=2, required=False):
@@ -22,6 +22,8 @@ class ProjectForm(BootstrapMixin, forms.Form):
     budget = forms.CharField(label=_("budget (yuan)"), max_length=20)
     responsible_unit = forms.CharField(label=_("responsible unit"), max_length=100)
     responsible_person = forms.CharField(label=_("responsible person"), max_length=40, required=False)
+    # Required: the experts of the applicant unit are never drawn for the review (回避).
+    applicant_unit = forms.CharField(label=_("applicant unit"), max_length=100)
     starts_on = forms.DateField(label=_("planned start"), required=False, widget=DateInput())
     ends_on = forms.DateField(label=_("planned completion"), required=False, widget=DateInput())
     tasks = text(_("construction tasks"))
@@ -59,6 +61,7 @@ class ProcurementForm(BootstrapMixin, forms.Form):
     supplier = forms.CharField(label=_("contractor or supplier"), max_length=100)
     amount = forms.CharField(label=_("contract amount (yuan)"), max_length=20)
     signed_on = forms.DateField(label=_("signed on"), widget=DateInput())
+    warranty_ends_on = forms.DateField(label=_("warranty until"), required=False, widget=DateInput())
 
 
 class ProgressForm(BootstrapMixin, forms.Form):
@@ -102,3 +105,13 @@ class ScoreForm(BootstrapMixin, forms.Form):
             )
         self.fields["comments"] = text(_("comments"), rows=3)
         self.fields["comments"].widget.attrs["class"] = "form-control"
+
+
+class ConclusionForm(BootstrapMixin, forms.Form):
+    conclusion = forms.ChoiceField(label=_("review conclusion"), choices=Conclusion.choices)
+    note = text(_("conclusion details"))
+
+
+class BudgetChangeForm(BootstrapMixin, forms.Form):
+    new_budget = forms.CharField(label=_("new budget (yuan)"), max_length=20)
+    reason = text(_("reason"), required=True)

@@ -16,10 +16,13 @@ from .enums import (
     PLAN_SECTIONS,
     UNFINISHED_STATES,
     AssetClass,
+    BudgetChangeState,
+    Conclusion,
     Linkage,
     ProjectState,
     ProjectType,
     ReviewState,
+    SeatWithdrawal,
 )
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -56,6 +59,9 @@ class Project(models.Model):
         "registry.Household", verbose_name=_("beneficiary households"), blank=True, related_name="projects"
     )
     targets = models.TextField(_("performance targets"), blank=True)
+    # Performance indicators set at entry (绩效目标): [{"category": output|benefit|satisfaction,
+    # "measure": what the evaluation reads, "target": a number}]; see services.INDICATOR_MEASURES.
+    indicators = models.JSONField(_("performance indicators"), default=list, blank=True)
     linkage = models.CharField(_("linkage mechanism"), max_length=12, choices=Linkage.choices, blank=True)
     linkage_dividend = models.DecimalField(
         _("planned yearly dividends (yuan)"), null=True, blank=True, **MONEY
@@ -71,6 +77,10 @@ class Project(models.Model):
     notice_ends_on = models.DateField(_("notice until"), null=True, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    # Who sent it to the town review last: they may not also take that review (职责分离).
+    submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     created_at = models.DateTimeField(default=timezone.now)
@@ -159,6 +169,21 @@ class Review(models.Model):
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     drawn_at = models.DateTimeField(_("drawn"), default=timezone.now)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # The committee's conclusion (评审结论), a step of its own signed by the chair: the county
+    # administrator who chairs the committee's meeting and records it (services.conclude_review).
+    conclusion = models.CharField(
+        _("review conclusion"), max_length=16, choices=Conclusion.choices, blank=True
+    )
+    conclusion_note = models.TextField(_("conclusion details"), blank=True)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chair"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    concluded_at = models.DateTimeField(_("concluded"), null=True, blank=True)
 
     objects = ReviewQuerySet.as_manager()
 
@@ -184,6 +209,9 @@ class Seat(models.Model):
     linkage = models.PositiveSmallIntegerField(null=True, blank=True)
     comments = models.TextField(_("comments"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # An expert who declined or did not come leaves the panel; a new draw fills the place.
+    withdrawn = models.CharField(_("withdrawn"), max_length=10, choices=SeatWithdrawal.choices, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     class Meta:
         ordering = ["review", "order"]
@@ -227,6 +255,8 @@ class Procurement(models.Model):
     supplier = models.CharField(_("contractor or supplier"), max_length=100)
     amount = models.DecimalField(_("contract amount (yuan)"), **MONEY)
     signed_on = models.DateField(_("signed on"))
+    # Retention money (质保金) may be paid during operation until this day.
+    warranty_ends_on = models.DateField(_("warranty until"), null=True, blank=True)
 
     class Meta:
         ordering = ["signed_on", "id"]
@@ -284,3 +314,35 @@ class Asset(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class BudgetChange(models.Model):
+    """A change of a project's approved budget (预算调整): requested by one person, approved by another."""
+
+    access_kind = Kind.PROJECTS
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="budget_changes")
+    region_code = models.CharField(max_length=12)
+    old_budget = models.DecimalField(_("budget before (yuan)"), **MONEY)
+    new_budget = models.DecimalField(_("new budget (yuan)"), **MONEY)
+    reason = models.TextField(_("reason"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=BudgetChangeState.choices, default=BudgetChangeState.REQUESTED
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    objects = RegionScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("budget change")
+        verbose_name_plural = _("budget changes")
+
+    def __str__(self):
+        return f"{self.project} {self.old_budget} → {self.new_budget}"

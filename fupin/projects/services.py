@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from fupin.core import access, audit, clock, policy, scope, uploads
 from fupin.core.access import Action, Kind
+from fupin.core.duties import ensure_different_person
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.models import Region
@@ -29,15 +30,30 @@ from .enums import (
     CRITERIA,
     CRITERION_MAX,
     EDITABLE_STATES,
+    LIBRARY_STATES,
     PLAN_SECTIONS,
     TRANSITIONS,
     AssetClass,
+    BudgetChangeState,
+    Conclusion,
     Linkage,
     ProjectState,
     ProjectType,
     ReviewState,
+    SeatWithdrawal,
 )
-from .models import Acceptance, Asset, Expert, Plan, Procurement, Progress, Project, Review, Seat
+from .models import (
+    Acceptance,
+    Asset,
+    BudgetChange,
+    Expert,
+    Plan,
+    Procurement,
+    Progress,
+    Project,
+    Review,
+    Seat,
+)
 
 OFFICERS = access.roles_for(Action.EDIT_PROJECT)
 COUNTY = Role.COUNTY_ADMIN
@@ -61,6 +77,7 @@ PROJECT_FIELDS = [
     "linkage_dividend",
     "linkage_jobs",
     "linkage_note",
+    "indicators",
 ]
 TEXT_FIELDS = {
     "name",
@@ -121,14 +138,51 @@ def _clean(actor, data: dict, project: Project | None = None) -> dict:
         raise DomainError(_("Must be zero or more."), field="planned_households")
     if merged.get("linkage_jobs") is not None and merged["linkage_jobs"] < 0:
         raise DomainError(_("Must be zero or more."), field="linkage_jobs")
+    if not merged.get("applicant_unit"):
+        # Its experts are never drawn for the review (conflict of interest): it cannot be left out.
+        raise DomainError(_("The applicant unit is required."), field="applicant_unit")
+    if "indicators" in clean:
+        clean["indicators"] = clean_indicators(clean["indicators"])
+    return clean
+
+
+# What an indicator set at entry may measure, by category; the evaluation reads each from the data.
+INDICATOR_MEASURES = {
+    "output": ("completion", "payment_rate"),
+    "benefit": ("households", "jobs", "revenue"),
+    "satisfaction": ("satisfaction",),
+}
+
+
+def clean_indicators(rows) -> list[dict]:
+    """Indicators with target values (绩效目标): category, measure and a positive target each."""
+    clean = []
+    for row in rows or []:
+        row = dict(row)
+        category, measure = row.get("category"), row.get("measure")
+        if measure not in INDICATOR_MEASURES.get(category, ()):
+            raise DomainError(
+                _("Indicator “%(measure)s” is not an indicator of “%(category)s”.")
+                % {"measure": measure, "category": category},
+                field="indicators",
+            )
+        target = parse_amount(row.get("target"), "indicators")
+        clean.append(
+            {
+                "category": category,
+                "measure": measure,
+                "target": str(target),
+                "name": str(row.get("name", "")),
+            }
+        )
     return clean
 
 
 @transaction.atomic
 def create_project(actor, *, beneficiaries=(), **data) -> Project:
-    """A town or the county puts a project into reserve (储备); the applicant unit defaults to the actor's."""
-    require_role(actor, *OFFICERS)
-    data.setdefault("applicant_unit", actor.unit or data.get("responsible_unit", ""))
+    """A village, a town or the county puts a project of its area into reserve (储备, 村申报); the
+    applicant unit is named, since its experts are never drawn for the review."""
+    access.require(actor, Action.APPLY_PROJECT)
     clean = _clean(actor, data)
     project = Project.objects.create(**clean, created_by=actor, state_changed_at=clock.now())
     _set_beneficiaries(actor, project, beneficiaries)
@@ -161,7 +215,7 @@ def _set_beneficiaries(actor, project: Project, households) -> None:
 
 @transaction.atomic
 def update_project(actor, project: Project, *, beneficiaries=None, **data) -> Project:
-    require_role(actor, *OFFICERS)
+    access.require(actor, Action.APPLY_PROJECT)
     project = Project.objects.select_for_update().get(pk=project.pk)
     if project.state not in EDITABLE_STATES:
         raise TransitionRefused(
@@ -264,6 +318,10 @@ def _guard_enter_library(project: Project) -> None:
             % {"average": review.average, "mark": review.pass_mark},
             field="state",
         )
+    if review.conclusion not in {Conclusion.PASS, Conclusion.PASS_WITH_CHANGES}:
+        raise TransitionRefused(
+            _("The review committee's conclusion, signed by its chair, has not been recorded."), field="state"
+        )
     _require_library_ready(project)
     if project.notice_ends_on is None or clock.today() < project.notice_ends_on:
         raise TransitionRefused(
@@ -342,9 +400,16 @@ def transition(actor, project: Project, action: str, reason: str = "") -> Projec
     guard = GUARDS.get(action)
     if guard is not None:
         guard(project)
+    if action == "town_approve":
+        ensure_different_person(
+            actor, project.submitted_by_id, _("who submitted the project may not also take its town review")
+        )
     before = {"state": project.state}
     project.state, project.state_reason, project.state_changed_at = target, reason, clock.now()
     fields = ["state", "state_reason", "state_changed_at"]
+    if action == "submit":
+        project.submitted_by = actor
+        fields.append("submitted_by")
     if action == "complete":
         project.completed_on = clock.today()
         fields.append("completed_on")
@@ -410,10 +475,21 @@ def draw(candidate_ids: list[int], seed: int, count: int) -> list[int]:
 
 
 def eligible_experts(project: Project):
+    """Active experts of the county, none of the applicant unit (回避: this cannot be switched off)."""
     county = project.region_code[:6]
-    return (
-        Expert.objects.within(county).filter(active=True).exclude(unit=project.applicant_unit).order_by("pk")
-    )
+    unit = (project.applicant_unit or "").strip()
+    return Expert.objects.within(county).filter(active=True).exclude(unit=unit).order_by("pk")
+
+
+def _require_applicant_unit(project: Project) -> None:
+    if not (project.applicant_unit or "").strip():
+        raise DomainError(
+            _("Name the applicant unit before the draw: its experts are never drawn."), field="applicant_unit"
+        )
+
+
+def _new_seed() -> int:
+    return random.SystemRandom().randrange(1, 2**62)
 
 
 @transaction.atomic
@@ -430,6 +506,7 @@ def draw_experts(actor, project: Project, seed: int | None = None) -> Review:
     open_review = project.reviews.filter(state__in=[ReviewState.SCORING, ReviewState.PASSED]).first()
     if open_review is not None:
         raise TransitionRefused(_("This project already has a review panel."), field="state")
+    _require_applicant_unit(project)
     count = policy.value("review_expert_count", project.region_code, project.year)
     candidates = list(eligible_experts(project).values_list("pk", flat=True))
     if len(candidates) < count:
@@ -439,7 +516,7 @@ def draw_experts(actor, project: Project, seed: int | None = None) -> Review:
             field="experts",
         )
     if seed is None:
-        seed = random.SystemRandom().randrange(1, 2**62)
+        seed = _new_seed()
     chosen = draw(candidates, seed, count)
     review = Review.objects.create(
         project=project,
@@ -492,6 +569,8 @@ def submit_score(actor, review: Review, comments: str = "", **scores) -> Seat:
     seat = review.seats.select_related("expert").filter(expert__user=actor).first()
     if seat is None:
         raise DomainError(_("You were not drawn for this review."), field="review", code="forbidden")
+    if seat.withdrawn:
+        raise TransitionRefused(_("Your place on this panel was taken by a new draw."), field="review")
     if seat.submitted_at is not None:
         raise TransitionRefused(
             _("You already submitted your score on %(date)s; a score cannot be changed.")
@@ -513,13 +592,13 @@ def submit_score(actor, review: Review, comments: str = "", **scores) -> Seat:
         target=project,
         after={"review": review.pk, "expert": seat.expert.name, "total": seat.total},
     )
-    if not review.seats.filter(submitted_at__isnull=True).exists():
+    if not review.seats.filter(withdrawn="", submitted_at__isnull=True).exists():
         _decide(review)
     return seat
 
 
 def _decide(review: Review) -> None:
-    totals = [seat.total for seat in review.seats.all()]
+    totals = [seat.total for seat in review.seats.filter(withdrawn="")]
     average = (Decimal(sum(totals)) / len(totals)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     review.average, review.decided_at = average, clock.now()
     review.state = ReviewState.PASSED if average >= review.pass_mark else ReviewState.FAILED
@@ -545,12 +624,108 @@ def _decide(review: Review) -> None:
 def visible_seats(user, review: Review) -> list[tuple[Seat, bool]]:
     """The panel with, for each seat, whether this user may read its score: an expert reads the others'
     scores only after submitting their own; the county and inspectors read them all."""
-    seats = list(review.seats.select_related("expert"))
+    seats = list(review.seats.filter(withdrawn="").select_related("expert"))
     if access.row_rules(user, Kind.PROJECTS) is None:  # reads every project, not only a drawn review
         return [(seat, seat.submitted_at is not None) for seat in seats]
     own = next((s for s in seats if s.expert.user_id == user.pk), None)
     own_done = own is not None and own.submitted_at is not None
     return [(seat, seat.submitted_at is not None and (seat is own or own_done)) for seat in seats]
+
+
+@transaction.atomic
+def replace_expert(actor, review: Review, seat: Seat, *, withdrawn: str, seed: int | None = None) -> Seat:
+    """An expert who declined or is absent leaves the panel; a new reproducible draw from the experts
+    still eligible (active, not of the applicant unit, not drawn for this review before) fills the place.
+    The seed, the candidates and both experts are recorded."""
+    access.require(actor, Action.DECIDE_PROJECT)
+    review = Review.objects.select_for_update().select_related("project").get(pk=review.pk)
+    seat = Seat.objects.select_related("expert").get(pk=seat.pk, review=review)
+    if review.state != ReviewState.SCORING:
+        raise TransitionRefused(_("This review is closed."), field="review")
+    if withdrawn not in SeatWithdrawal.values:
+        raise DomainError(_("Say whether the expert declined or was absent."), field="withdrawn")
+    if seat.withdrawn:
+        raise TransitionRefused(_("This expert was already replaced."), field="seat")
+    if seat.submitted_at is not None:
+        raise TransitionRefused(_("This expert already scored and cannot be replaced."), field="seat")
+    project = review.project
+    _require_applicant_unit(project)
+    drawn_before = review.seats.values_list("expert_id", flat=True)
+    candidates = list(eligible_experts(project).exclude(pk__in=drawn_before).values_list("pk", flat=True))
+    if not candidates:
+        raise DomainError(
+            _("No eligible expert is left to replace %(name)s.") % {"name": seat.expert.name}, field="experts"
+        )
+    if seed is None:
+        seed = _new_seed()
+    (chosen,) = draw(candidates, seed, 1)
+    seat.withdrawn, seat.withdrawn_at = withdrawn, clock.now()
+    seat.save(update_fields=["withdrawn", "withdrawn_at"])
+    # The new seat takes a number after every earlier one: the withdrawn seat keeps its place on record.
+    order = max(review.seats.values_list("order", flat=True)) + 1
+    new_seat = Seat.objects.create(review=review, expert_id=chosen, order=order)
+    audit.record(
+        actor=actor,
+        action="projects.review.replace",
+        region_code=review.region_code,
+        target=project,
+        after={
+            "review": review.pk,
+            "withdrawn": seat.expert.name,
+            "reason": withdrawn,
+            "seed": seed,
+            "candidates": sorted(candidates),
+            "excluded_unit": project.applicant_unit,
+            "drawn": chosen,
+        },
+        note=str(SeatWithdrawal(withdrawn).label),
+    )
+    return new_seat
+
+
+@transaction.atomic
+def conclude_review(actor, review: Review, *, conclusion: str, note: str = "") -> Review:
+    """The committee's conclusion (通过/不通过/修改后通过), signed by its chair: the county administrator
+    who chairs the committee's meeting records it under their own name. It cannot pass a review whose
+    average stayed under the pass mark, and 修改后通过 names the changes."""
+    access.require(actor, Action.DECIDE_PROJECT)
+    review = Review.objects.select_for_update().select_related("project").get(pk=review.pk)
+    if conclusion not in Conclusion.values:
+        raise DomainError(_("Choose pass, fail or pass after changes."), field="conclusion")
+    if review.state == ReviewState.SCORING:
+        raise TransitionRefused(_("The experts have not all scored yet."), field="conclusion")
+    if review.conclusion:
+        raise TransitionRefused(_("The conclusion of this review is already recorded."), field="conclusion")
+    note = (note or "").strip()
+    if conclusion != Conclusion.FAIL and review.state != ReviewState.PASSED:
+        raise TransitionRefused(
+            _("The average %(average)s lies under the pass mark %(mark)s: the conclusion can only be fail.")
+            % {"average": review.average, "mark": review.pass_mark},
+            field="conclusion",
+        )
+    if conclusion == Conclusion.PASS_WITH_CHANGES and not note:
+        raise DomainError(_("Name the changes the committee asks for."), field="note")
+    review.conclusion, review.conclusion_note = conclusion, note
+    review.chair, review.concluded_at = actor, clock.now()
+    fields = ["conclusion", "conclusion_note", "chair", "concluded_at"]
+    if conclusion == Conclusion.FAIL:
+        review.state = ReviewState.FAILED
+        fields.append("state")
+    review.save(update_fields=fields)
+    audit.record(
+        actor=actor,
+        action="projects.review.conclude",
+        region_code=review.region_code,
+        target=review.project,
+        after={
+            "review": review.pk,
+            "conclusion": conclusion,
+            "chair": actor.username,
+            "average": review.average,
+        },
+        note=note,
+    )
+    return review
 
 
 # --- Plan, procurement, progress, acceptance, assets ----------------------------------------------
@@ -595,7 +770,7 @@ def save_plan(actor, project: Project, **sections) -> Plan:
 
 @transaction.atomic
 def add_procurement(
-    actor, project: Project, *, method, contract_no, supplier, amount, signed_on
+    actor, project: Project, *, method, contract_no, supplier, amount, signed_on, warranty_ends_on=None
 ) -> Procurement:
     require_role(actor, *OFFICERS)
     project = _require_state(
@@ -608,20 +783,30 @@ def add_procurement(
             raise DomainError(_("This field is required."), field=field)
     if signed_on is None:
         raise DomainError(_("This field is required."), field="signed_on")
+    if warranty_ends_on is not None and warranty_ends_on < signed_on:
+        raise DomainError(
+            _("The warranty cannot end before the contract is signed."), field="warranty_ends_on"
+        )
+    amount = parse_amount(amount)
+    contracted = sum(project.procurements.values_list("amount", flat=True), Decimal("0.00"))
+    require_within_budget(project, contracted + amount, _("The contracts"))
     record = Procurement.objects.create(
         project=project,
         method=method.strip(),
         contract_no=contract_no.strip(),
         supplier=supplier.strip(),
-        amount=parse_amount(amount),
+        amount=amount,
         signed_on=signed_on,
+        warranty_ends_on=warranty_ends_on,
     )
     audit.record(
         actor=actor,
         action="projects.procurement.add",
         region_code=project.region_code,
         target=project,
-        after=audit.snapshot(record, ["method", "contract_no", "supplier", "amount", "signed_on"]),
+        after=audit.snapshot(
+            record, ["method", "contract_no", "supplier", "amount", "signed_on", "warranty_ends_on"]
+        ),
     )
     return record
 
@@ -709,13 +894,16 @@ def add_asset(actor, project: Project, *, name, asset_class, owner, value, regis
         raise DomainError(_("Name the owner (usually the village collective)."), field="owner")
     if registered_on is None:
         raise DomainError(_("This field is required."), field="registered_on")
+    value = parse_amount(value, "value")
+    registered = sum(project.assets.values_list("value", flat=True), Decimal("0.00"))
+    require_within_budget(project, registered + value, _("The assets"), field="value")
     asset = Asset.objects.create(
         project=project,
         region_code=project.region_code,
         name=name.strip(),
         asset_class=asset_class,
         owner=owner.strip(),
-        value=parse_amount(value, "value"),
+        value=value,
         registered_on=registered_on,
     )
     audit.record(
@@ -726,3 +914,104 @@ def add_asset(actor, project: Project, *, name, asset_class, owner, value, regis
         after=audit.snapshot(asset, ["name", "asset_class", "owner", "value", "registered_on"]),
     )
     return asset
+
+
+# --- The approved budget and its changes ----------------------------------------------------------
+def require_within_budget(project: Project, total, what, *, field: str = "amount") -> None:
+    """Refuse a total (contracts, assets, allocations) above the project's approved budget: more money
+    goes through a budget change approved by a second person (request_budget_change)."""
+    if total > project.budget:
+        raise DomainError(
+            _(
+                "%(what)s would come to %(total)s yuan, above the project's approved budget of %(budget)s "
+                "yuan; request a budget change first."
+            )
+            % {"what": what, "total": total, "budget": project.budget},
+            field=field,
+            code="over_budget",
+        )
+
+
+def committed(project: Project) -> Decimal:
+    """The largest of what is allocated, contracted and registered: a budget may not go below it."""
+    contracted = sum(project.procurements.values_list("amount", flat=True), Decimal("0.00"))
+    assets = sum(project.assets.values_list("value", flat=True), Decimal("0.00"))
+    return max(funding.allocated_total(project), contracted, assets)
+
+
+def _require_not_below_committed(project: Project, new_budget) -> None:
+    floor = committed(project)
+    if new_budget < floor:
+        raise DomainError(
+            _("The budget cannot go below the %(floor)s yuan already allocated, contracted or registered.")
+            % {"floor": floor},
+            field="new_budget",
+        )
+
+
+@transaction.atomic
+def request_budget_change(actor, project: Project, *, new_budget, reason) -> BudgetChange:
+    """Ask for a new approved budget (预算调整) of a project in the library or beyond."""
+    access.require(actor, Action.EDIT_PROJECT)
+    project = _require_state(project, LIBRARY_STATES, _("A budget change"))
+    new_budget = parse_amount(new_budget, "new_budget")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give the reason."), field="reason")
+    if new_budget == project.budget:
+        raise DomainError(_("The new budget is the budget the project already has."), field="new_budget")
+    _require_not_below_committed(project, new_budget)
+    if project.budget_changes.filter(state=BudgetChangeState.REQUESTED).exists():
+        raise TransitionRefused(_("A budget change of this project awaits its decision."), field="new_budget")
+    change = BudgetChange.objects.create(
+        project=project,
+        region_code=project.region_code,
+        old_budget=project.budget,
+        new_budget=new_budget,
+        reason=reason,
+        requested_by=actor,
+        requested_at=clock.now(),
+    )
+    audit.record(
+        actor=actor,
+        action="projects.budget.request",
+        region_code=project.region_code,
+        target=project,
+        after={"change": change.pk, "old_budget": project.budget, "new_budget": new_budget},
+        note=reason,
+    )
+    return change
+
+
+@transaction.atomic
+def decide_budget_change(actor, change: BudgetChange, *, approve: bool, note: str = "") -> BudgetChange:
+    """The county approves or refuses a budget change; never the person who asked for it."""
+    access.require(actor, Action.DECIDE_PROJECT)
+    change = BudgetChange.objects.select_for_update().get(pk=change.pk)
+    project = Project.objects.select_for_update().get(pk=change.project_id)
+    if change.state != BudgetChangeState.REQUESTED:
+        raise TransitionRefused(_("This budget change is already decided."), field="state")
+    ensure_different_person(
+        actor, change.requested_by_id, _("who requested a budget change may not also approve it")
+    )
+    note = (note or "").strip()
+    if not approve and not note:
+        raise DomainError(_("Give the reason."), field="note")
+    before = {"budget": project.budget}
+    if approve:
+        _require_not_below_committed(project, change.new_budget)
+        project.budget = change.new_budget
+        project.save(update_fields=["budget"])
+    change.state = BudgetChangeState.APPROVED if approve else BudgetChangeState.REFUSED
+    change.decided_by, change.decided_at, change.decision_note = actor, clock.now(), note
+    change.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    audit.record(
+        actor=actor,
+        action="projects.budget.approve" if approve else "projects.budget.refuse",
+        region_code=project.region_code,
+        target=project,
+        before=before,
+        after={"change": change.pk, "budget": project.budget},
+        note=note,
+    )
+    return change

@@ -19,6 +19,10 @@ urlpatterns = [
     path("projects/<int:pk>/progress/<int:report_id>/photo/", views.progress_photo, name="progress-photo"),
     path("projects/<int:pk>/asset/", views.project_asset, name="asset"),
     path("reviews/", views.review_list, name="reviews"),
+    path("projects/<int:pk>/budget/", views.project_budget_change, name="budget-change"),
+    path("projects/<int:pk>/budget/<int:change_pk>/", views.budget_change_decide, name="budget-decide"),
     path("reviews/<int:pk>/", views.review_detail, name="review"),
+    path("reviews/<int:pk>/replace/<int:order>/", views.review_replace, name="review-replace"),
+    path("reviews/<int:pk>/conclusion/", views.review_conclude, name="review-conclude"),
     path("public/projects/", views.public_projects, name="public"),
 ]

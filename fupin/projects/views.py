@@ -14,7 +14,7 @@ from fupin.core import access, clock, files, inputs, scope, uploads
 from fupin.core.access import Action
 from fupin.core.errors import DomainError, show_error
 from fupin.core.regions import region_names
-from fupin.core.scope import get_visible_or_404, require_role
+from fupin.core.scope import get_visible_or_404
 
 from . import funding, services
 from .api import filtered, stat_rows, timeline, with_money
@@ -23,12 +23,25 @@ from .enums import (
     CRITERIA,
     DONE_STATES,
     EDITABLE_STATES,
+    LIBRARY_STATES,
     TRANSITIONS,
     ProjectState,
     ProjectType,
+    ReviewState,
+    SeatWithdrawal,
 )
-from .forms import AcceptanceForm, AssetForm, PlanForm, ProcurementForm, ProgressForm, ProjectForm, ScoreForm
-from .models import Plan, Project, Review
+from .forms import (
+    AcceptanceForm,
+    AssetForm,
+    BudgetChangeForm,
+    ConclusionForm,
+    PlanForm,
+    ProcurementForm,
+    ProgressForm,
+    ProjectForm,
+    ScoreForm,
+)
+from .models import BudgetChange, Plan, Project, Review
 
 PAGE_SIZE = 30
 
@@ -66,7 +79,7 @@ def project_list(request):
             "types": ProjectType.choices,
             "f": g,
             "today": clock.today(),
-            "can_create": access.may(request.user, Action.EDIT_PROJECT),
+            "can_create": access.may(request.user, Action.APPLY_PROJECT),
         },
     )
 
@@ -109,8 +122,9 @@ def _export(rows):
 
 @login_required
 def project_new(request):
-    require_role(request.user, *services.OFFICERS)
-    form = ProjectForm(request.POST or None, user=request.user, initial={"year": clock.today().year})
+    access.require(request.user, Action.APPLY_PROJECT)
+    initial = {"year": clock.today().year, "applicant_unit": request.user.unit}
+    form = ProjectForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k in {"linkage"}}
         try:
@@ -129,7 +143,7 @@ EDIT_FIELDS = list(ProjectForm.base_fields)
 def project_edit(request, pk):
     """Correct a draft or a returned project (退回) before it goes back to the town review."""
     project = _project(request, pk)
-    require_role(request.user, *services.OFFICERS)
+    access.require(request.user, Action.APPLY_PROJECT)
     initial = {name: getattr(project, name) for name in EDIT_FIELDS}
     form = ProjectForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -154,6 +168,7 @@ def project_detail(request, pk):
     review = services.latest_review(project)
     plan = Plan.objects.filter(project=project).first()
     officer = access.may(user, Action.EDIT_PROJECT)
+    decider = access.may(user, Action.DECIDE_PROJECT)
     return render(
         request,
         "projects/project_detail.html",
@@ -168,7 +183,10 @@ def project_detail(request, pk):
             and project.state == ProjectState.COUNTY_REVIEW
             and (review is None or review.state == "failed"),
             "missing": services.missing_for_library(project),
-            "editable": officer and project.state in EDITABLE_STATES,
+            "editable": access.may(user, Action.APPLY_PROJECT) and project.state in EDITABLE_STATES,
+            "budget_changes": project.budget_changes.select_related("requested_by", "decided_by"),
+            "budget_form": BudgetChangeForm() if officer and project.state in LIBRARY_STATES else None,
+            "can_decide_budget": decider,
             "plan": plan,
             "plan_missing": services.plan_missing(project),
             "plan_form": PlanForm(initial=plan.__dict__ if plan else None) if officer else None,
@@ -282,6 +300,34 @@ def project_asset(request, pk):
 
 
 @login_required
+@require_POST
+def project_budget_change(request, pk):
+    return _sub_form(
+        request,
+        pk,
+        BudgetChangeForm,
+        services.request_budget_change,
+        _("The budget change was requested; another person decides it."),
+    )
+
+
+@login_required
+@require_POST
+def budget_change_decide(request, pk, change_pk):
+    project = _project(request, pk)
+    change = get_visible_or_404(BudgetChange.objects.filter(project=project), request.user, pk=change_pk)
+    approve = request.POST.get("approve") == "1"
+    try:
+        services.decide_budget_change(
+            request.user, change, approve=approve, note=request.POST.get("note", "")
+        )
+        messages.success(request, _("The budget change was decided."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("projects:detail", pk=project.pk)
+
+
+@login_required
 def statistics(request):
     rows = Project.objects.visible_to(request.user)
     labels = {
@@ -330,6 +376,7 @@ def review_detail(request, pk):
             return redirect("projects:review", pk=review.pk)
         except DomainError as exc:
             show_error(request, exc, form)
+    decider = access.may(user, Action.DECIDE_PROJECT)
     return render(
         request,
         "projects/review_detail.html",
@@ -338,10 +385,47 @@ def review_detail(request, pk):
             "project": review.project,
             "seat": seat,
             "seats": services.visible_seats(user, review),
-            "form": form if seat is not None and seat.submitted_at is None else None,
+            "form": form if seat is not None and seat.submitted_at is None and not seat.withdrawn else None,
             "criteria": CRITERIA,
+            "can_replace": decider and review.state == ReviewState.SCORING,
+            "withdrawals": SeatWithdrawal.choices,
+            "withdrawn_seats": review.seats.exclude(withdrawn="").select_related("expert"),
+            "conclusion_form": ConclusionForm()
+            if decider and review.state != ReviewState.SCORING and not review.conclusion
+            else None,
         },
     )
+
+
+@login_required
+@require_POST
+def review_replace(request, pk, order):
+    review = get_visible_or_404(Review.objects.select_related("project"), request.user, pk=pk)
+    seat = review.seats.filter(order=order).first()
+    if seat is None:
+        raise Http404
+    try:
+        new = services.replace_expert(request.user, review, seat, withdrawn=request.POST.get("withdrawn", ""))
+        messages.success(request, _("%(name)s was drawn in the place.") % {"name": new.expert.name})
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("projects:review", pk=review.pk)
+
+
+@login_required
+@require_POST
+def review_conclude(request, pk):
+    review = get_visible_or_404(Review.objects.select_related("project"), request.user, pk=pk)
+    form = ConclusionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.conclude_review(request.user, review, **form.cleaned_data)
+            messages.success(request, _("The conclusion was recorded under your name as chair."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, "；".join(f"{form.fields[k].label}：{v[0]}" for k, v in form.errors.items()))
+    return redirect("projects:review", pk=review.pk)
 
 
 # --- Public disclosure (公告公示), no login ---------------------------------------------------------

@@ -93,6 +93,10 @@ BODIES = {
         "registered_on": "2018-12-01",
     },
     ("POST", "/api/v1/funds/projects/{project_id}/evaluations"): {"year": 2018, "score": "90"},
+    ("POST", "/api/v1/reviews/{review_id}/replacements"): {"order": 1, "withdrawn": "absent"},
+    ("POST", "/api/v1/reviews/{review_id}/conclusion"): {"conclusion": "pass"},
+    ("POST", "/api/v1/projects/{project_id}/budget-changes"): {"new_budget": "1.00", "reason": "试探"},
+    ("POST", "/api/v1/projects/{project_id}/budget-changes/{change_id}/decision"): {"approve": True},
     ("POST", "/api/v1/funds/disbursements/{disbursement_id}/reversals"): {"reason": "试探"},
     ("POST", "/api/v1/projects/{project_id}/revenues"): {
         "period": "2019",
@@ -239,6 +243,7 @@ def project_objects(sima_officer, county_admin, time_machine):
 
     from fupin.core.enums import Role
     from fupin.funds import services as funds
+    from fupin.projects import services as projects
     from fupin.projects.tests.conftest import make_pool, make_project, to_implementing
 
     make_pool(county_admin)
@@ -272,6 +277,9 @@ def project_objects(sima_officer, county_admin, time_machine):
         "source_id": source.pk,
         "allocation_id": allocation.pk,
         "disbursement_id": payment.pk,
+        "change_id": projects.request_budget_change(
+            sima_officer, project, new_budget="2000000.00", reason="试探"
+        ).pk,
     }
 
 

@@ -13,7 +13,7 @@ from fupin.core.tests.test_api import assert_error
 from fupin.funds import services, stats
 from fupin.funds.models import Allocation, Disbursement, FundSource
 from fupin.projects import services as projects
-from fupin.projects.tests.conftest import to_implementing, to_library
+from fupin.projects.tests.conftest import make_project, to_implementing, to_library
 
 
 @pytest.fixture
@@ -37,9 +37,9 @@ def pay(finance, allocation, amount, voucher="记-001"):
     )
 
 
-def test_allocations_never_exceed_the_source(
-    source, finance, project, sima_officer, county_admin, time_machine
-):
+def test_allocations_never_exceed_the_source(source, finance, sima_officer, county_admin, pool, time_machine):
+    # A budget above the source's amount, so that the source is the limit this test reaches.
+    project = make_project(sima_officer, budget="5000000.00")
     to_library(project, sima_officer, county_admin, time_machine)
     services.allocate(finance, source=source, project=project, amount="2500000.00")
     with pytest.raises(DomainError) as refused:
@@ -53,7 +53,7 @@ def test_allocations_never_exceed_the_source(
 def test_payments_never_exceed_the_allocation(allocation, finance):
     pay(finance, allocation, "999999.99")
     with pytest.raises(DomainError) as refused:
-        pay(finance, allocation, "0.02")
+        pay(finance, allocation, "0.02", voucher="记-002")
     assert refused.value.message == "资金不足：该笔分配未拨付金额仅剩 0.01 元。"
     allocation.refresh_from_db()
     assert allocation.paid == Decimal("999999.99") and Disbursement.objects.count() == 1
@@ -121,11 +121,25 @@ def test_execution_rates_and_idle_money(allocation, finance, time_machine):
     assert list(services.idle_allocations(Allocation.objects.all(), on=date(2018, 12, 1))) == [allocation]
 
 
-def test_evaluation_grades(running, finance):
+def test_evaluation_grades(running, allocation, finance, sima_officer):
+    # Completed and fully paid (output 50 of 50), nobody linked yet (benefit 0 of 30), 95% satisfied (20):
+    # the data give 70; the evaluator adds 10 with the reason.
+    projects.report_progress(sima_officer, running, percent=100)
+    pay(finance, allocation, "1000000.00")
     evaluation = services.record_evaluation(
-        finance, running, year=2018, score="86.5", indicators={"带贫户数": 120}
+        finance,
+        running,
+        year=2018,
+        satisfaction="95",
+        score="80",
+        adjustment_reason="带贫台账滞后，入户核实已带动 120 户",
+        indicators={"带贫户数": 120},
     )
-    assert evaluation.grade == "good"
+    assert (evaluation.computed_score, evaluation.adjustment, evaluation.grade) == (
+        Decimal("70.00"),
+        Decimal("10.00"),
+        "good",
+    )
     with pytest.raises(DomainError):
         services.record_evaluation(finance, running, year=2018, score="90")
     with pytest.raises(DomainError):
@@ -144,7 +158,7 @@ def test_the_api_pays_and_answers_insufficient_funds_with_the_balance(api_as, fi
     }
     paid = client.post("/api/v1/funds/disbursements", body)
     assert paid.status_code == 201 and paid.json()["allocation_available"] == "400000.00"
-    again = client.post("/api/v1/funds/disbursements", body)
+    again = client.post("/api/v1/funds/disbursements", {**body, "voucher_no": "记-10"})
     assert_error(again, 400, "insufficient_funds")
     assert "400000.00" in again.json()["message"]
     bad = client.post("/api/v1/funds/disbursements", {**body, "amount": "1.234"})

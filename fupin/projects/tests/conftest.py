@@ -83,7 +83,7 @@ PLAN = {
 
 
 def score_all(review, points=15):
-    for seat in review.seats.select_related("expert__user"):
+    for seat in review.seats.filter(withdrawn="").select_related("expert__user"):
         services.submit_score(seat.expert.user, review, **{f: points for f in PLAN_CRITERIA}, comments="可行")
 
 
@@ -91,11 +91,13 @@ PLAN_CRITERIA = ["feasibility", "compliance", "soundness", "durability", "linkag
 
 
 def to_library(project, town, admin, time_machine=None):
-    """draft → 乡镇审核 → 县级评审 (draw, scores) → notice → 入库."""
+    """draft → 乡镇审核 → 县级评审 (draw, scores, the chair's conclusion) → notice → 入库. The town
+    submits and the county takes the town review: who submits may not approve (职责分离)."""
     services.transition(town, project, "submit")
-    services.transition(town, project, "town_approve")
+    services.transition(admin, project, "town_approve")
     review = services.draw_experts(admin, project, seed=42)
     score_all(review)
+    services.conclude_review(admin, review, conclusion="pass")
     project.refresh_from_db()
     if time_machine is not None:
         time_machine.move_to(project.notice_ends_on, tick=False)
@@ -119,7 +121,8 @@ def to_implementing(project, town, admin, finance, source, time_machine):
         amount="1700000.00",
         signed_on=date(2018, 4, 1),
     )
-    funds.allocate(finance, source=source, project=project, amount="1000000.00")
+    # The county allocates, finance pays (maker-checker: who allocates may not also pay).
+    funds.allocate(admin, source=source, project=project, amount="1000000.00")
     services.transition(town, project, "request_start")
     services.transition(admin, project, "approve_start")
     project.refresh_from_db()

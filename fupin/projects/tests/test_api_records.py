@@ -3,6 +3,7 @@ performance evaluation. Good and bad paths; each bad one leaves nothing written.
 
 import pytest
 
+from fupin.core.errors import DomainError
 from fupin.core.models import AuditEvent
 from fupin.core.tests.test_api import assert_error
 from fupin.funds import services as funds
@@ -113,7 +114,16 @@ def test_performance_evaluations_per_project_and_year(
     to_library(project, sima_officer, county_admin, time_machine)
     url = f"/api/v1/funds/projects/{project.pk}/evaluations"
     client = api_as(finance)
-    body = {"year": 2018, "score": "86.5", "indicators": {"带贫户数": "120 户"}, "comments": "达标"}
+    # A project in the library, never started nor paid: of its data only the surveyed satisfaction
+    # (95% against 90%) counts, 20 of 100 points; the evaluator adds 6.5 with the reason.
+    body = {
+        "year": 2018,
+        "satisfaction": "95",
+        "score": "26.5",
+        "adjustment_reason": "入户核实",
+        "indicators": {"带贫户数": "120 户"},
+        "comments": "达标",
+    }
 
     assert_error(api_as(sima_officer).post(url, body), 403, "forbidden")
     assert_error(client.post(url, {**body, "score": "101"}), 400, "invalid")
@@ -123,14 +133,24 @@ def test_performance_evaluations_per_project_and_year(
     assert not Evaluation.objects.exists()
     made = client.post(url, body)
     assert made.status_code == 201
-    assert (made.json()["score"], made.json()["grade"], made.json()["created_by"]) == (
-        "86.50",
-        "good",
+    made = made.json()
+    assert (made["score"], made["computed_score"], made["adjustment"], made["grade"], made["created_by"]) == (
+        "26.50",
+        "20.00",
+        "6.50",
+        "poor",
         "finance",
     )
     assert_error(client.post(url, body), 400, "invalid")  # one per year
-    funds.record_evaluation(finance, project, year=2019, score="92")
+    with pytest.raises(DomainError) as excellent:
+        funds.record_evaluation(finance, project, year=2019, score="92", adjustment_reason="印象很好")
+    limit = "项目数据得分为 0.00 分，评价人最多调整 10 分（本次：92.00）。"
+    assert excellent.value.fields == {"score": limit}
+    funds.record_evaluation(finance, project, year=2019, satisfaction="100")
     listed = api_as(sima_officer).get(url).json()
-    assert [(e["year"], e["grade"]) for e in listed] == [(2019, "excellent"), (2018, "good")]
+    assert [(e["year"], e["score"], e["grade"]) for e in listed] == [
+        (2019, "20.00", "poor"),
+        (2018, "26.50", "poor"),
+    ]
     assert_error(api_as(jishu_officer).get(url), 404, "not_found")
     assert AuditEvent.objects.filter(action="funds.evaluation.record").count() == 2

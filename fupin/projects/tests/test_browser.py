@@ -35,6 +35,7 @@ def test_project_goes_from_draft_to_library_through_the_pages(
     page.get_by_label("项目地点").select_option(value="370828107200")
     page.get_by_label("预算（元）").fill("980000.00")
     page.get_by_label("责任单位").fill("司马镇人民政府")
+    page.get_by_label("申报单位").fill("司马镇人民政府")
     page.get_by_label("计划开工").fill("2018-04-01")
     page.get_by_label("计划竣工").fill("2018-10-31")
     page.get_by_label("建设任务").fill("建设 300 千瓦村级光伏电站")
@@ -52,20 +53,24 @@ def test_project_goes_from_draft_to_library_through_the_pages(
     project.refresh_from_db()
     assert project.state == "draft"
 
-    # Targets are added (a draft may change), then the town submits and approves.
+    # Targets are added (a draft may change), then the town submits; who submitted may not approve.
     services.update_project(sima_officer, project, targets="每户年增收 1000 元")
     page.reload()
     page.get_by_role("button", name="提交乡镇审核").click()
     expect(page.get_by_test_id("project-state")).to_have_text("乡镇审核")
     page.get_by_role("button", name="乡镇审核通过，报县级评审").click()
-    expect(page.get_by_test_id("project-state")).to_have_text("县级论证评审")
-    expect(page.get_by_role("button", name="纳入项目库")).to_have_count(0)  # the county's step
+    expect(page.get_by_role("alert").first).to_contain_text("职责分离")
+    expect(page.get_by_test_id("project-state")).to_have_text("乡镇审核")
 
-    # The county admin draws five experts at random.
+    # The county admin takes the town review, then draws five experts at random.
     admin = browser.new_context(base_url=live_server.url, locale="zh-CN").new_page()
     admin.set_default_timeout(10_000)
     log_in(admin, "admin")
     admin.goto(f"/projects/{project.pk}/")
+    admin.get_by_role("button", name="乡镇审核通过，报县级评审").click()
+    expect(admin.get_by_test_id("project-state")).to_have_text("县级论证评审")
+    page.reload()
+    expect(page.get_by_role("button", name="纳入项目库")).to_have_count(0)  # the county's step
     admin.get_by_role("button", name="随机抽取评审专家").click()
     expect(admin.get_by_test_id("panel").locator("tbody tr")).to_have_count(5)
     review = Review.objects.get(project=project)
@@ -94,8 +99,16 @@ def test_project_goes_from_draft_to_library_through_the_pages(
     project.refresh_from_db()
     assert project.notice_ends_on == date(2018, 3, 15)
 
+    # The county admin chairs the committee and signs its conclusion on the review page.
+    admin.goto(f"/reviews/{review.pk}/")
+    admin.get_by_test_id("conclusion-form").locator("select[name=conclusion]").select_option(label="通过")
+    admin.get_by_role("button", name="以评审组长身份签署结论").click()
+    expect(admin.get_by_test_id("conclusion")).to_contain_text("通过")
+    review.refresh_from_db()
+    assert (review.conclusion, review.chair) == ("pass", county_admin)
+
     # During the notice the county cannot admit the project; on its last day it can.
-    admin.reload()
+    admin.goto(f"/projects/{project.pk}/")
     expect(admin.get_by_test_id("review-state")).to_contain_text("通过")
     admin.get_by_role("button", name="纳入项目库").click()
     expect(admin.get_by_role("alert").first).to_contain_text("2018-03-15")

@@ -10,7 +10,7 @@ from fupin.core.models import AuditEvent
 from fupin.projects import services
 from fupin.projects.models import Project, Review
 
-from .conftest import PLAN, make_pool, make_project, score_all, to_implementing, to_library
+from .conftest import PLAN, county_admin_of, make_pool, make_project, score_all, to_implementing, to_library
 
 
 def test_a_town_officer_puts_a_project_into_reserve(project, sima_officer):
@@ -59,8 +59,8 @@ def test_a_transition_out_of_order_says_why(project, county_admin):
     assert refused.value.message == "处于“储备”状态的项目不能执行“纳入项目库”。"
 
 
-def test_a_town_officer_may_not_take_the_countys_steps(project, sima_officer):
-    services.transition(sima_officer, project, "submit")
+def test_a_town_officer_may_not_take_the_countys_steps(project, sima_officer, county_admin):
+    services.transition(county_admin, project, "submit")
     services.transition(sima_officer, project, "town_approve")
     with pytest.raises(PermissionDenied):
         services.transition(sima_officer, project, "reject", reason="不符合")
@@ -90,7 +90,7 @@ def test_a_project_under_review_cannot_be_edited(project, sima_officer):
 # --- The draw -------------------------------------------------------------------------------------
 def _at_county_review(project, town):
     services.transition(town, project, "submit")
-    services.transition(town, project, "town_approve")
+    services.transition(county_admin_of(), project, "town_approve")  # not the submitter (职责分离)
 
 
 def test_the_draw_excludes_the_applicants_unit_and_inactive_experts_and_is_reproducible(
@@ -198,6 +198,7 @@ def test_a_failed_review_keeps_the_project_out(review, project, county_admin):
 
 def test_the_library_waits_for_the_end_of_the_notice(review, project, county_admin, time_machine):
     score_all(review)
+    services.conclude_review(county_admin, review, conclusion="pass")
     project.refresh_from_db()
     time_machine.move_to(project.notice_starts_on, tick=False)
     with pytest.raises(TransitionRefused) as refused:

@@ -53,7 +53,7 @@ def test_an_expert_sees_only_the_drawn_review_and_scores_on_the_page(
     project, sima_officer, county_admin, pool
 ):
     services.transition(sima_officer, project, "submit")
-    services.transition(sima_officer, project, "town_approve")
+    services.transition(county_admin, project, "town_approve")
     review = services.draw_experts(county_admin, project, seed=3)
     drawn = review.seats.first().expert.user
     other = next(e.user for e in pool if not review.seats.filter(expert=e).exists())
@@ -84,7 +84,7 @@ def test_funds_pages_and_the_public_disclosure_mask_names(
     assert "华源牧业" in funds_page and "司马镇南徐庄村" in funds_page
     other = make_project(sima_officer, name="山林农贸")
     services.transition(sima_officer, other, "submit")
-    services.transition(sima_officer, other, "town_approve")
+    services.transition(county_admin, other, "town_approve")
     review = services.draw_experts(county_admin, other, seed=5)
     from .conftest import score_all
 
