@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import masking
 from .models import GENESIS_HASH, AuditChain, AuditCheckpoint, AuditEvent, seal_hash
 
 NATIONAL_CHAIN = "000000"  # for settings that belong to no county, such as the calendar
@@ -139,12 +140,32 @@ def _matches(signature: str, expected: str) -> bool:
 
 # --- Recording ------------------------------------------------------------------------------------
 def changes(event: AuditEvent) -> list[tuple[str, object, object]]:
-    """(field, before, after) for every field the event touched, for people to read."""
+    """(field, before, after) for every field the event touched, for people to read: ID numbers, phones
+    and birth dates masked as everywhere on screen (the chain keeps them whole; reading one in full is
+    the audited reveal, not the log)."""
     before, after = event.before or {}, event.after or {}
     if not isinstance(before, dict) or not isinstance(after, dict):
-        return [("", before, after)]
+        return [("", _masked("", before), _masked("", after))]
     keys = list(dict.fromkeys([*before, *after]))
-    return [(key, before.get(key), after.get(key)) for key in keys]
+    return [(key, _masked(key, before.get(key)), _masked(key, after.get(key))) for key in keys]
+
+
+def _masked(key: str, value):
+    """`value` with every personal number under it masked, by the name of the field that holds it."""
+    if isinstance(value, dict):
+        return {k: _masked(k, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(key, item) for item in value]
+    if not isinstance(value, str) or not value:
+        return value
+    name = key.lower()
+    if "id_number" in name:
+        return masking.mask_id_number(value)
+    if "phone" in name or name in {"contact", "mobile"}:
+        return masking.mask_phone(value)
+    if "birth" in name:
+        return masking.mask_birth_date(value)
+    return value
 
 
 def _plain(value):

@@ -17,7 +17,7 @@ from .account_forms import PasswordChangeForm
 from .enums import ROLE_DUTIES, CalendarDayKind, Role
 from .errors import DomainError, show_error
 from .models import ApiToken, AuditEvent, CalendarDay, Region
-from .scope import get_visible_or_404, require_role
+from .scope import get_visible_or_404
 
 
 def healthz(request):
@@ -80,7 +80,7 @@ AUDIT_PAGE_SIZE = 50
 
 @login_required
 def audit_log(request):
-    require_role(request.user, Role.COUNTY_ADMIN, Role.INSPECTOR)
+    access.require_read(request.user, access.Kind.AUDIT)
     events = AuditEvent.objects.in_region(request.user.scope_prefix).select_related("actor")
     filters = {
         "action": request.GET.get("action", "").strip(),
@@ -114,7 +114,7 @@ def audit_log(request):
 
 @login_required
 def audit_verify(request):
-    require_role(request.user, Role.COUNTY_ADMIN, Role.INSPECTOR)
+    access.require_read(request.user, access.Kind.AUDIT)
     reports, key_error = [], ""
     if request.method == "POST":
         chain = request.user.scope_prefix[:6]

@@ -152,3 +152,19 @@ def test_record_many_chains_like_record(jinxiang):
     added = list(county_events().filter(seq__gt=before))
     assert [e.after["escalation"] for e in added] == ["reminder", "time_limited", "listed"]
     assert audit.verify_chain("370828").problem is None
+
+
+def test_the_log_shows_personal_numbers_masked_as_every_page_does():
+    """The chain keeps what was written; the log page is a screen like any other."""
+    event = AuditEvent(
+        before={"phone": "13812345678"},
+        after={
+            "phone": "13900001111",
+            "members": [{"name": "张三", "id_number": "370828196503091234", "birth_date": "1965-03-09"}],
+            "contact_phone": "0537-8712345",
+        },
+    )
+    shown = {key: (old, new) for key, old, new in audit.changes(event)}
+    assert shown["phone"] == ("138****5678", "139****1111")
+    assert shown["members"][1] == [{"name": "张三", "id_number": "370828********1234", "birth_date": "1965"}]
+    assert shown["contact_phone"][1] == "053*****2345"
