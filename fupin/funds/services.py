@@ -182,7 +182,7 @@ def disburse(
     require_role(actor, *WRITERS)
     amount = parse_amount(amount)
     payee, voucher_no = _text(payee, "payee"), _text(voucher_no, "voucher_no")
-    paid_on = inputs.payment_date(paid_on, "paid_on", _("payment date"))
+    paid_on = inputs.payment_date(paid_on, "date", _("payment date"))
     if paid_on is None:
         raise DomainError(_("This field is required."), field="date")
     if allocation.reverses_id is not None:
@@ -460,7 +460,8 @@ def compute_evaluation(project: Project, year: int, satisfaction=None) -> dict:
 
 def _percent(value, field, label) -> Decimal | None:
     """A score or a percentage, 0 to 100 with at most two decimals; None when not given."""
-    return inputs.decimal_value(value, field, label, low=0, high=100, places=2)
+    number = inputs.decimal_value(value, field, label, low=0, high=100, places=2)
+    return None if number is None else number.quantize(Decimal("0.01"))
 
 
 def _signed_points(value, field) -> Decimal:

@@ -117,6 +117,7 @@ def walk(sima_projects, sima_officer, county_admin, make_user):
         attachments=[SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n0000", content_type="image/png")],
     )
     objects.update(
+        budget_change_id=objects["change_id"],  # the scope walk's change is a project's budget change
         change_id=change.pk,
         case_id=case.pk,
         grid_id=grid.pk,
@@ -162,6 +163,8 @@ PAGE_OTHER = {
     "subject_id": lambda name, o: o["subject_id"],
     "chain": lambda name, o: SIMA[:6],  # the county's published audit checkpoints
     # Files the walk's data has none of (DATA_GAPS): any id.
+    "change_pk": lambda name, o: o["budget_change_id"],
+    "order": lambda name, o: 1,  # the first seat of the review
     "photo_id": lambda name, o: 999999,
     "report_id": lambda name, o: 999999,
 }
@@ -230,6 +233,8 @@ def api_routes():
 
 def fill_api(path, objects):
     params = re.findall(r"{(\w+)}", path)
+    if "/budget-changes/" in path:  # its {change_id} is a budget change, not a household's change
+        objects = {**objects, "change_id": objects["budget_change_id"]}
     return path.format(**objects), params
 
 

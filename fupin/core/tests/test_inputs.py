@@ -146,7 +146,7 @@ def test_payment_dates_from_another_century_are_refused(sima_projects, paid_on):
         voucher_no="记2",
     )
 
-    assert refused["paid_on"].startswith("拨付日期：请填写 2000-01-01 至 ")
+    assert refused["date"].startswith("拨付日期：请填写 2000-01-01 至 ")
     assert Disbursement.objects.count() == payments
 
 
