@@ -10,12 +10,10 @@ from fupin.core.access import Action
 from fupin.core.api import ErrorOut, RoleAuth
 from fupin.core.errors import DomainError
 from fupin.core.money import yuan
-from fupin.core.scope import get_visible_or_404
 from fupin.projects.models import Project
-from fupin.registry.models import Household
 
-from . import dividends, ledger, services, summary
-from .models import DistributionPlan, Revenue
+from . import dividends, ledger, queries, services, summary
+from .models import DistributionPlan
 
 WRITE = RoleAuth(Action.WRITE_BENEFITS)
 router = Router(tags=["benefits"])
@@ -24,7 +22,7 @@ MONEY = Field(description="Yuan as a string, at most two decimals", examples=["2
 
 
 def _project(request, project_id: int) -> Project:
-    return get_visible_or_404(Project.objects.all(), request.auth, pk=project_id)
+    return queries.project(request.auth, project_id)
 
 
 # --- The income ledger ----------------------------------------------------------------------------
@@ -83,7 +81,7 @@ def record_revenue(request, project_id: int, payload: RevenueIn):
     summary="Correct a revenue entry by a reversing entry, with a reason",
 )
 def reverse_revenue(request, revenue_id: int, payload: ReasonIn):
-    revenue = get_visible_or_404(Revenue.objects.all(), request.auth, pk=revenue_id)
+    revenue = queries.revenue(request.auth, revenue_id)
     return Status(201, services.reverse_revenue(request.auth, revenue, reason=payload.reason))
 
 
@@ -246,7 +244,7 @@ class DividendOut(Schema):
 
 
 def _plan(request, plan_id: int) -> DistributionPlan:
-    return get_visible_or_404(DistributionPlan.objects.select_related("revenue"), request.auth, pk=plan_id)
+    return queries.plan(request.auth, plan_id)
 
 
 @router.get(
@@ -334,7 +332,7 @@ def record_payments(request, plan_id: int, payload: PaymentsIn):
     summary="Every dividend of a household: plan, project, amount and when it was paid",
 )
 def household_dividends(request, household_id: int):
-    household = get_visible_or_404(Household.objects.all(), request.auth, pk=household_id)
+    household = queries.household(request.auth, household_id)
     return list(dividends.household_dividends(household))
 
 

@@ -15,14 +15,13 @@ from fupin.core import clock, inputs, scope
 from fupin.core.errors import DomainError, show_error
 from fupin.core.files import xlsx_download
 from fupin.core.models import Region
-from fupin.core.scope import get_visible_or_404, require_role
+from fupin.core.scope import require_role
 from fupin.projects.models import Project
-from fupin.registry.models import Household
 
-from . import dividends, ledger, services, summary
+from . import dividends, ledger, queries, services, summary
 from .enums import UNPAID_STATES, WRITERS, Method, PlanState, Recipient
 from .forms import CancelForm, NoticeForm, PayForm, PlanForm, RevenueForm, ReversalForm, ReviewForm
-from .models import DistributionPlan, Payment, Revenue
+from .models import DistributionPlan, Payment
 
 PAGE_SIZE = 30
 # A service's field name → the form's field where its message shows.
@@ -34,7 +33,7 @@ def _writer(user) -> bool:
 
 
 def _project(request, pk) -> Project:
-    return get_visible_or_404(Project.objects.all(), request.user, pk=pk)
+    return queries.project(request.user, pk)
 
 
 def _marked(form):
@@ -133,7 +132,7 @@ def project_ledger(request, pk):
 @login_required
 @require_POST
 def revenue_reverse(request, pk):
-    revenue = get_visible_or_404(Revenue.objects.all(), request.user, pk=pk)
+    revenue = queries.revenue(request.user, pk)
     try:
         services.reverse_revenue(request.user, revenue, reason=request.POST.get("reason", ""))
         messages.success(request, _("The entry was reversed."))
@@ -177,7 +176,7 @@ def _can_write(user) -> bool:
 
 @login_required
 def project_plans(request, project_id: int):
-    project = get_visible_or_404(Project.objects.all(), request.user, pk=project_id)
+    project = queries.project(request.user, project_id)
     writer = _can_write(request.user)
     form = PlanForm(
         request.POST or None, project=project, initial={"collective_share": "0", "welfare_share": "0"}
@@ -224,9 +223,7 @@ def project_plans(request, project_id: int):
 
 
 def _plan(request, pk):
-    return get_visible_or_404(
-        DistributionPlan.objects.select_related("project", "revenue"), request.user, pk=pk
-    )
+    return queries.plan(request.user, pk)
 
 
 ACTIONS = {
@@ -356,7 +353,7 @@ def plan_list(request):
 @login_required
 def household_dividends(request, household_id: int):
     """The household page's benefits (an htmx fragment): every dividend, its members' jobs, wages."""
-    household = get_visible_or_404(Household.objects.all(), request.user, pk=household_id)
+    household = queries.household(request.user, household_id)
     return render(
         request,
         "benefits/dividends/_household.html",

@@ -21,7 +21,7 @@ from fupin.core.scope import get_visible_or_404
 from fupin.projects.models import Project
 from fupin.registry.models import Household, Member
 
-from . import compliance, jobs, matching, services
+from . import compliance, jobs, matching, queries, services
 from .models import Offer, Placement, Post, Workshop
 from .queries import narrowed, workshop_rows
 
@@ -33,7 +33,7 @@ MONEY = Field(description="Yuan as a string, at most two decimals", examples=["1
 
 
 def _project(request, project_id: int) -> Project:
-    return get_visible_or_404(Project.objects.all(), request.auth, pk=project_id)
+    return queries.project(request.auth, project_id)
 
 
 def _member(request, member_id: int) -> Member:

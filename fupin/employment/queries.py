@@ -4,9 +4,16 @@ workshops with their occupancy, latest quarterly status and qualification."""
 from django.db.models import OuterRef, Subquery
 
 from fupin.core import clock, scope
+from fupin.core.scope import get_visible_or_404
+from fupin.projects.models import Project
 
 from . import jobs
 from .models import Workshop, WorkshopAssessment
+
+
+def project(user, pk: int) -> Project:
+    """A project inside the reader's area, or 404."""
+    return get_visible_or_404(Project.objects.all(), user, pk=pk)
 
 
 def narrowed(queryset, user, region: str | None):

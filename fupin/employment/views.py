@@ -24,7 +24,7 @@ from fupin.projects.models import Project
 from fupin.registry.enums import ABLE_TO_WORK, REGISTERED_STATUSES
 from fupin.registry.models import Household, Member
 
-from . import compliance, jobs, matching, services
+from . import compliance, jobs, matching, queries, services
 from .enums import MATCHERS, WRITERS, WorkshopStatus
 from .forms import AgreementForm
 from .models import Offer, Placement, Post, WorkRecord, Workshop
@@ -444,7 +444,7 @@ def offer_decide(request, pk, outcome):
 
 
 def _project(request, pk) -> Project:
-    return get_visible_or_404(Project.objects.all(), request.user, pk=pk)
+    return queries.project(request.user, pk)
 
 
 def _marked(form):

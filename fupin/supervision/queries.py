@@ -1,4 +1,5 @@
-"""Reading the ledger: one filter for the list page, the API, the export and the statistics."""
+"""Reads of the problem ledger that pages and the API share: one filter for the list page, the API, the
+export and the statistics, and the order that puts the overdue first."""
 
 from django.db.models import Case, F, IntegerField, Q, Value, When
 

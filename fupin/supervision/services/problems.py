@@ -1,24 +1,20 @@
-"""Writes of supervision: campaigns and checks, the problem ledger's transitions, escalation, duty and
-complaints. One function per write; each checks its guard, writes, and records the timeline event and the
-audit event."""
+"""The problem ledger: opening a problem (numbered, dispatched, with its deadline), the transitions of its
+workflow with the timeline event of each, and the daily escalation of problems past their deadline."""
 
-import secrets
-from datetime import date, datetime, timedelta
+from datetime import date
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import access, audit, clock, inputs, policy, ratelimit, uploads, workdays
+from fupin.core import access, audit, clock, policy, uploads, workdays
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.models import Region, User
-from fupin.core.scope import county_of, covers, prefix_of, require_role, within_lookup
+from fupin.core.scope import county_of, covers, within_lookup
 
-from .enums import (
+from ..enums import (
     CATEGORIES,
     CLOCK_STATES,
     ESCALATION_ORDER,
@@ -27,208 +23,26 @@ from .enums import (
     TRANSITIONS,
     USE_KINDS,
     Action,
-    ComplaintChannel,
-    ComplaintState,
     Escalation,
-    Method,
     State,
     Use,
 )
-from .models import (
+from ..models import (
     Attachment,
     Campaign,
-    Check,
-    ChecklistItem,
     CheckResult,
     Complaint,
     Grid,
     Problem,
     ProblemEvent,
-    Shift,
 )
-
-INSPECTORS = (Role.COUNTY_ADMIN, Role.INSPECTOR)
-
-# Where a campaign finds its subjects. Apps register theirs (the projects app adds "projects"); a source
-# takes the campaign and returns (object, label, region_code) for every subject in its scope.
-SUBJECT_SOURCES = {}
+from .grids import staff_on_shift
 
 
-def _urban_subjects(campaign: Campaign):
-    return [
-        (grid, grid.name, grid.region_code) for grid in Grid.objects.within(prefix_of(campaign.region_code))
-    ]
-
-
-SUBJECT_SOURCES[Use.URBAN] = _urban_subjects
-
-
-# --- Campaigns -------------------------------------------------------------------------------------
-@transaction.atomic
-def create_campaign(
-    actor,
-    *,
-    name: str,
-    use: str,
-    region: Region,
-    start: date,
-    end: date,
-    items: list[dict],
-    scope: dict | None = None,
-) -> Campaign:
-    require_role(actor, *INSPECTORS)
-    if not (name or "").strip():
-        raise DomainError(_("The name is required."), field="name")
-    if use not in Use.values:
-        raise DomainError(_("Unknown use."), field="use")
-    if end < start:
-        raise DomainError(_("The campaign cannot end before it starts."), field="end")
-    if not covers(actor, region.code):
-        raise DomainError(_("This area is outside yours."), field="region")
-    if not items:
-        raise DomainError(_("A campaign needs at least one checklist item."), field="items")
-    aspects = CATEGORIES[use]
-    for i, item in enumerate(items):
-        if item.get("aspect") not in aspects.values:
-            raise DomainError(_("Unknown aspect."), field=f"items.{i}.aspect")
-        if not (item.get("text") or "").strip():
-            raise DomainError(_("Say what is checked."), field=f"items.{i}.text")
-        if item.get("method", Method.ARCHIVES) not in Method.values:
-            raise DomainError(_("Unknown way of checking."), field=f"items.{i}.method")
-    campaign = Campaign.objects.create(
-        name=name.strip(),
-        use=use,
-        region_code=region.code,
-        start=start,
-        end=end,
-        scope=scope or {},
-        created_by=actor,
-    )
-    ChecklistItem.objects.bulk_create(
-        inputs.checked(
-            [
-                ChecklistItem(
-                    campaign=campaign,
-                    aspect=item["aspect"],
-                    text=item["text"].strip(),
-                    method=item.get("method", Method.ARCHIVES),
-                    order=i,
-                )
-                for i, item in enumerate(items)
-            ]
-        )
-    )
-    audit.record(
-        actor=actor,
-        action="campaign.create",
-        region_code=region.code,
-        target=campaign,
-        after={"name": campaign.name, "start": start, "end": end, "items": len(items), "scope": scope},
-    )
-    return campaign
-
-
-def subjects_in_scope(campaign: Campaign) -> list[tuple]:
-    source = SUBJECT_SOURCES.get(campaign.use)
-    return list(source(campaign)) if source else []
-
-
-def progress(campaign: Campaign) -> tuple[int, int]:
-    """Subjects checked and subjects in scope."""
-    return campaign.checks.count(), len(subjects_in_scope(campaign))
-
-
-@transaction.atomic
-def record_check(
-    actor,
-    campaign: Campaign,
-    subject,
-    *,
-    label: str,
-    region_code: str,
-    results: dict,
-    checked_on: date | None = None,
-) -> Check:
-    """Record a check: every item passed, or a problem found (which opens a problem in the ledger)."""
-    require_role(actor, *INSPECTORS)
-    checked_on = checked_on or clock.today()
-    if not campaign.start <= checked_on <= campaign.end:
-        raise DomainError(
-            _("Checks are recorded within the campaign's period (%(start)s – %(end)s).")
-            % {"start": campaign.start, "end": campaign.end},
-            field="checked_on",
-        )
-    items = list(campaign.items.all())
-    missing = [item.text for item in items if item.pk not in results]
-    if missing:
-        raise DomainError(_("Answer every item: %(items)s") % {"items": "、".join(missing)}, field="results")
-    for item in items:
-        passed, note = results[item.pk]
-        if not passed and not (note or "").strip():
-            raise DomainError(
-                _("Describe the problem found for “%(item)s”.") % {"item": item.text},
-                field=f"results.{item.pk}",
-            )
-    subject_type = ContentType.objects.get_for_model(subject)
-    if Check.objects.filter(
-        campaign=campaign, subject_type=subject_type, subject_id=str(subject.pk)
-    ).exists():
-        raise DomainError(
-            _("%(subject)s was already checked in this campaign.") % {"subject": label}, field="subject"
-        )
-    check = Check.objects.create(
-        campaign=campaign,
-        subject_type=subject_type,
-        subject_id=str(subject.pk),
-        subject_label=label[:200],
-        region_code=region_code,
-        inspector=actor,
-        checked_on=checked_on,
-    )
-    problems = 0
-    for item in items:
-        passed, note = results[item.pk]
-        result = CheckResult.objects.create(
-            check_record=check, item=item, passed=passed, note=(note or "").strip()
-        )
-        if not passed:
-            problems += 1
-            open_problem(
-                actor,
-                use=campaign.use,
-                category=item.aspect,
-                title=f"{item.text}：{result.note}"[:200],
-                region_code=region_code,
-                found_on=checked_on,
-                campaign=campaign,
-                check_result=result,
-                subject_label=label,
-            )
-    audit.record(
-        actor=actor,
-        action="campaign.check",
-        region_code=region_code,
-        target=check,
-        after={"campaign": campaign.name, "subject": label, "problems": problems},
-    )
-    return check
-
-
-# --- The problem ledger ----------------------------------------------------------------------------
 def _next_number(use: str, year: int) -> str:
     prefix = f"{'XM' if use == Use.PROJECTS else 'CG'}{year}"
     last = Problem.objects.filter(number__startswith=prefix).aggregate(last=Max("number"))["last"]
     return f"{prefix}{int(last[len(prefix) :]) + 1 if last else 1:05d}"
-
-
-def staff_on_shift(grid: Grid, at: datetime) -> User | None:
-    shift = (
-        Shift.objects.filter(grid=grid, start__lte=at, end__gt=at)
-        .select_related("staff")
-        .order_by("start")
-        .first()
-    )
-    return shift.staff if shift else None
 
 
 def _dispatcher(region_code: str) -> User | None:
@@ -631,196 +445,3 @@ def _write_escalations(changes: list[tuple[Problem, str]]) -> None:
             for problem, level in changes
         ]
     )
-
-
-# --- Urban management: grids and duty ----------------------------------------------------------------
-@transaction.atomic
-def create_grid(actor, *, name: str, region: Region, area: str = "") -> Grid:
-    require_role(actor, Role.COUNTY_ADMIN, Role.DISPATCHER)
-    if not (name or "").strip():
-        raise DomainError(_("The name is required."), field="name")
-    if not covers(actor, region.code):
-        raise DomainError(_("This area is outside yours."), field="region")
-    grid = Grid.objects.create(name=name.strip(), region_code=region.code, area=(area or "").strip())
-    audit.record(
-        actor=actor, action="grid.create", region_code=region.code, target=grid, after={"name": grid.name}
-    )
-    return grid
-
-
-@transaction.atomic
-def add_shift(
-    actor, *, grid: Grid, staff: User, start: datetime, end: datetime, duties: str, points: int = 0
-) -> Shift:
-    """A duty record with the five fixes. Staggered shifts are fine; one person in two places is not."""
-    require_role(actor, Role.COUNTY_ADMIN, Role.DISPATCHER)
-    if end <= start:
-        raise DomainError(_("A shift ends after it starts."), field="end")
-    if not staff.has_role(Role.GRID_STAFF):
-        raise DomainError(_("%(name)s is not grid staff.") % {"name": staff}, field="staff")
-    if not (duties or "").strip():
-        raise DomainError(_("State the duties of the shift."), field="duties")
-    User.objects.select_for_update().filter(pk=staff.pk).first()  # serialise shifts of one person
-    clash = Shift.objects.filter(staff=staff, start__lt=end, end__gt=start).select_related("grid").first()
-    if clash:
-        raise DomainError(
-            _("%(name)s is already on duty at %(grid)s from %(start)s to %(end)s.")
-            % {
-                "name": staff,
-                "grid": clash.grid,
-                "start": timezone.localtime(clash.start).strftime("%Y-%m-%d %H:%M"),
-                "end": timezone.localtime(clash.end).strftime("%Y-%m-%d %H:%M"),
-            },
-            field="start",
-        )
-    shift = Shift.objects.create(
-        grid=grid,
-        staff=staff,
-        start=start,
-        end=end,
-        duties=duties.strip(),
-        points=points,
-        region_code=grid.region_code,
-    )
-    audit.record(
-        actor=actor,
-        action="duty.create",
-        region_code=grid.region_code,
-        target=shift,
-        after={"staff": staff.username, "grid": grid.name, "start": start, "end": end, "points": points},
-    )
-    return shift
-
-
-# --- Complaints ------------------------------------------------------------------------------------
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-# A captcha-free limit for the public form, counted in the database (every worker together): a few
-# complaints per client address and per phone number an hour. Offices behind one address share the first.
-COMPLAINTS_PER_ADDRESS = ratelimit.Limit("complaint-address", 5, timedelta(hours=1))
-COMPLAINTS_PER_PHONE = ratelimit.Limit("complaint-phone", 3, timedelta(hours=1))
-
-
-def _count_web_complaint(ip: str | None, phone: str) -> None:
-    """Count one public complaint against its address and its phone; RateLimited (429) when over."""
-    if ip:
-        ratelimit.hit(
-            COMPLAINTS_PER_ADDRESS,
-            ip,
-            _("Too many complaints from this address; please try again in an hour."),
-        )
-    digits = "".join(ch for ch in phone or "" if ch in "0123456789")  # 138-0000 and 1380000 are one
-    if digits:
-        ratelimit.hit(
-            COMPLAINTS_PER_PHONE,
-            digits,
-            _("Too many complaints with this phone number; please try again in an hour."),
-        )
-
-
-@transaction.atomic
-def receive_complaint(
-    actor,
-    *,
-    channel: str,
-    content: str,
-    region_code: str,
-    name: str = "",
-    phone: str = "",
-    ip: str | None = None,
-) -> Complaint:
-    if channel not in ComplaintChannel.values:
-        raise DomainError(_("Unknown channel."), field="channel")
-    if len((content or "").strip()) < 10:
-        raise DomainError(_("Describe the complaint in at least 10 characters."), field="content")
-    if not Region.objects.filter(code=region_code).exists():
-        raise DomainError(_("Choose the town or village concerned."), field="region")
-    phone = inputs.phone_value(phone, "phone", _("Phone"))
-    if channel == ComplaintChannel.WEB:
-        _count_web_complaint(ip, phone)
-    complaint = Complaint.objects.create(
-        code="".join(secrets.choice(CODE_ALPHABET) for _ in range(8)),
-        channel=channel,
-        content=content.strip(),
-        region_code=region_code,
-        name=(name or "").strip()[:40],
-        phone=(phone or "").strip()[:20],
-        source_ip=ip,
-    )
-    audit.record(
-        actor=actor,
-        action="complaint.receive",
-        region_code=region_code,
-        target=complaint,
-        after={"channel": channel, "code": complaint.code},
-    )
-    return complaint
-
-
-@transaction.atomic
-def accept_complaint(actor, complaint: Complaint, *, use: str, category: str, title: str) -> Problem:
-    require_role(actor, *SUPERVISORS)
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if complaint.state != ComplaintState.RECEIVED:
-        raise TransitionRefused(_("This complaint was already decided."))
-    problem = open_problem(
-        actor,
-        use=use,
-        category=category,
-        title=title,
-        region_code=complaint.region_code,
-        found_on=clock.today(),
-        description=complaint.content,
-        complaint=complaint,
-    )
-    complaint.state = ComplaintState.ACCEPTED
-    complaint.save(update_fields=["state"])
-    audit.record(
-        actor=actor,
-        action="complaint.decide",
-        region_code=complaint.region_code,
-        target=complaint,
-        after={"state": complaint.state, "problem": problem.number},
-    )
-    return problem
-
-
-@transaction.atomic
-def dismiss_complaint(actor, complaint: Complaint, reason: str) -> Complaint:
-    require_role(actor, *SUPERVISORS)
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if complaint.state != ComplaintState.RECEIVED:
-        raise TransitionRefused(_("This complaint was already decided."))
-    if not (reason or "").strip():
-        raise DomainError(_("Give the reason for dismissing."), field="reason")
-    complaint.state, complaint.reason = ComplaintState.DISMISSED, reason.strip()
-    complaint.save(update_fields=["state", "reason"])
-    audit.record(
-        actor=actor,
-        action="complaint.decide",
-        region_code=complaint.region_code,
-        target=complaint,
-        after={"state": complaint.state, "reason": complaint.reason},
-    )
-    return complaint
-
-
-@transaction.atomic
-def answer_complaint(actor, complaint: Complaint, reply: str) -> Complaint:
-    """Record the reply given to the complainant once the problem the complaint opened is closed."""
-    require_role(actor, *SUPERVISORS)
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    problem = getattr(complaint, "problem", None)
-    if complaint.state != ComplaintState.ACCEPTED or problem is None or problem.state != State.CLOSED:
-        raise TransitionRefused(_("The reply is recorded when the problem the complaint opened is closed."))
-    if not (reply or "").strip():
-        raise DomainError(_("Write the reply given to the complainant."), field="reply")
-    complaint.state, complaint.reply = ComplaintState.ANSWERED, reply.strip()
-    complaint.save(update_fields=["state", "reply"])
-    audit.record(
-        actor=actor,
-        action="complaint.answer",
-        region_code=complaint.region_code,
-        target=complaint,
-        after={"reply": complaint.reply},
-    )
-    return complaint
