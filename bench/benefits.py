@@ -51,8 +51,8 @@ def prepare(projects: int, agreements: int, households: int) -> dict:
     from django.db import connection
 
     from bench.registry import prepare_database
-    from fupin.benefits.models import EmploymentAgreement
     from fupin.core.models import Region, User
+    from fupin.employment.models import EmploymentAgreement
     from fupin.projects.models import Project
     from fupin.registry.models import Household, Member
 
@@ -186,7 +186,7 @@ def measure_queries() -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from fupin.benefits import compliance
+    from fupin.employment import compliance
     from fupin.projects.models import Project
 
     with CaptureQueriesContext(connection) as queries:
@@ -196,9 +196,9 @@ def measure_queries() -> int:
 
 def measure_baseline(runs: int) -> dict:
     """The naive way: the per-project service in a loop, summed per town in Python."""
-    from fupin.benefits import services
-    from fupin.benefits.compliance import EMPLOYING_STATES
-    from fupin.benefits.enums import EMPLOYMENT_UNIT_POLICY
+    from fupin.employment import services
+    from fupin.employment.compliance import EMPLOYING_STATES
+    from fupin.employment.enums import EMPLOYMENT_UNIT_POLICY
     from fupin.projects.models import Project
 
     samples, shortfall = [], 0

@@ -9,11 +9,11 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from fupin.benefits.api import router as benefits_router
-from fupin.benefits.api_jobs import router as jobs_router
 from fupin.core.api import TokenAuth
 from fupin.core.api import router as core_router
 from fupin.core.errors import DomainError
 from fupin.core.inputs import INT_LIMIT, check_text
+from fupin.employment.api import router as employment_router
 from fupin.funds.api import router as funds_router
 from fupin.lectures.api import router as lectures_router
 from fupin.projects.api import router as projects_router
@@ -154,4 +154,4 @@ api.add_router("/", supervision_public)
 api.add_router("/", projects_router)
 api.add_router("/funds/", funds_router)
 api.add_router("/", benefits_router)
-api.add_router("/", jobs_router)
+api.add_router("/", employment_router)

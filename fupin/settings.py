@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "fupin.projects",
     "fupin.funds",
     "fupin.benefits",
+    "fupin.employment",
     "fupin.lectures",
     "fupin.supervision",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("fupin.projects.urls")),
     path("", include("fupin.funds.urls")),
     path("", include("fupin.benefits.urls")),
+    path("", include("fupin.employment.urls")),
     path("", include("fupin.lectures.urls")),
     path("", include("fupin.supervision.urls")),
 ]

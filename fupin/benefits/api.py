@@ -10,12 +10,10 @@ from fupin.core.access import Action
 from fupin.core.api import ErrorOut, RoleAuth
 from fupin.core.errors import DomainError
 from fupin.core.money import yuan
-from fupin.core.scope import get_visible_or_404
 from fupin.projects.models import Project
-from fupin.registry.models import Household, Member
 
-from . import compliance, dividends, ledger, services, summary
-from .models import DistributionPlan, Revenue
+from . import dividends, ledger, queries, services, summary
+from .models import DistributionPlan
 
 WRITE = RoleAuth(Action.WRITE_BENEFITS)
 router = Router(tags=["benefits"])
@@ -24,80 +22,7 @@ MONEY = Field(description="Yuan as a string, at most two decimals", examples=["2
 
 
 def _project(request, project_id: int) -> Project:
-    return get_visible_or_404(Project.objects.all(), request.auth, pk=project_id)
-
-
-class EmploymentOut(Schema):
-    required: int = Field(description="ceil(budget ÷ the policy's unit for the project's type)")
-    signed: int
-    active: int = Field(description="People under an agreement in force today")
-    shortfall: int
-    compliant: bool
-
-
-class AgreementIn(Schema):
-    member_id: int
-    position: str = Field(max_length=60)
-    starts_on: date
-    ends_on: date
-    monthly_wage: str = MONEY
-    evidence: str = Field("", max_length=200)
-
-
-class AgreementOut(Schema):
-    id: int
-    project_id: int
-    member_id: int
-    name: str
-    position: str
-    starts_on: date
-    ends_on: date
-    monthly_wage: str
-    evidence: str
-
-    @staticmethod
-    def resolve_name(obj):
-        return obj.member.name
-
-    @staticmethod
-    def resolve_monthly_wage(obj):
-        return yuan(obj.monthly_wage)
-
-
-@router.get(
-    "/projects/{int:project_id}/employment",
-    response={200: EmploymentOut, **ERRORS},
-    summary="Employment linkage of a project: required, signed, active, shortfall, compliant",
-)
-def employment(request, project_id: int):
-    return services.compliance(_project(request, project_id)).as_dict()
-
-
-@router.get(
-    "/projects/{int:project_id}/employment-agreements",
-    response={200: list[AgreementOut], **ERRORS},
-    summary="A project's employment agreements",
-)
-def list_agreements(request, project_id: int):
-    project = _project(request, project_id)
-    return list(project.employment_agreements.select_related("member"))
-
-
-@router.post(
-    "/projects/{int:project_id}/employment-agreements",
-    auth=WRITE,
-    response={201: AgreementOut, **ERRORS},
-    summary="Record an employment agreement with a registered member with labour ability",
-)
-def sign_agreement(request, project_id: int, payload: AgreementIn):
-    project = _project(request, project_id)
-    member = Member.objects.filter(
-        pk=payload.member_id, household__in=Household.objects.visible_to(request.auth)
-    ).first()
-    if member is None:
-        raise DomainError(_("No such person in your area."), field="member_id")
-    data = payload.dict(exclude={"member_id"})
-    return Status(201, services.sign_agreement(request.auth, project, member=member, **data))
+    return queries.project(request.auth, project_id)
 
 
 # --- The income ledger ----------------------------------------------------------------------------
@@ -156,7 +81,7 @@ def record_revenue(request, project_id: int, payload: RevenueIn):
     summary="Correct a revenue entry by a reversing entry, with a reason",
 )
 def reverse_revenue(request, revenue_id: int, payload: ReasonIn):
-    revenue = get_visible_or_404(Revenue.objects.all(), request.auth, pk=revenue_id)
+    revenue = queries.revenue(request.auth, revenue_id)
     return Status(201, services.reverse_revenue(request.auth, revenue, reason=payload.reason))
 
 
@@ -319,7 +244,7 @@ class DividendOut(Schema):
 
 
 def _plan(request, plan_id: int) -> DistributionPlan:
-    return get_visible_or_404(DistributionPlan.objects.select_related("revenue"), request.auth, pk=plan_id)
+    return queries.plan(request.auth, plan_id)
 
 
 @router.get(
@@ -407,7 +332,7 @@ def record_payments(request, plan_id: int, payload: PaymentsIn):
     summary="Every dividend of a household: plan, project, amount and when it was paid",
 )
 def household_dividends(request, household_id: int):
-    household = get_visible_or_404(Household.objects.all(), request.auth, pk=household_id)
+    household = queries.household(request.auth, household_id)
     return list(dividends.household_dividends(household))
 
 
@@ -434,34 +359,6 @@ class YearOut(Schema):
 )
 def revenues_by_year(request, project_id: int):
     return ledger.by_year(_project(request, project_id))
-
-
-class ComplianceRowOut(Schema):
-    code: str = Field(description="The town's 12-digit code (empty for the total)")
-    name: str
-    projects: int
-    required: int
-    signed: int
-    active: int
-    shortfall: int = Field(description="Sum of the projects' shortfalls: a surplus does not cover another")
-    compliant: bool
-
-
-class ComplianceOut(Schema):
-    towns: list[ComplianceRowOut]
-    total: ComplianceRowOut
-
-
-@router.get(
-    "/benefits/employment",
-    response={200: ComplianceOut, **ERRORS},
-    summary="Employment compliance by town and for the county, inside the caller's area",
-)
-def employment_by_town(request, region: str = "", on: date | None = None):
-    prefix = scope.region_param(request.auth, region)
-    projects = Project.objects.visible_to(request.auth).within(prefix)
-    result = compliance.by_town(projects, on)
-    return {"towns": [t.as_dict() for t in result["towns"]], "total": result["total"].as_dict()}
 
 
 # --- Benefits summary (summary.py) ----------------------------------------------------------------

@@ -17,10 +17,11 @@ from django.db.models import Q, Sum
 
 from fupin.core.enums import PREFIX_LENGTH
 from fupin.core.scope import within_lookup
+from fupin.employment.models import EmploymentAgreement, Placement, Post, WorkRecord, Workshop
 from fupin.registry.models import Household
 
 from .distribution import to_fen
-from .models import EmploymentAgreement, Payment, Placement, Post, WorkRecord, Workshop
+from .models import Payment
 
 ZERO = Decimal("0.00")
 TEN_THOUSAND = Decimal("10000")

@@ -31,12 +31,20 @@ API_ERRORS = {
 }
 
 
+# Employment left benefits (issue 14); their pages share field names, so each looks in the other next.
+COMPANION_APPS = {"benefits": "employment", "employment": "benefits"}
+
+
 @cache
 def _labels(app_label: str | None) -> dict[str, str]:
     """Field name → the label people know it by: the first model field of that name, in the page's own
-    app first."""
+    app first, then in its companion's."""
     labels = {}
-    models = sorted(apps.get_models(), key=lambda model: model._meta.app_label != app_label)
+    companion = COMPANION_APPS.get(app_label)
+    models = sorted(
+        apps.get_models(),
+        key=lambda model: (model._meta.app_label != app_label, model._meta.app_label != companion),
+    )
     for model in models:
         for field in model._meta.concrete_fields:
             labels.setdefault(field.name, str(field.verbose_name))

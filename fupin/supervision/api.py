@@ -20,7 +20,7 @@ from fupin.core.models import Region, User
 from fupin.core.ratelimit import RateLimited
 from fupin.core.scope import get_visible_or_404
 
-from . import ledger, services, stats
+from . import queries, services, stats
 from .models import Campaign, Complaint, Grid, Problem
 
 router = Router(tags=["supervision"])
@@ -126,10 +126,10 @@ def _region(request, value):
 def list_problems(request, filters: Query[ProblemFilters]):
     wanted = filters.dict(exclude={"page", "page_size"})
     wanted["region"] = _region(request, filters.region)
-    problems = ledger.filtered(Problem.objects.visible_to(request.auth), **wanted)
+    problems = queries.filtered(Problem.objects.visible_to(request.auth), **wanted)
     count = problems.count()
     start = (filters.page - 1) * filters.page_size
-    return {"items": list(ledger.overdue_first(problems)[start : start + filters.page_size]), "count": count}
+    return {"items": list(queries.overdue_first(problems)[start : start + filters.page_size]), "count": count}
 
 
 class ProblemIn(Schema):
@@ -258,7 +258,7 @@ class StatsFilters(Schema):
 def problem_stats(request, filters: Query[StatsFilters]):
     if filters.group and filters.group not in stats.GROUPS:
         raise DomainError(_("Group by campaign, unit, town, category or month."), field="group")
-    problems = ledger.filtered(
+    problems = queries.filtered(
         Problem.objects.visible_to(request.auth),
         region=_region(request, filters.region),
         campaign=filters.campaign,

@@ -18,7 +18,7 @@ from fupin.core.models import Region, User
 from fupin.core.ratelimit import RateLimited
 from fupin.core.scope import county_of, get_visible_or_404
 
-from . import exports, ledger, services, stats
+from . import exports, queries, services, stats
 from .enums import CATEGORIES, USE_KINDS, Action, Aspect, ComplaintState, Method, State, UrbanCategory, Use
 from .models import Attachment, Campaign, Complaint, Grid, Problem
 
@@ -57,8 +57,8 @@ def _may_read_use(user, use) -> bool:
 
 @login_required
 def problem_list(request):
-    problems = ledger.filtered(Problem.objects.visible_to(request.user), **_filters(request))
-    page = Paginator(ledger.overdue_first(problems), PAGE_SIZE).get_page(request.GET.get("page"))
+    problems = queries.filtered(Problem.objects.visible_to(request.user), **_filters(request))
+    page = Paginator(queries.overdue_first(problems), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "states": State.choices,
@@ -76,8 +76,9 @@ def _all_categories():
 
 @login_required
 def problem_export(request):
-    problems = ledger.filtered(Problem.objects.visible_to(request.user), **_filters(request))
-    return files.xlsx_download(exports.ledger_xlsx(ledger.overdue_first(problems), clock.today()), "问题台账")
+    problems = queries.filtered(Problem.objects.visible_to(request.user), **_filters(request))
+    workbook = exports.ledger_xlsx(queries.overdue_first(problems), clock.today())
+    return files.xlsx_download(workbook, "问题台账")
 
 
 @login_required
@@ -182,7 +183,7 @@ def attachment(request, attachment_id: int):
 @login_required
 def statistics(request):
     filters = _filters(request)
-    problems = ledger.filtered(
+    problems = queries.filtered(
         Problem.objects.visible_to(request.user),
         region=filters["region"],
         campaign=filters["campaign"],

@@ -6,13 +6,12 @@ from datetime import date
 import pytest
 
 from fupin.benefits import services
+from fupin.employment.tests.jobs_fixtures import cadre, clock, post, workshop  # noqa: F401
 from fupin.projects.tests import conftest as projects
 from fupin.registry import services as registry
 from fupin.registry.enums import Status
 from fupin.registry.models import Household
 from fupin.registry.tests.conftest import SIMA_VILLAGE, person
-
-from .jobs_fixtures import cadre, clock, post, workshop  # noqa: F401
 
 # The project fixtures, shared under their own names.
 finance, pool, project, source = projects.finance, projects.pool, projects.project, projects.source

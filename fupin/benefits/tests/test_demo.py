@@ -1,17 +1,15 @@
-"""The benefits demo a newcomer follows: a project from revenue to every household's dividend, the
-employment requirement met or short, the county's workshops and posts on the seed's scale."""
+"""The benefits demo a newcomer follows: a project from revenue to every household's dividend, and the
+summary of what reached the county, with the employment demo's workers, workshops and posts."""
 
 from django.utils import timezone
 
-from fupin.benefits import compliance, summary
+from fupin.benefits import summary
 from fupin.benefits.enums import PlanState
-from fupin.benefits.models import DistributionPlan, Payment, Post, Workshop
+from fupin.benefits.models import DistributionPlan, Payment
 from fupin.core import audit
-from fupin.projects.models import Project
 
 
 def test_demo_benefits(demo):
-    assert Workshop.objects.count() == 42 and Post.objects.count() == 252
     county = summary.summary("370828")["total"]
     assert county["employed"] == 734 and county["workshops"] == 42 and county["posts"] == 252
     assert summary.in_words(county).startswith("发放分红金")
@@ -22,7 +20,4 @@ def test_demo_benefits(demo):
         assert sum(Payment.objects.filter(plan=plan).values_list("amount", flat=True)) == plan.total
     assert DistributionPlan.objects.overdue(timezone.localdate()).exists()
     assert any(plan.paid_late for plan in DistributionPlan.objects.filter(state=PlanState.PAID))
-    # Some projects fall short of the employment requirement.
-    rows = compliance.by_project(Project.objects.all())
-    assert any(row.shortfall > 0 for row in rows) and any(row.required and not row.shortfall for row in rows)
     assert all(report.problem is None for report in audit.verify())

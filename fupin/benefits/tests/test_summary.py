@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from fupin.benefits import dividends, jobs, services, summary
+from fupin.benefits import dividends, summary
 from fupin.core.tests.test_api import assert_error
+from fupin.employment import jobs, services
 
 SIMA = "370828107"
 

@@ -303,8 +303,8 @@ def job_objects(sima_officer):
     """A workshop of 司马镇 with a placement, a post and an open offer on it."""
     from datetime import date
 
-    from fupin.benefits import jobs, matching
     from fupin.benefits.tests.conftest import make_household
+    from fupin.employment import jobs, matching
 
     workshop = jobs.create_workshop(
         sima_officer,

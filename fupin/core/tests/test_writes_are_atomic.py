@@ -18,7 +18,7 @@ AUDIT_CALLS = {"audit.record", "audit.record_many"}
 
 # Functions whose transaction is opened outside their module, where this reader does not look.
 OPENED_ELSEWHERE = {
-    ("benefits/demo_jobs.py", "load_jobs"): "core.demo.run_once runs every demo loader in transaction.atomic",
+    ("employment/demo.py", "load_jobs"): "core.demo.run_once runs every demo loader in transaction.atomic",
 }
 
 

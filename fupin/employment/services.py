@@ -1,0 +1,175 @@
+"""Writes and rules of employment agreements, and the checks every employment write shares. Each
+write is one audited transaction; a refused write raises DomainError with a Chinese message naming the
+field, and nothing is written."""
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fupin.core import audit, clock, policy
+from fupin.core.errors import DomainError, TransitionRefused
+from fupin.core.money import parse_amount
+from fupin.core.scope import require_role
+from fupin.projects.models import Project
+from fupin.registry.enums import ABLE_TO_WORK
+from fupin.registry.models import Member
+
+from .enums import EMPLOYMENT_UNIT_POLICY, WRITERS
+from .models import EmploymentAgreement
+
+
+def required_text(value, field, max_length: int | None = None) -> str:
+    """A required text, stripped; refused when empty or longer than `max_length`, naming the field."""
+    text = (value or "").strip()
+    if not text:
+        raise DomainError(_("This field is required."), field=field)
+    if max_length is not None and len(text) > max_length:
+        raise DomainError(_("Too long."), field=field)
+    return text
+
+
+# --- Employment linkage (每5万元/每10万元带动一人就业) ------------------------------------------------
+def employment_unit(project: Project) -> Decimal | None:
+    """Project funds that bring one job for this project's type, from policy; None: the type brings none."""
+    key = EMPLOYMENT_UNIT_POLICY.get(project.type)
+    if key is None:
+        return None
+    return policy.value(key, project.region_code, project.year)
+
+
+def required_jobs(project: Project) -> int:
+    """ceil(investment ÷ unit), the investment being the project's budget; 0 for types without a unit."""
+    unit = employment_unit(project)
+    if not unit or not project.budget or project.budget <= 0:
+        return 0
+    return math.ceil(Decimal(project.budget) / Decimal(unit))
+
+
+@dataclass(frozen=True)
+class Compliance:
+    required: int
+    signed: int
+    active: int
+
+    @property
+    def shortfall(self) -> int:
+        return max(self.required - self.active, 0)
+
+    @property
+    def compliant(self) -> bool:
+        return self.shortfall == 0
+
+    def as_dict(self) -> dict:
+        return {
+            "required": self.required,
+            "signed": self.signed,
+            "active": self.active,
+            "shortfall": self.shortfall,
+            "compliant": self.compliant,
+        }
+
+
+def compliance(project: Project, on: date | None = None) -> Compliance:
+    """Required jobs, agreements signed, people under an agreement in force on `on` (today)."""
+    on = on or clock.today()
+    agreements = EmploymentAgreement.objects.filter(project=project)
+    active = agreements.filter(starts_on__lte=on, ends_on__gte=on).values("member_id").distinct().count()
+    return Compliance(required=required_jobs(project), signed=agreements.count(), active=active)
+
+
+def check_employable(member: Member, region_code: str) -> None:
+    """A registered living member with labour ability, living in the county of `region_code` (the
+    employer's site); else the reason, naming the field. Shared by agreements, placements and offers."""
+    household = member.household
+    if member.deceased:
+        raise DomainError(
+            _("%(name)s is deceased: no employment agreement with a deceased person.")
+            % {"name": member.name},
+            field="member_id",
+            code="not_employable",
+        )
+    if member.left_household:
+        raise DomainError(
+            _("%(name)s has left the household: only registered members can sign an agreement.")
+            % {"name": member.name},
+            field="member_id",
+            code="not_employable",
+        )
+    if not household.is_registered:
+        raise DomainError(
+            _("Household status of %(name)s is “%(status)s”: the household is not registered.")
+            % {"name": member.name, "status": household.get_status_display()},
+            field="member_id",
+            code="not_employable",
+        )
+    if member.labour not in ABLE_TO_WORK:
+        raise DomainError(
+            _("Labour ability of %(name)s is “%(labour)s”: no agreement without labour ability.")
+            % {"name": member.name, "labour": member.get_labour_display()},
+            field="member_id",
+            code="not_employable",
+        )
+    if household.county_code != region_code[:6]:
+        raise DomainError(_("The person lives outside the project's county."), field="member_id")
+
+
+@transaction.atomic
+def sign_agreement(
+    actor, project: Project, *, member: Member, position, starts_on, ends_on, monthly_wage, evidence=""
+) -> EmploymentAgreement:
+    """Record an employment agreement (用工协议) of the project with a registered member.
+
+    Refused for a person without labour ability, deceased, gone from the household or whose household is
+    not registered; for an end before the start; for a wage that is not a positive amount with two
+    decimals; and when the person already has an agreement with this project over the same time.
+    Side effects: one agreement row and its audit event.
+    """
+    require_role(actor, *WRITERS)
+    position = required_text(position, "position")
+    wage = parse_amount(monthly_wage, "monthly_wage")
+    if starts_on is None:
+        raise DomainError(_("This field is required."), field="starts_on")
+    if ends_on is None:
+        raise DomainError(_("This field is required."), field="ends_on")
+    if ends_on < starts_on:
+        raise DomainError(_("The end date lies before the start date."), field="ends_on")
+    member = Member.objects.select_related("household").get(pk=member.pk)
+    check_employable(member, project.region_code)
+    overlapping = EmploymentAgreement.objects.filter(
+        project=project, member=member, starts_on__lte=ends_on, ends_on__gte=starts_on
+    )
+    if overlapping.exists():
+        raise TransitionRefused(
+            _("%(name)s already has an agreement with this project for that time.") % {"name": member.name},
+            field="member_id",
+        )
+    agreement = EmploymentAgreement.objects.create(
+        project=project,
+        region_code=project.region_code,
+        member=member,
+        position=position,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        monthly_wage=wage,
+        evidence=(evidence or "").strip(),
+        created_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="benefits.agreement.sign",
+        region_code=project.region_code,
+        target=agreement,
+        after={
+            "project": project.pk,
+            "member": member.pk,
+            "position": position,
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+            "monthly_wage": wage,
+        },
+    )
+    return agreement
