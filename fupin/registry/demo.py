@@ -195,17 +195,18 @@ def load_gates(log) -> None:
     }
     for steps in entry_plan:
         people = [{**m, "relation": m["relation"]} for m in generate.family(rng, ids, "illness", today.year)]
+        day = long_ago if len(steps) == len(entry_plan[-1]) else today - timedelta(days=3)
         household = services.create_household(
             cadre,
             region_code="370828107200",
             data={"main_cause": "illness"},
             members=_plain(people),
             income=generate.income(rng, len(people)),
+            today=day,
         )
         if household.data_warnings:
             services.confirm_warnings(sima, household)
         procedure = household.procedures.get()
-        day = long_ago if len(steps) == len(entry_plan[-1]) else today - timedelta(days=3)
         for step in steps:
             data = votes if step == Step.VILLAGE_REVIEW else {"start": day} if "notice" in step else {}
             procedure = services.take_step(actor_for[step], procedure, step, data, today=day)

@@ -4,9 +4,10 @@ from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import access, audit, clock, inputs, policy, scope, uploads, workdays
+from fupin.core import access, audit, clock, duties, inputs, policy, scope, uploads, workdays
 from fupin.core.access import Action, Kind, Read
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, TransitionRefused
@@ -210,7 +211,7 @@ def create_household(
     )
     household.save()
     procedure = Procedure.objects.create(household=household, gate=Gate.ENTRY, year=today.year)
-    ProcedureEvent.objects.create(procedure=procedure, step=Step.APPLIED, actor=actor)
+    ProcedureEvent.objects.create(procedure=procedure, step=Step.APPLIED, actor=actor, at=_moment(today))
     audit.record(
         actor=actor,
         action="household.create",
@@ -430,6 +431,62 @@ STEP_ROLES = {
 }
 
 
+# The approval steps of each gate in order: two consecutive ones never by the same person (职责分离).
+APPROVAL_STEPS = {
+    Gate.ENTRY: [Step.VILLAGE_REVIEW, Step.TOWN_REVIEW, Step.COUNTY_APPROVAL],
+    Gate.EXIT: [Step.VILLAGE_REVIEW, Step.VERIFICATION, Step.ANNOUNCEMENT],
+}
+
+
+def _moment(today: date):
+    """When a step is recorded: now, or the given day (the demo writes the past) at the present time."""
+    now = clock.now()
+    return now if today == now.date() else now.replace(year=today.year, month=today.month, day=today.day)
+
+
+def _last_event(procedure: Procedure) -> ProcedureEvent | None:
+    return procedure.events.order_by("-at", "-id").first()
+
+
+def _check_duties(actor, procedure: Procedure, step: Step) -> None:
+    """The person who took the previous approval step of this procedure may not take this one."""
+    approvals = APPROVAL_STEPS[procedure.gate]
+    if step not in approvals or approvals.index(step) == 0:
+        return
+    earlier = approvals[approvals.index(step) - 1]
+    event = procedure.events.filter(step=earlier).order_by("-at", "-id").first()
+    if event is not None:
+        duties.ensure_different_person(
+            actor,
+            event.actor_id,
+            _("“%(earlier)s” and “%(later)s”") % {"earlier": earlier.label, "later": step.label},
+        )
+
+
+def _notice_start(procedure: Procedure, data: dict, today: date) -> date:
+    """A notice starts on the day it is recorded or later, never before the step before it (no backdating)."""
+    start = inputs.date_value(data.get("start"), "start", _("Notice start")) or today
+    if start < today:
+        raise DomainError(
+            _(
+                "Notice start: %(start)s is before the day the notice is recorded (%(today)s); "
+                "a notice cannot be backdated."
+            )
+            % {"start": start, "today": today},
+            field="start",
+        )
+    previous = _last_event(procedure)
+    if previous is not None:
+        previous_day = timezone.localtime(previous.at).date()
+        if start < previous_day:
+            raise DomainError(
+                _("Notice start: %(start)s is before the previous step “%(step)s” of %(day)s.")
+                % {"start": start, "step": Step(previous.step).label, "day": previous_day},
+                field="start",
+            )
+    return start
+
+
 def next_step(procedure: Procedure) -> Step | None:
     steps = GATE_STEPS[procedure.gate]
     index = steps.index(procedure.step)
@@ -474,7 +531,7 @@ def start_exit(actor, household: Household, today: date | None = None) -> Proced
             procedure = Procedure.objects.create(household=household, gate=Gate.EXIT, year=today.year)
     except IntegrityError:
         raise TransitionRefused(_("An exit procedure is already under way.")) from None
-    ProcedureEvent.objects.create(procedure=procedure, step=Step.APPLIED, actor=actor)
+    ProcedureEvent.objects.create(procedure=procedure, step=Step.APPLIED, actor=actor, at=_moment(today))
     audit.record(
         actor=actor,
         action="household.gate_step",
@@ -512,9 +569,7 @@ def _check_step_data(procedure: Procedure, step: Step, data: dict, today: date) 
             "passed": votes_for * 2 > present,
         }
     if step in NOTICE_STEPS:
-        start = data.get("start") or today
-        if isinstance(start, str):
-            start = date.fromisoformat(start)
+        start = _notice_start(procedure, data, today)
         days = policy.value("household_notice_days", household.region_code, procedure.year)
         return {"start": start, "end": workdays.add_working_days(start, days), "days": days}
     if step in (Step.TOWN_REVIEW, Step.VERIFICATION):
@@ -555,6 +610,7 @@ def take_step(actor, procedure: Procedure, step: str, data: dict | None = None, 
             _("Out of order: the next step is “%(expected)s”.") % {"expected": Step(expected).label}
         )
     require_role(actor, *STEP_ROLES[step])
+    _check_duties(actor, procedure, Step(step))
     if procedure.objections.filter(resolved_at__isnull=True).exists():
         raise TransitionRefused(_("An objection raised during the notice is not resolved yet."))
     if procedure.step in NOTICE_STEPS and procedure.notice_end and today < procedure.notice_end:
@@ -575,6 +631,7 @@ def take_step(actor, procedure: Procedure, step: str, data: dict | None = None, 
         procedure=procedure,
         step=step,
         actor=actor,
+        at=_moment(today),
         details=_plain(details),
         comment=str(data.get("comment", "")),
     )
