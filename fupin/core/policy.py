@@ -64,6 +64,13 @@ POLICIES: dict[str, Policy] = {
             "4000.00",
         ),
         _p(
+            "identification_line",
+            gettext_lazy("Identification line for entry (per-capita net income)"),
+            gettext_lazy("yuan/person/year"),
+            Decimal,
+            "4000.00",
+        ),
+        _p(
             "monitoring_line",
             gettext_lazy("Monitoring line for relapse prevention"),
             gettext_lazy("yuan/person/year"),
@@ -201,6 +208,16 @@ JINXIANG_YEARLY = {
         2020: "4000.00",
     },
     "monitoring_line": {2021: "6000.00"},
+    # Identification used the provincial line of the year; after 2020 it stays at 4,000 yuan (no new entries
+    # are expected, relapse risk goes to monitoring instead).
+    "identification_line": {
+        2015: "3322.00",
+        2016: "3402.00",
+        2017: "3609.00",
+        2018: "3609.00",
+        2019: "3609.00",
+        2020: "4000.00",
+    },
 }
 
 

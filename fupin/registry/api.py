@@ -304,6 +304,10 @@ class TransitionIn(Schema):
     start: date | None = None
     opinion: str | None = None
     comment: str | None = None
+    compared: bool | None = Field(None, description="Town review/verification: compared with department data")
+    exception_reason: str | None = Field(
+        None, description="Town review: why a household above the identification line is admitted"
+    )
     consent: bool | None = None
     raised_by: str | None = None
     content: str | None = None

@@ -201,14 +201,23 @@ def load_gates(log) -> None:
             region_code="370828107200",
             data={"main_cause": "illness"},
             members=_plain(people),
-            income=generate.income(rng, len(people)),
+            # Applicants are below the identification line, as the town review requires.
+            income=generate.income(rng, len(people), below=Decimal("4000")),
             today=day,
         )
         if household.data_warnings:
             services.confirm_warnings(sima, household)
         procedure = household.procedures.get()
         for step in steps:
-            data = votes if step == Step.VILLAGE_REVIEW else {"start": day} if "notice" in step else {}
+            data = (
+                votes
+                if step == Step.VILLAGE_REVIEW
+                else {"start": day}
+                if "notice" in step
+                else {"compared": True}
+                if step == Step.TOWN_REVIEW
+                else {}
+            )
             procedure = services.take_step(actor_for[step], procedure, step, data, today=day)
             if "notice" in step:
                 day = procedure.notice_end
@@ -240,7 +249,11 @@ def load_gates(log) -> None:
         )
         procedure = services.start_exit(cadre, household, today=today)
         for step in steps:
-            data = votes if step == Step.VILLAGE_REVIEW else {"consent": True} if step == Step.CONSENT else {}
+            data = {
+                Step.VILLAGE_REVIEW: votes,
+                Step.CONSENT: {"consent": True},
+                Step.VERIFICATION: {"compared": True},
+            }.get(step, {})
             procedure = services.take_step(
                 cadre if step != Step.VERIFICATION else sima, procedure, step, data
             )

@@ -575,19 +575,74 @@ def _check_step_data(procedure: Procedure, step: Step, data: dict, today: date) 
     if step in (Step.TOWN_REVIEW, Step.VERIFICATION):
         if household.data_warnings and household.warnings_confirmed_by_id is None:
             raise DomainError(_("Confirm the household's data warnings first."), field="warnings")
+        # Until the comparison step exists, an officer ticks it by hand: nothing assumes it was done.
+        if not rules.as_bool(data.get("compared", False)):
+            raise DomainError(
+                _("Compared with department data: tick it once the officer has compared the household."),
+                field="compared",
+            )
+        checked = {}
         if procedure.gate == Gate.EXIT:
             blockers = exit_blockers(household, procedure.year)
             if blockers:
                 raise TransitionRefused(" ".join(blockers))
-        return {
-            "opinion": str(data.get("opinion") or _("Agreed")),
-            "compared": bool(data.get("compared", True)),
-        }
+        else:
+            checked = _entry_income_allowed(procedure, data)
+        return {"opinion": str(data.get("opinion") or _("Agreed")), "compared": True, **checked}
+    if step == Step.COUNTY_APPROVAL:
+        # The county approves seeing the application's income against the identification line.
+        return {"opinion": str(data.get("opinion") or _("Agreed")), **(entry_income_check(procedure) or {})}
     if step == Step.CONSENT:
         if not data.get("consent"):
             raise DomainError(_("The household has to agree to exit (signed consent)."), field="consent")
         return {"consent": True}
     return {"opinion": str(data.get("opinion") or _("Agreed"))}
+
+
+def entry_income_check(procedure: Procedure) -> dict | None:
+    """The application's per-capita net income against the year's identification line (None: no income)."""
+    if procedure.gate != Gate.ENTRY:
+        return None
+    income = procedure.household.incomes.filter(year__lte=procedure.year).order_by("-year").first()
+    if income is None:
+        return None
+    line = policy.value("identification_line", procedure.household.region_code, income.year)
+    town = procedure.events.filter(step=Step.TOWN_REVIEW).order_by("-at", "-id").first()
+    return {
+        "income_year": income.year,
+        "per_capita": str(income.per_capita),
+        "identification_line": str(line),
+        "above_line": income.per_capita > line,
+        "exception_reason": (town.details.get("exception_reason", "") if town else ""),
+    }
+
+
+def _entry_income_allowed(procedure: Procedure, data: dict) -> dict:
+    """Entry needs income at or below the year's identification line, or a recorded exception reason."""
+    check = entry_income_check(procedure)
+    if check is None:
+        raise DomainError(
+            _("Per-capita net income: the application records no income for %(year)s or earlier.")
+            % {"year": procedure.year},
+            field="income",
+        )
+    reason = inputs.check_text(
+        str(data.get("exception_reason") or "").strip(), "exception_reason", _("Exception reason"), 500
+    )
+    if check["above_line"] and not reason:
+        raise DomainError(
+            _(
+                "Per-capita net income %(income)s yuan (%(year)s) is above the identification line of "
+                "%(line)s yuan; record the exception reason to go on."
+            )
+            % {
+                "income": check["per_capita"],
+                "year": check["income_year"],
+                "line": check["identification_line"],
+            },
+            field="exception_reason",
+        )
+    return {**check, "exception_reason": reason if check["above_line"] else ""}
 
 
 def may_take_step(user, step) -> bool:

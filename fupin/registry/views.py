@@ -107,6 +107,7 @@ def household_detail(request, household_id: int):
         "can_step": procedure is not None
         and services.may_take_step(request.user, services.next_step(procedure)),
         "notice_steps": NOTICE_STEPS,
+        "income_check": services.entry_income_check(procedure) if procedure else None,
         "procedures": procedures,
         "visits": household.visits.select_related("helper").prefetch_related("photos")[:12],
         "helpers": household.helper_pairs.filter(end__isnull=True).select_related("helper"),

@@ -20,7 +20,13 @@ def admit(procedure, cadre, officer, admin):
     """Take an application through every entry step, respecting the notice periods (7 working days)."""
     services.take_step(cadre, procedure, Step.VILLAGE_REVIEW, VOTES, today=date(2025, 3, 4))
     services.take_step(cadre, procedure, Step.FIRST_NOTICE, {"start": "2025-03-05"}, today=date(2025, 3, 5))
-    services.take_step(officer, procedure, Step.TOWN_REVIEW, {"opinion": "比对无误"}, today=date(2025, 3, 14))
+    services.take_step(
+        officer,
+        procedure,
+        Step.TOWN_REVIEW,
+        {"opinion": "比对无误", "compared": True},
+        today=date(2025, 3, 14),
+    )
     services.take_step(
         officer, procedure, Step.SECOND_NOTICE, {"start": "2025-03-17"}, today=date(2025, 3, 17)
     )
@@ -83,7 +89,7 @@ def test_wrong_role_is_refused(applied, cadre):
     services.take_step(cadre, procedure, Step.VILLAGE_REVIEW, VOTES, today=date(2025, 3, 4))
     services.take_step(cadre, procedure, Step.FIRST_NOTICE, {"start": "2025-03-05"}, today=date(2025, 3, 5))
     with pytest.raises(PermissionDenied):
-        services.take_step(cadre, procedure, Step.TOWN_REVIEW, today=date(2025, 4, 1))
+        services.take_step(cadre, procedure, Step.TOWN_REVIEW, {"compared": True}, today=date(2025, 4, 1))
 
 
 def test_next_step_waits_for_the_notice_to_end(applied, cadre, sima_officer):
@@ -91,7 +97,9 @@ def test_next_step_waits_for_the_notice_to_end(applied, cadre, sima_officer):
     services.take_step(cadre, procedure, Step.VILLAGE_REVIEW, VOTES, today=date(2025, 3, 4))
     services.take_step(cadre, procedure, Step.FIRST_NOTICE, {"start": "2025-03-05"}, today=date(2025, 3, 5))
     with pytest.raises(TransitionRefused, match="2025-03-14"):
-        services.take_step(sima_officer, procedure, Step.TOWN_REVIEW, today=date(2025, 3, 13))
+        services.take_step(
+            sima_officer, procedure, Step.TOWN_REVIEW, {"compared": True}, today=date(2025, 3, 13)
+        )
 
 
 @pytest.mark.parametrize(
@@ -124,11 +132,13 @@ def test_objection_stops_the_procedure_until_resolved(applied, cadre, sima_offic
         cadre, procedure, "村民王某", "该户有轿车一辆", today=date(2025, 3, 6)
     )
     with pytest.raises(TransitionRefused, match="异议"):
-        services.take_step(sima_officer, procedure, Step.TOWN_REVIEW, today=date(2025, 3, 20))
+        services.take_step(
+            sima_officer, procedure, Step.TOWN_REVIEW, {"compared": True}, today=date(2025, 3, 20)
+        )
     with pytest.raises(DomainError):
         services.resolve_objection(sima_officer, objection, "", upheld=False)
     services.resolve_objection(sima_officer, objection, "经核查，车辆为亲属所有", upheld=False)
-    services.take_step(sima_officer, procedure, Step.TOWN_REVIEW, today=date(2025, 3, 20))
+    services.take_step(sima_officer, procedure, Step.TOWN_REVIEW, {"compared": True}, today=date(2025, 3, 20))
     assert AuditEvent.objects.filter(action="household.objection_resolved").exists()
 
 
@@ -164,7 +174,9 @@ def test_exit_gate_in_order(applied, cadre, sima_officer, county_admin):
     exit_ready(applied, sima_officer)
     procedure = services.start_exit(cadre, applied, today=date(2025, 11, 3))
     services.take_step(cadre, procedure, Step.VILLAGE_REVIEW, VOTES, today=date(2025, 11, 3))
-    services.take_step(sima_officer, procedure, Step.VERIFICATION, today=date(2025, 11, 4))
+    services.take_step(
+        sima_officer, procedure, Step.VERIFICATION, {"compared": True}, today=date(2025, 11, 4)
+    )
     with pytest.raises(DomainError, match="签字"):
         services.take_step(cadre, procedure, Step.CONSENT, {"consent": False}, today=date(2025, 11, 5))
     services.take_step(cadre, procedure, Step.CONSENT, {"consent": True}, today=date(2025, 11, 5))
@@ -182,7 +194,9 @@ def test_verification_rechecks_the_standard(applied, cadre, sima_officer, county
     services.take_step(cadre, procedure, Step.VILLAGE_REVIEW, VOTES, today=date(2025, 11, 3))
     services.update_household(sima_officer, applied, {"water_secure": False})
     with pytest.raises(TransitionRefused, match="饮水安全"):
-        services.take_step(sima_officer, procedure, Step.VERIFICATION, today=date(2025, 11, 4))
+        services.take_step(
+            sima_officer, procedure, Step.VERIFICATION, {"compared": True}, today=date(2025, 11, 4)
+        )
 
 
 def test_only_one_exit_procedure_at_a_time(applied, cadre, sima_officer, county_admin):

@@ -122,9 +122,11 @@ def test_soft_warnings_wait_for_a_town_officer(sima_officer, cadre, family):
     )
     services.take_step(cadre, procedure, Step.FIRST_NOTICE, {"start": "2025-03-10"}, today=date(2025, 3, 10))
     with pytest.raises(DomainError, match="预警"):
-        services.take_step(sima_officer, procedure, Step.TOWN_REVIEW, today=date(2025, 4, 1))
+        services.take_step(
+            sima_officer, procedure, Step.TOWN_REVIEW, {"compared": True}, today=date(2025, 4, 1)
+        )
     services.confirm_warnings(sima_officer, household)
-    services.take_step(sima_officer, procedure, Step.TOWN_REVIEW, today=date(2025, 4, 1))
+    services.take_step(sima_officer, procedure, Step.TOWN_REVIEW, {"compared": True}, today=date(2025, 4, 1))
 
 
 def test_consistency_rules():

@@ -2,14 +2,16 @@
 a Chinese message naming the field or the rule."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
-from fupin.core import clock, duties
+from fupin.core import clock, duties, policy
 from fupin.core.errors import DomainError
 from fupin.core.models import AuditEvent
 from fupin.registry import services
 from fupin.registry.enums import Step
+from fupin.registry.models import Procedure
 
 from .conftest import make_sima_household
 
@@ -85,7 +87,9 @@ def test_who_did_the_village_review_may_not_do_the_town_review(applied, county_a
         county_admin, procedure, Step.FIRST_NOTICE, {"start": "2025-03-05"}, today=date(2025, 3, 5)
     )
     with pytest.raises(DomainError, match="职责分离") as refused:
-        services.take_step(county_admin, procedure, Step.TOWN_REVIEW, today=date(2025, 3, 14))
+        services.take_step(
+            county_admin, procedure, Step.TOWN_REVIEW, {"compared": True}, today=date(2025, 3, 14)
+        )
     assert "民主评议" in refused.value.message and "乡镇审核" in refused.value.message
     procedure.refresh_from_db()
     assert procedure.step == Step.FIRST_NOTICE
@@ -94,7 +98,7 @@ def test_who_did_the_village_review_may_not_do_the_town_review(applied, county_a
 def test_town_review_and_county_approval_by_different_people(applied, cadre, county_admin, sima_officer):
     procedure = reviewed(applied.procedures.get(), cadre)
     services.take_step(cadre, procedure, Step.FIRST_NOTICE, {"start": "2025-03-05"}, today=date(2025, 3, 5))
-    services.take_step(county_admin, procedure, Step.TOWN_REVIEW, today=date(2025, 3, 14))
+    services.take_step(county_admin, procedure, Step.TOWN_REVIEW, {"compared": True}, today=date(2025, 3, 14))
     services.take_step(
         county_admin, procedure, Step.SECOND_NOTICE, {"start": "2025-03-17"}, today=date(2025, 3, 17)
     )
@@ -105,6 +109,7 @@ def test_town_review_and_county_approval_by_different_people(applied, cadre, cou
 
 def test_duties_refused_through_the_api(api_as, sima_officer, county_admin):
     household = make_sima_household(sima_officer)
+    services.set_income(sima_officer, household, clock.today().year, {"wage": "3000"})
     api = api_as(county_admin)
     url = f"/api/v1/households/{household.pk}/transitions"
     assert api.post(url, {"action": "village_review", **VOTES}).status_code == 200
@@ -112,6 +117,92 @@ def test_duties_refused_through_the_api(api_as, sima_officer, county_admin):
     procedure = household.procedures.get()
     procedure.notice_end = clock.today()
     procedure.save()
-    response = api.post(url, {"action": "town_review"})
+    response = api.post(url, {"action": "town_review", "compared": True})
     assert response.status_code == 400 and "职责分离" in str(response.json())
-    assert api_as(sima_officer).post(url, {"action": "town_review"}).status_code == 200
+    assert api_as(sima_officer).post(url, {"action": "town_review", "compared": True}).status_code == 200
+
+
+# Entry checks income against the identification line
+
+
+def to_town_review(procedure, cadre):
+    reviewed(procedure, cadre)
+    return services.take_step(
+        cadre, procedure, Step.FIRST_NOTICE, {"start": "2025-03-05"}, today=date(2025, 3, 5)
+    )
+
+
+def test_identification_line_is_a_policy_with_jinxiang_years(applied):
+    assert policy.value("identification_line", applied.region_code, 2025) == Decimal("4000.00")
+    assert policy.JINXIANG_YEARLY["identification_line"][2016] == "3402.00"
+
+
+def test_town_review_refuses_income_above_the_line_without_a_reason(
+    applied, cadre, sima_officer, county_admin
+):
+    services.set_income(sima_officer, applied, 2025, {"wage": "18000"})
+    procedure = to_town_review(applied.procedures.get(), cadre)
+    with pytest.raises(DomainError, match="高于识别标准 4000.00 元") as refused:
+        services.take_step(
+            sima_officer, procedure, Step.TOWN_REVIEW, {"compared": True}, today=date(2025, 3, 14)
+        )
+    assert "exception_reason" in refused.value.fields and "6000.00" in refused.value.message
+    services.take_step(
+        sima_officer,
+        procedure,
+        Step.TOWN_REVIEW,
+        {"compared": True, "exception_reason": "户主突发重病，收入已无来源"},
+        today=date(2025, 3, 14),
+    )
+    services.take_step(
+        sima_officer, procedure, Step.SECOND_NOTICE, {"start": "2025-03-17"}, today=date(2025, 3, 17)
+    )
+    procedure = services.take_step(county_admin, procedure, Step.COUNTY_APPROVAL, today=date(2025, 3, 26))
+    shown = procedure.events.get(step=Step.COUNTY_APPROVAL).details
+    assert shown["per_capita"] == "6000.00" and shown["identification_line"] == "4000.00"
+    assert shown["above_line"] is True and shown["exception_reason"] == "户主突发重病，收入已无来源"
+
+
+def test_town_review_needs_recorded_income(sima_officer, cadre):
+    household = make_sima_household(sima_officer)
+    procedure = household.procedures.get()
+    services.take_step(cadre, procedure, Step.VILLAGE_REVIEW, VOTES)
+    services.take_step(cadre, procedure, Step.FIRST_NOTICE, {})
+    procedure.refresh_from_db()
+    procedure.notice_end = clock.today()
+    procedure.save()
+    with pytest.raises(DomainError, match="人均纯收入：申请未登记") as refused:
+        services.take_step(sima_officer, procedure, Step.TOWN_REVIEW, {"compared": True})
+    assert "income" in refused.value.fields
+
+
+def test_compared_with_department_data_is_not_assumed(applied, cadre, sima_officer):
+    procedure = to_town_review(applied.procedures.get(), cadre)
+    with pytest.raises(DomainError, match="与部门数据比对") as refused:
+        services.take_step(
+            sima_officer, procedure, Step.TOWN_REVIEW, {"opinion": "同意"}, today=date(2025, 3, 14)
+        )
+    assert "compared" in refused.value.fields
+    procedure = services.take_step(
+        sima_officer, procedure, Step.TOWN_REVIEW, {"compared": "on"}, today=date(2025, 3, 14)
+    )
+    assert procedure.events.get(step=Step.TOWN_REVIEW).details["compared"] is True
+
+
+def test_page_shows_the_comparison_and_asks_for_the_tick(client, sima_officer, cadre):
+    household = make_sima_household(sima_officer)
+    services.set_income(sima_officer, household, clock.today().year, {"wage": "20000"})
+    procedure = household.procedures.get()
+    services.take_step(cadre, procedure, Step.VILLAGE_REVIEW, VOTES)
+    services.take_step(cadre, procedure, Step.FIRST_NOTICE, {})
+    Procedure.objects.filter(pk=procedure.pk).update(notice_end=clock.today())
+    client.force_login(sima_officer)
+    html = client.get(f"/households/{household.pk}/").content.decode()
+    assert "人均纯收入 10000.00 元" in html and "识别标准 4000.00 元" in html and 'name="compared"' in html
+    url = f"/households/{household.pk}/step/"
+    page = client.post(url, {"action": "town_review", "opinion": "同意"}, follow=True).content.decode()
+    assert "与部门数据比对：须由经办人比对后勾选" in page
+    page = client.post(url, {"action": "town_review", "compared": "on"}, follow=True).content.decode()
+    assert "须填写例外理由" in page
+    procedure.refresh_from_db()
+    assert procedure.step == Step.FIRST_NOTICE
