@@ -136,6 +136,7 @@ class Action(StrEnum):
     APPROVE_REGISTRY = "registry.approve"  # town and county steps, changes to approve, helpers, imports
     VISIT = "registry.visit"  # record a monthly visit
     REVIEW_DUPLICATES = "registry.duplicates"
+    IMPORT_HISTORICAL = "registry.import_historical"  # register households straight from the national system
     # projects
     EDIT_PROJECT = "projects.edit"  # enter, edit and move projects through the town's steps
     DECIDE_PROJECT = "projects.decide"  # county steps: draw experts, approve, accept
@@ -171,6 +172,7 @@ ACTIONS: dict[Action, tuple[str, ...]] = {
     # A helper visits their own households; cadres and officers record visits they made themselves.
     A.VISIT: (R.COUNTY_ADMIN, R.TOWN_OFFICER, R.VILLAGE_CADRE, R.HELPER),
     A.REVIEW_DUPLICATES: (R.COUNTY_ADMIN, R.TOWN_OFFICER, R.INSPECTOR),
+    A.IMPORT_HISTORICAL: (R.COUNTY_ADMIN,),
     A.EDIT_PROJECT: (R.TOWN_OFFICER, R.COUNTY_ADMIN),
     A.DECIDE_PROJECT: (R.COUNTY_ADMIN,),
     A.SCORE: (R.EXPERT,),

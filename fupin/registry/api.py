@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, File, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from fupin.core import clock, scope
@@ -400,6 +400,7 @@ class ImportErrorOut(Schema):
 
 class ImportOut(Schema):
     id: int
+    mode: str
     status: str
     total: int
     done: int
@@ -411,8 +412,10 @@ class ImportOut(Schema):
 @router.post(
     "/households/import", response={202: ImportOut, **ERRORS}, summary="Import households (.xlsx/.csv)"
 )
-def import_households(request, file: File[UploadedFile]):
-    job = tasks.start(request.auth, file)
+def import_households(request, file: File[UploadedFile], mode: Form[str] = "application"):
+    """`mode=application` (default) opens the entry gate for each household; `mode=historical` (county
+    administrator only) registers them with the national system's status."""
+    job = tasks.start(request.auth, file, mode)
     return Status(202, job)
 
 

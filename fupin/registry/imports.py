@@ -21,8 +21,8 @@ from fupin.core.errors import DomainError
 from fupin.core.models import Region
 
 from . import rules, services
-from .enums import Relation, Status
-from .models import Household, ImportJob, Member
+from .enums import Gate, Relation, Status, Step
+from .models import Household, ImportJob, Member, Procedure, ProcedureEvent
 
 # Header → field. Several spellings of one column, as different exports spell it.
 HEADERS = {
@@ -363,9 +363,15 @@ def _check_against_database(user, households: dict, seen_ids: dict, report: Repo
             report.add(seen_ids[id_number], "id_number", message, column_of)
 
 
-def write(user, households: list[dict], filename: str) -> int:
-    """Write checked households and their members in one transaction, in batches."""
-    year = clock.today().year
+def write(user, households: list[dict], filename: str, mode: str = ImportJob.Mode.APPLICATION) -> int:
+    """Write checked households and their members in one transaction, in batches.
+
+    An application import puts every household into identification (申请, entry gate open); only the
+    historical mode registers households with the status the national system gives them.
+    """
+    historical = mode == ImportJob.Mode.HISTORICAL
+    today = clock.today()
+    year = today.year
     with transaction.atomic():
         rows = []
         for h in households:
@@ -380,10 +386,8 @@ def write(user, households: list[dict], filename: str) -> int:
                     standard=values.get("standard") or "national",
                     main_cause=values.get("main_cause") or "other",
                     phone=values.get("phone") or "",
-                    status=values.get("status")
-                    if values.get("status") in Status.values
-                    else Status.NOT_LIFTED,
-                    identified_year=year,
+                    status=_imported_status(values.get("status"), historical),
+                    identified_year=year if historical else None,
                     income_year=year if per_capita else None,
                     per_capita_income=rules.money_value(per_capita, "", rules.Problems())
                     if per_capita
@@ -397,6 +401,8 @@ def write(user, households: list[dict], filename: str) -> int:
                 members.append(Member(household=household, **m))
         Member.objects.bulk_create(members, batch_size=5000)
         _set_heads(created)
+        if not historical:
+            _open_entry_procedures(user, created, today)
         by_region = {}
         for household in created:
             by_region[household.region_code[:9]] = by_region.get(household.region_code[:9], 0) + 1
@@ -405,9 +411,33 @@ def write(user, households: list[dict], filename: str) -> int:
             action="household.import",
             region_code=user.region_id or "",
             note=filename,
-            after={"households": len(created), "members": len(members), "by_town": by_region},
+            after={
+                "households": len(created),
+                "members": len(members),
+                "by_town": by_region,
+                "mode": str(mode),
+            },
         )
     return len(created)
+
+
+def _imported_status(status: str | None, historical: bool) -> str:
+    if not historical:
+        return Status.APPLYING
+    return status if status in Status.values else Status.NOT_LIFTED
+
+
+def _open_entry_procedures(user, created: list[Household], today) -> None:
+    """Each imported application waits at the entry gate like one entered by hand."""
+    moment = clock.now().replace(year=today.year, month=today.month, day=today.day)
+    procedures = Procedure.objects.bulk_create(
+        [Procedure(household=h, gate=Gate.ENTRY, year=today.year, started_at=moment) for h in created],
+        batch_size=2000,
+    )
+    ProcedureEvent.objects.bulk_create(
+        [ProcedureEvent(procedure=p, step=Step.APPLIED, actor=user, at=moment) for p in procedures],
+        batch_size=2000,
+    )
 
 
 def _set_heads(created: list[Household]) -> None:
@@ -441,7 +471,7 @@ def run(job: ImportJob, progress=None) -> ImportJob:
         if report.errors:
             job.status, job.errors = ImportJob.State.FAILED, report.errors
         else:
-            job.imported = write(job.created_by, households, job.filename)
+            job.imported = write(job.created_by, households, job.filename, job.mode)
             job.status = ImportJob.State.DONE
     except DomainError as exc:
         job.status, job.errors = ImportJob.State.FAILED, [{"row": 0, "column": "", "message": exc.message}]
@@ -450,15 +480,32 @@ def run(job: ImportJob, progress=None) -> ImportJob:
     return job
 
 
-def create_job(user, upload) -> ImportJob:
+def check_mode(user, mode) -> str:
+    """The import mode asked for; historical registration is the county administrator's alone."""
+    mode = str(mode or ImportJob.Mode.APPLICATION).strip()
+    if mode not in ImportJob.Mode.values:
+        raise DomainError(
+            _("Import mode “%(mode)s” is not one of: application, historical.") % {"mode": mode}, field="mode"
+        )
+    if mode == ImportJob.Mode.HISTORICAL and not access.may(user, Action.IMPORT_HISTORICAL):
+        raise DomainError(
+            _("Import mode: only the county administrator registers historical households directly."),
+            field="mode",
+        )
+    return mode
+
+
+def create_job(user, upload, mode: str = ImportJob.Mode.APPLICATION) -> ImportJob:
     """Store the upload as a job after checking who sends it and what it is; `tasks.start` runs it."""
     access.require(user, Action.APPROVE_REGISTRY)
+    mode = check_mode(user, mode)
     checked = uploads.check(upload, uploads.IMPORT, field="file", label=_("File (.xlsx or .csv)"))
     # The upload is copied to its stored name in chunks from its temporary file, never read whole.
     job = ImportJob.objects.create(
         created_by=user,
         region_code=user.region_id,
         filename=checked.original_name or uploads.stored_name(checked.kind),
+        mode=mode,
         file=File(upload, name=uploads.stored_name(checked.kind)),
     )
     return job

@@ -435,6 +435,11 @@ class ImportJob(models.Model):
 
     """An Excel/CSV import: all rows or none. Progress is visible while it runs in the background."""
 
+    class Mode(models.TextChoices):
+        # An import is an application unless the county registers its historical households (移交建档).
+        APPLICATION = "application", _("Applications (entry gate)")
+        HISTORICAL = "historical", _("Historical households (county only)")
+
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting")
         RUNNING = "running", _("Running")
@@ -445,6 +450,7 @@ class ImportJob(models.Model):
     region_code = models.CharField(max_length=12)
     file = models.FileField(upload_to="imports/%Y/%m/")
     filename = models.CharField(max_length=200)
+    mode = models.CharField(_("import mode"), max_length=12, choices=Mode.choices, default=Mode.APPLICATION)
     status = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)

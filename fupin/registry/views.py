@@ -269,12 +269,20 @@ def import_start(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            job = tasks.start(request.user, form.cleaned_data["file"])
+            job = tasks.start(request.user, form.cleaned_data["file"], form.cleaned_data.get("mode"))
             return redirect("registry:import-job", job.pk)
         except DomainError as exc:
             messages.error(request, exc.message)
     jobs = ImportJob.objects.visible_to(request.user).filter(created_by=request.user)[:10]
-    return render(request, "registry/import.html", {"form": form, "jobs": jobs})
+    return render(
+        request,
+        "registry/import.html",
+        {
+            "form": form,
+            "jobs": jobs,
+            "may_import_historical": access.may(request.user, Action.IMPORT_HISTORICAL),
+        },
+    )
 
 
 @login_required

@@ -5,15 +5,21 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.test.client import MULTIPART_CONTENT
 
 from fupin.core import clock, duties, policy
 from fupin.core.errors import DomainError
 from fupin.core.models import AuditEvent
+from fupin.core.tests.test_api import assert_error
 from fupin.registry import services
-from fupin.registry.enums import Step
-from fupin.registry.models import Procedure
+from fupin.registry.enums import Gate, Status, Step
+from fupin.registry.models import Household, ImportJob, Procedure
 
 from .conftest import make_sima_household
+from .test_imports import csv_bytes
+from .test_imports import rows as import_rows
 
 VOTES = {"eligible": 30, "present": 24, "votes_for": 20}
 
@@ -206,3 +212,56 @@ def test_page_shows_the_comparison_and_asks_for_the_tick(client, sima_officer, c
     assert "须填写例外理由" in page
     procedure.refresh_from_db()
     assert procedure.step == Step.FIRST_NOTICE
+
+
+# Imports do not bypass the gates
+
+
+def import_api(client, mode=None):
+    data = {"file": SimpleUploadedFile("人口.csv", csv_bytes(import_rows()))}
+    if mode:
+        data["mode"] = mode
+    return client.post("/api/v1/households/import", data, content_type=MULTIPART_CONTENT)
+
+
+def test_town_import_creates_applications_at_the_entry_gate(api_as, sima_officer, cadre):
+    job = import_api(api_as(sima_officer)).json()
+    assert (job["status"], job["mode"], job["imported"]) == ("done", "application", 2)
+    for household in Household.objects.all():
+        assert household.status == Status.APPLYING and household.identified_year is None
+        procedure = household.procedures.get()
+        assert (procedure.gate, procedure.step, procedure.is_open) == (Gate.ENTRY, Step.APPLIED, True)
+        assert procedure.events.get().actor == sima_officer
+    assert AuditEvent.objects.get(action="household.import").after["mode"] == "application"
+    # The imported application goes on through the gate like one entered by hand.
+    procedure = Household.objects.get(number="1072009001").procedures.get()
+    assert services.take_step(cadre, procedure, Step.VILLAGE_REVIEW, VOTES).step == Step.VILLAGE_REVIEW
+
+
+def test_historical_mode_is_the_county_administrators_alone(api_as, client, sima_officer, tmp_path):
+    response = import_api(api_as(sima_officer), "historical")
+    assert response.status_code == 400 and "只有县级管理员可以直接登记历史建档户" in str(response.json())
+    assert_error(import_api(api_as(sima_officer), "sideways"), 400, "invalid")
+    client.force_login(sima_officer)
+    page = client.post(
+        "/households/import/",
+        {"file": SimpleUploadedFile("人口.csv", csv_bytes(import_rows())), "mode": "historical"},
+        follow=True,
+    ).content.decode()
+    assert "只有县级管理员" in page and 'value="historical"' not in page
+    path = tmp_path / "人口.csv"
+    path.write_bytes(csv_bytes(import_rows()))
+    with pytest.raises(CommandError, match="只有县级管理员"):
+        call_command("import", "households", str(path), "--user", "sima", "--mode", "historical")
+    assert not Household.objects.exists() and not ImportJob.objects.exists()
+
+
+def test_county_registers_historical_households_recorded_as_such(api_as, county_admin, tmp_path):
+    path = tmp_path / "人口.csv"
+    path.write_bytes(csv_bytes(import_rows()))
+    call_command("import", "households", str(path), "--user", county_admin.username, "--mode", "historical")
+    assert set(Household.objects.values_list("status", flat=True)) == {Status.NOT_LIFTED}
+    assert not Procedure.objects.exists()
+    event = AuditEvent.objects.get(action="household.import")
+    assert event.after["mode"] == "historical" and event.actor == county_admin
+    assert ImportJob.objects.get().mode == "historical"
