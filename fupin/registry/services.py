@@ -603,10 +603,14 @@ def entry_income_check(procedure: Procedure) -> dict | None:
     """The application's per-capita net income against the year's identification line (None: no income)."""
     if procedure.gate != Gate.ENTRY:
         return None
-    income = procedure.household.incomes.filter(year__lte=procedure.year).order_by("-year").first()
+    household = procedure.household
+    income = household.incomes.filter(year__lte=procedure.year).order_by("-year").first()
+    if income is None and household.per_capita_income is not None and household.income_year:
+        # Imported: the national system's file gives the per-capita figure and its year only.
+        income = Income(year=household.income_year, per_capita=household.per_capita_income)
     if income is None:
         return None
-    line = policy.value("identification_line", procedure.household.region_code, income.year)
+    line = policy.value("identification_line", household.region_code, income.year)
     town = procedure.events.filter(step=Step.TOWN_REVIEW).order_by("-at", "-id").first()
     return {
         "income_year": income.year,

@@ -236,6 +236,8 @@ def test_town_import_creates_applications_at_the_entry_gate(api_as, sima_officer
     # The imported application goes on through the gate like one entered by hand.
     procedure = Household.objects.get(number="1072009001").procedures.get()
     assert services.take_step(cadre, procedure, Step.VILLAGE_REVIEW, VOTES).step == Step.VILLAGE_REVIEW
+    check = services.entry_income_check(procedure)
+    assert (check["per_capita"], check["above_line"]) == ("3600.00", False)
 
 
 def test_historical_mode_is_the_county_administrators_alone(api_as, client, sima_officer, tmp_path):
