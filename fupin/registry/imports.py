@@ -7,6 +7,7 @@ written in one transaction.
 """
 
 import csv
+import unicodedata
 from collections import OrderedDict
 from datetime import date
 
@@ -79,86 +80,111 @@ TEMPLATE_COLUMNS = [
 ]
 
 # The national system's words for our stored values.
-ALIASES = {
+# The national system's 采集表 words for each coded column, as it writes them; exports write these, so that a
+# file exported here imports into the national layout. The first word of each value is the one exported.
+NATIONAL_WORDS: dict[str, dict[str, list[str]]] = {
     "relation": {
-        "户主": "head",
-        "配偶": "spouse",
-        "之子": "son",
-        "之女": "daughter",
-        "之女婿": "son_in_law",
-        "之儿媳": "daughter_in_law",
-        "之孙子": "grandson",
-        "之孙女": "granddaughter",
-        "之父": "father",
-        "之母": "mother",
-        "兄弟姐妹": "sibling",
-        "其他": "other",
+        "head": ["户主"],
+        "spouse": ["配偶"],
+        "son": ["之子"],
+        "daughter": ["之女"],
+        "son_in_law": ["之女婿"],
+        "daughter_in_law": ["之儿媳"],
+        "grandson": ["之孙子", "之外孙子"],
+        "granddaughter": ["之孙女", "之外孙女"],
+        "father": ["之父"],
+        "mother": ["之母"],
+        "sibling": ["之兄弟姐妹", "兄弟姐妹"],
+        # Parents-in-law and grandparents have no code of their own here: kept as other relatives.
+        "other": [
+            "其他",
+            "其它",
+            "之岳父",
+            "之岳母",
+            "之公公",
+            "之婆婆",
+            "之祖父",
+            "之祖母",
+            "之外祖父",
+            "之外祖母",
+        ],
     },
-    "sex": {"男": "M", "女": "F"},
+    "sex": {"M": ["男"], "F": ["女"]},
     "education": {
-        "文盲或半文盲": "none",
-        "学龄前儿童": "preschool",
-        "小学": "primary",
-        "初中": "junior",
-        "高中": "senior",
-        "大专及以上": "college",
+        "none": ["文盲或半文盲"],
+        "preschool": ["学龄前儿童"],
+        "primary": ["小学"],
+        "junior": ["初中"],
+        "senior": ["高中", "中专", "高中（含中专）"],
+        "college": ["大专及以上", "大专及以上学历"],
     },
     "schooling": {
-        "非在校生": "no",
-        "学前教育": "preschool",
-        "小学": "primary",
-        "初中": "junior",
-        "高中": "senior",
-        "中职": "vocational",
-        "高职": "vocational",
-        "大专及以上": "college",
+        "no": ["非在校生"],
+        "preschool": ["学前教育"],
+        "primary": ["小学", *(f"小学{g}年级" for g in "一二三四五六")],
+        "junior": ["初中", "七年级", "八年级", "九年级", *(f"初中{g}年级" for g in "一二三")],
+        "senior": ["高中", *(f"高中{g}年级" for g in "一二三"), "高一", "高二", "高三"],
+        "vocational": [
+            "中职",
+            "高职",
+            *(f"中职{g}年级" for g in "一二三"),
+            *(f"高职{g}年级" for g in "一二三"),
+        ],
+        "college": ["大专及以上", "大专", "本科", "研究生及以上"],
     },
-    "health": {"健康": "healthy", "长期慢性病": "chronic", "患有大病": "serious", "残疾": "disabled"},
+    "health": {"healthy": ["健康"], "chronic": ["长期慢性病"], "serious": ["患有大病"], "disabled": ["残疾"]},
     "labour": {
-        "普通劳动力": "ordinary",
-        "技能劳动力": "skilled",
-        "弱劳动力或半劳动力": "weak",
-        "丧失劳动力": "lost",
-        "无劳动力": "none",
+        "ordinary": ["普通劳动力"],
+        "skilled": ["技能劳动力"],
+        "weak": ["弱劳动力或半劳动力"],
+        "lost": ["丧失劳动力"],
+        "none": ["无劳动力", "无劳动力（学龄前）", "无劳动力（在校生）"],
     },
     "work": {
-        "未务工": "none",
-        "无": "none",
-        "乡镇内务工": "town",
-        "县内务工": "county",
-        "省内县外务工": "province",
-        "县外省内务工": "province",
-        "省外务工": "outside",
+        "town": ["乡（镇）内务工", "乡镇内务工"],
+        "county": ["乡（镇）外县内务工", "县内务工"],
+        "province": ["县外省内务工", "省内县外务工"],
+        "outside": ["省外务工"],
+        "none": ["其他", "其它", "未务工", "无"],
     },
     "main_cause": {
-        "因病": "illness",
-        "因残": "disability",
-        "因学": "schooling",
-        "因灾": "disaster",
-        "缺土地": "land",
-        "缺水": "water",
-        "缺技术": "skills",
-        "缺劳力": "labour",
-        "缺资金": "capital",
-        "交通条件落后": "transport",
-        "自身发展动力不足": "motivation",
-        "其它": "other",
-        "其他": "other",
+        "illness": ["因病"],
+        "disability": ["因残"],
+        "schooling": ["因学"],
+        "disaster": ["因灾"],
+        "land": ["缺土地"],
+        "water": ["缺水"],
+        "skills": ["缺技术"],
+        "labour": ["缺劳力"],
+        "capital": ["缺资金"],
+        "transport": ["交通条件落后"],
+        "motivation": ["自身发展动力不足"],
+        "other": ["其他", "其它"],
     },
     "attribute": {
-        "一般贫困户": "general",
-        "低保贫困户": "dibao",
-        "特困供养贫困户": "tekun",
-        "五保贫困户": "tekun",
+        "general": ["一般贫困户"],
+        "dibao": ["低保贫困户"],
+        "tekun": ["特困供养贫困户", "五保贫困户"],
     },
-    "standard": {"国家标准": "national", "省定标准": "provincial", "市定标准": "municipal"},
+    "standard": {"national": ["国家标准"], "provincial": ["省定标准"], "municipal": ["市定标准"]},
     "status": {
-        "未脱贫": "not_lifted",
-        "已脱贫享受政策": "lifted_policy",
-        "已脱贫": "lifted_policy",
-        "已脱贫不再享受政策": "lifted",
-        "返贫": "relapsed",
+        "not_lifted": ["未脱贫"],
+        "lifted_policy": ["已脱贫享受政策", "已脱贫"],
+        "lifted": ["已脱贫不再享受政策"],
+        "relapsed": ["返贫"],
     },
+}
+
+
+def spelling(word: str) -> str:
+    """Full-width and half-width forms and spaces alike: 乡（镇）内务工 = 乡(镇)内务工 = 乡 (镇) 内务工."""
+    return "".join(unicodedata.normalize("NFKC", str(word)).split())
+
+
+# Any accepted spelling → our stored value.
+ALIASES = {
+    field: {spelling(word): value for value, words in values.items() for word in words}
+    for field, values in NATIONAL_WORDS.items()
 }
 FIELD_COLUMN = {}
 for header, field in HEADERS.items():
@@ -217,10 +243,11 @@ def _cell(value) -> str:
 
 def find_header(rows: list[list[str]]) -> tuple[int, dict[int, str], list[str]]:
     """The header line (title lines above it are skipped), column index → field, and ignored headers."""
+    headers = {spelling(header): field for header, field in HEADERS.items()}
     for index, row in enumerate(rows[:15]):
-        known = {i: HEADERS[cell] for i, cell in enumerate(row) if cell in HEADERS}
+        known = {i: headers[spelling(cell)] for i, cell in enumerate(row) if spelling(cell) in headers}
         if len(known) >= 3:
-            ignored = [cell for cell in row if cell and cell not in HEADERS]
+            ignored = [cell for cell in row if cell and spelling(cell) not in headers]
             missing = [FIELD_COLUMN[f] for f in REQUIRED if f not in known.values()]
             if missing:
                 raise DomainError(
@@ -232,7 +259,7 @@ def find_header(rows: list[list[str]]) -> tuple[int, dict[int, str], list[str]]:
 
 
 def _translate(field: str, value: str) -> str:
-    return ALIASES.get(field, {}).get(value, value)
+    return ALIASES.get(field, {}).get(spelling(value), value)
 
 
 def parse(user, rows: list[list[str]], progress=None) -> tuple[list[dict], Report, list[str]]:

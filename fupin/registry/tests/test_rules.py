@@ -8,17 +8,18 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test.client import MULTIPART_CONTENT
+from openpyxl import load_workbook
 
 from fupin.core import clock, duties, policy
 from fupin.core.errors import DomainError
 from fupin.core.models import AuditEvent
 from fupin.core.tests.test_api import assert_error
-from fupin.registry import services
+from fupin.registry import enums, exports, imports, services, tasks
 from fupin.registry.enums import Gate, Status, Step
-from fupin.registry.models import Household, ImportJob, Procedure
+from fupin.registry.models import Household, ImportJob, Member, Procedure
 
 from .conftest import make_sima_household
-from .test_imports import csv_bytes
+from .test_imports import HEADER, csv_bytes
 from .test_imports import rows as import_rows
 
 VOTES = {"eligible": 30, "present": 24, "votes_for": 20}
@@ -267,3 +268,71 @@ def test_county_registers_historical_households_recorded_as_such(api_as, county_
     event = AuditEvent.objects.get(action="household.import")
     assert event.after["mode"] == "historical" and event.actor == county_admin
     assert ImportJob.objects.get().mode == "historical"
+
+
+# The national system's words import as written, and exports use them
+
+
+NATIONAL_SPELLINGS = [
+    ("work", "乡（镇）内务工", "town"),
+    ("work", "乡(镇)内务工", "town"),
+    ("work", "乡 （镇） 外县内务工", "county"),
+    ("work", "县外省内务工", "province"),
+    ("work", "省外务工", "outside"),
+    ("work", "其他", "none"),
+    ("education", "文盲或半文盲", "none"),
+    ("education", "高中（含中专）", "senior"),
+    ("schooling", "八年级", "junior"),
+    ("schooling", "小学三年级", "primary"),
+    ("health", "患有大病", "serious"),
+    ("labour", "弱劳动力或半劳动力", "weak"),
+    ("relation", "之兄弟姐妹", "sibling"),
+    ("relation", "之外孙女", "granddaughter"),
+    ("attribute", "特困供养贫困户", "tekun"),
+    ("main_cause", "自身发展动力不足", "motivation"),
+]
+
+
+@pytest.mark.parametrize(("field", "word", "stored"), NATIONAL_SPELLINGS)
+def test_national_words_are_accepted_in_any_width(field, word, stored):
+    assert imports._translate(field, word) == stored
+
+
+def test_every_coded_value_has_a_national_word():
+    for field, choices in [
+        ("relation", enums.Relation),
+        ("education", enums.Education),
+        ("schooling", enums.Schooling),
+        ("health", enums.Health),
+        ("labour", enums.Labour),
+        ("work", enums.Work),
+        ("main_cause", enums.Cause),
+        ("attribute", enums.Attribute),
+    ]:
+        assert set(imports.NATIONAL_WORDS[field]) == set(choices.values), field
+
+
+def test_full_width_file_imports_and_exports_the_national_words(sima_officer):
+    lines = import_rows()
+    header = [*HEADER, "务工状况"]
+    lines = [
+        [*line, word]
+        for line, word in zip(lines, ["乡(镇)外县内务工", "其他", "乡（镇）内务工"], strict=True)
+    ]
+    text = "\n".join(",".join(r) for r in [header, *lines]).encode("utf-8")
+    job = tasks.start(sima_officer, SimpleUploadedFile("人口.csv", text))
+    assert job.status == "done", job.errors
+    assert Member.objects.get(name="张大山").work == "county"
+    assert Member.objects.get(name="王老汉").work == "town"
+    workbook = load_workbook(exports.households_xlsx(Household.objects.all()), read_only=True)
+    cells = {value for row in workbook.active.iter_rows(values_only=True) for value in row}
+    assert {"乡（镇）外县内务工", "乡（镇）内务工", "其他"} <= cells and "县内务工" not in cells
+
+
+def test_unknown_word_is_refused_naming_the_column(sima_officer):
+    lines = [[*line, "外出打工"] for line in import_rows()]
+    text = "\n".join(",".join(r) for r in [[*HEADER, "务工状况"], *lines]).encode("utf-8")
+    job = tasks.start(sima_officer, SimpleUploadedFile("人口.csv", text))
+    assert job.status == "failed" and any(
+        e["column"] == "务工状况" and "外出打工" in e["message"] for e in job.errors
+    )
