@@ -71,6 +71,18 @@ POLICIES: dict[str, Policy] = {
             "4000.00",
         ),
         _p(
+            "working_age_from",
+            gettext_lazy("Working age from (younger members have no labour ability)"),
+            gettext_lazy("years of age"),
+            int,
+            16,
+            16,
+            18,
+        ),
+        _p(
+            "working_age_to", gettext_lazy("Working age up to"), gettext_lazy("years of age"), int, 60, 50, 70
+        ),
+        _p(
             "monitoring_line",
             gettext_lazy("Monitoring line for relapse prevention"),
             gettext_lazy("yuan/person/year"),

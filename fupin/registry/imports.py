@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
-from fupin.core import access, audit, clock, inputs, uploads
+from fupin.core import access, audit, clock, inputs, policy, uploads
 from fupin.core.access import Action
 from fupin.core.errors import DomainError
 from fupin.core.models import Region
@@ -271,6 +271,7 @@ def parse(user, rows: list[list[str]], progress=None) -> tuple[list[dict], Repor
     households: OrderedDict[str, dict] = OrderedDict()
     seen_ids: dict[str, int] = {}
     today = clock.today()
+    youngest = policy.value("working_age_from", user.region_id or "", today.year)
     data_rows = [(header_index + 2 + offset, row) for offset, row in enumerate(rows[header_index + 1 :])]
     data_rows = [(line, row) for line, row in data_rows if any(row)]
     for done, (line, row) in enumerate(data_rows, start=1):
@@ -282,7 +283,7 @@ def parse(user, rows: list[list[str]], progress=None) -> tuple[list[dict], Repor
             except DomainError as refused:
                 report.add(line, field, refused.message, column_of)
         problems = rules.Problems()
-        member = rules.clean_member(values, "", problems, today)
+        member = rules.clean_member(values, "", problems, today, youngest)
         for field, message in problems.errors.items():
             report.add(line, field, message, column_of)
         number = values.get("household_number", "")

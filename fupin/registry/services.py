@@ -179,7 +179,10 @@ def create_household(
     main_cause, other_causes = rules.clean_causes(data, problems)
     if "phone" in data:
         data = {**data, "phone": rules.clean_phone(data["phone"], "phone", problems)}
-    cleaned = [rules.clean_member(m, f"members.{i}.", problems, today) for i, m in enumerate(members)]
+    youngest = policy.value("working_age_from", village.code, today.year)
+    cleaned = [
+        rules.clean_member(m, f"members.{i}.", problems, today, youngest) for i, m in enumerate(members)
+    ]
     if not cleaned:
         problems.error("members", _("A household has at least one member."))
     heads = [m for m in cleaned if m.get("relation") == Relation.HEAD]
@@ -220,6 +223,10 @@ def create_household(
         after={**household_snapshot(household), "members": [m.name for m in created]},
     )
     return household
+
+
+def _working_age_from(household: Household) -> int:
+    return policy.value("working_age_from", household.region_code, clock.today().year)
 
 
 def _store_income(household: Household, year: int, values: dict) -> Income:
@@ -293,7 +300,7 @@ def update_members(actor, household: Household, changes: list[dict]) -> list[Mem
             continue
         merged = {f: getattr(member, f) for f in ["name", "id_number", "relation", *EDITABLE_MEMBER_FIELDS]}
         merged.update({k: v for k, v in change.items() if k != "id"})
-        cleaned = rules.clean_member(merged, f"members.{i}.", problems)
+        cleaned = rules.clean_member(merged, f"members.{i}.", problems, None, _working_age_from(household))
         fields = [
             f
             for f in EDITABLE_MEMBER_FIELDS
@@ -910,7 +917,7 @@ def request_change(
         raise DomainError(_("Choose a living member of this household."), field="member")
     if kind in (ChangeKind.BIRTH, ChangeKind.MARRIAGE_IN):
         problems = rules.Problems()
-        cleaned = rules.clean_member(payload, "payload.", problems)
+        cleaned = rules.clean_member(payload, "payload.", problems, None, _working_age_from(household))
         _check_not_registered_elsewhere(actor, [cleaned], problems)
         _raise(problems)
     if kind == ChangeKind.SPLIT:
@@ -969,7 +976,9 @@ def _apply_change(actor, change: ChangeRequest) -> None:
     household = change.household
     if change.kind in (ChangeKind.BIRTH, ChangeKind.MARRIAGE_IN):
         problems = rules.Problems()
-        cleaned = rules.clean_member(change.payload, "payload.", problems)
+        cleaned = rules.clean_member(
+            change.payload, "payload.", problems, None, _working_age_from(change.household)
+        )
         _check_not_registered_elsewhere(actor, [cleaned], problems)
         _raise(problems)
         Member.objects.create(household=household, **cleaned)

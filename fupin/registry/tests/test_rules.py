@@ -10,15 +10,15 @@ from django.core.management import CommandError, call_command
 from django.test.client import MULTIPART_CONTENT
 from openpyxl import load_workbook
 
-from fupin.core import clock, duties, policy
+from fupin.core import clock, duties, identity, policy
 from fupin.core.errors import DomainError
-from fupin.core.models import AuditEvent
+from fupin.core.models import AuditEvent, Region
 from fupin.core.tests.test_api import assert_error
 from fupin.registry import enums, exports, imports, services, tasks
 from fupin.registry.enums import Gate, Status, Step
 from fupin.registry.models import Household, ImportJob, Member, Procedure
 
-from .conftest import make_sima_household
+from .conftest import SIMA_VILLAGE, make_sima_household, person
 from .test_imports import HEADER, csv_bytes
 from .test_imports import rows as import_rows
 
@@ -336,3 +336,54 @@ def test_unknown_word_is_refused_naming_the_column(sima_officer):
     assert job.status == "failed" and any(
         e["column"] == "务工状况" and "外出打工" in e["message"] for e in job.errors
     )
+
+
+# Labour ability follows age
+
+
+def test_children_have_no_labour_ability_whatever_was_entered(sima_officer, cadre, time_machine):
+    time_machine.move_to(date(2025, 6, 1))
+    members = [
+        person("孙大", date(1980, 1, 1), 60, "M", "head", labour="ordinary"),
+        person("孙小宝", date(2025, 5, 1), 61, "M", "son", labour="ordinary"),
+        person("孙二妮", date(2009, 6, 2), 62, "F", "daughter", labour="skilled"),
+        person("孙大妮", date(2009, 6, 1), 63, "F", "daughter", labour="weak"),
+    ]
+    household = services.create_household(
+        sima_officer, region_code=SIMA_VILLAGE, data={"main_cause": "skills"}, members=members
+    )
+    labour = dict(household.members.values_list("name", "labour"))
+    # 孙二妮 turns 16 tomorrow; 孙大妮 turned 16 today.
+    assert labour == {"孙大": "ordinary", "孙小宝": "none", "孙二妮": "none", "孙大妮": "weak"}
+    baby = household.members.get(name="孙小宝")
+    services.update_members(sima_officer, household, [{"id": baby.pk, "labour": "ordinary"}])
+    baby.refresh_from_db()
+    assert baby.labour == "none"
+
+
+def test_working_age_from_policy(sima_officer, county_admin, time_machine):
+    time_machine.move_to(date(2025, 6, 1))
+    policy.set_value(county_admin, "working_age_from", Region.objects.get(code="370828000000"), None, "18")
+    members = [
+        person("钱父", date(1975, 1, 1), 64, "M", "head"),
+        person("钱子", date(2008, 1, 1), 65, "M", "son", labour="ordinary"),
+    ]
+    household = services.create_household(
+        sima_officer, region_code=SIMA_VILLAGE, data={"main_cause": "skills"}, members=members
+    )
+    assert household.members.get(name="钱子").labour == "none"
+    with pytest.raises(DomainError):
+        policy.set_value(
+            county_admin, "working_age_from", Region.objects.get(code="370828000000"), None, "14"
+        )
+
+
+def test_imported_child_has_no_labour_ability(sima_officer):
+    lines = import_rows()
+    child = identity.make("370828", clock.today() - timedelta(days=40), 7, "F")
+    lines.append(
+        ["1072009002", "王小囡", "女", child, "之孙女", "健康", "普通劳动力", "", "", SIMA_VILLAGE, ""]
+    )
+    job = tasks.start(sima_officer, SimpleUploadedFile("人口.csv", csv_bytes(lines)))
+    assert job.status == "done", job.errors
+    assert Member.objects.get(name="王小囡").labour == "none"
