@@ -346,6 +346,7 @@ ROUTES: list[tuple[str, Rule]] = [
     (r"^/households/import/$", rule(REGISTRY, action=A.APPROVE_REGISTRY)),
     (r"^/households/duplicates/", rule(REGISTRY, action=A.REVIEW_DUPLICATES)),
     (r"^/households/\d+/visit/", rule(REGISTRY, action=A.VISIT)),
+    (r"^/households/\d+/helpers/$", rule(REGISTRY, action=A.APPROVE_REGISTRY)),
     (r"^/households/\d+/monitoring/$", rule(REGISTRY, action=A.APPLY)),
     (r"^/(households|imports|monitoring)(/|$)", rule(REGISTRY)),
     # employment: matching reads members of the registry too

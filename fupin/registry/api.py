@@ -13,11 +13,12 @@ from fupin.core.api import ErrorOut
 from fupin.core.errors import DomainError
 from fupin.core.inputs import PageNumber
 from fupin.core.masking import mask_id_number, mask_phone
+from fupin.core.models import User
 from fupin.core.scope import get_visible_or_404
 
 from . import search, services, tasks
 from .enums import GATE_STEPS, Step
-from .models import Household, ImportJob, Member, MonitoringCase, Objection
+from .models import HelperPair, Household, ImportJob, Member, MonitoringCase, Objection
 
 router = Router(tags=["registry"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
@@ -375,6 +376,67 @@ def create_visit(request, household_id: int, payload: VisitIn):
     household = _household(request, household_id)
     visit = services.record_visit(request.auth, household, **payload.dict())
     return Status(201, visit)
+
+
+class PairIn(Schema):
+    helper: str = Field(description="The helper's user name")
+    start: date | None = Field(None, description="Paired from (today when omitted)")
+
+
+class PairEndIn(Schema):
+    end: date | None = Field(None, description="Paired until (today when omitted)")
+    reason: str = ""
+
+
+class PairOut(Schema):
+    id: int
+    household_id: int
+    helper: str
+    start: date
+    end: date | None
+
+    @staticmethod
+    def resolve_helper(obj):
+        return obj.helper.username
+
+
+def _helper_named(name: str):
+    """The user to pair; whether they are a helper of the household's area is the service's rule."""
+    helper = User.objects.filter(username=name, is_active=True).first()
+    if helper is None:
+        raise DomainError(_("No helper “%(name)s” in your area.") % {"name": name}, field="helper")
+    return helper
+
+
+@router.get(
+    "/households/{int:household_id}/helpers",
+    response={200: list[PairOut], 404: ErrorOut},
+    summary="Helpers paired with a household, current and past",
+)
+def list_helpers(request, household_id: int):
+    return _household(request, household_id).helper_pairs.select_related("helper")
+
+
+@router.post(
+    "/households/{int:household_id}/helpers",
+    response={201: PairOut, **ERRORS},
+    summary="Pair a helper with a household (结对帮扶)",
+)
+def pair_helper(request, household_id: int, payload: PairIn):
+    household = _household(request, household_id)
+    pair = services.pair_helper(request.auth, household, _helper_named(payload.helper), payload.start)
+    return Status(201, pair)
+
+
+@router.post(
+    "/households/{int:household_id}/helpers/{int:pair_id}/end",
+    response={200: PairOut, **ERRORS},
+    summary="End a pairing on a date",
+)
+def end_pair(request, household_id: int, pair_id: int, payload: PairEndIn):
+    household = _household(request, household_id)
+    pair = get_object_or_404(HelperPair, pk=pair_id, household=household)
+    return services.end_pair(request.auth, pair, payload.end, payload.reason)
 
 
 class RevealOut(Schema):

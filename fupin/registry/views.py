@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from fupin.core import access, clock, files, inputs, scope, uploads
 from fupin.core.access import Action, Kind, Read
 from fupin.core.errors import DomainError
-from fupin.core.models import AuditEvent, Region
+from fupin.core.models import AuditEvent, Region, User
 from fupin.core.scope import get_visible_or_404
 
 from . import exports, search, services, tasks
@@ -20,6 +20,7 @@ from .enums import NOTICE_STEPS, ChangeKind, ChangeState, Relation, Status, Step
 from .forms import FilterForm, HouseholdForm, ImportForm, MemberFormSet, MonitoringForm, VisitForm
 from .models import (
     ChangeRequest,
+    HelperPair,
     Household,
     ImportJob,
     Member,
@@ -111,6 +112,10 @@ def household_detail(request, household_id: int):
         "procedures": procedures,
         "visits": household.visits.select_related("helper").prefetch_related("photos")[:12],
         "helpers": household.helper_pairs.filter(end__isnull=True).select_related("helper"),
+        "can_pair": access.may(request.user, Action.APPROVE_REGISTRY),
+        "helper_choices": services.helpers_for(household)
+        if access.may(request.user, Action.APPROVE_REGISTRY)
+        else [],
         "changes": household.change_requests.select_related("requested_by", "decided_by", "member")[:10],
         "cases": household.monitoring_cases.prefetch_related("measures"),
         "exit_blockers": services.exit_blockers(household, today.year)
@@ -253,6 +258,30 @@ def not_visited(request):
     page = Paginator(households, 50).get_page(request.GET.get("page"))
     villages = dict(Region.objects.filter(code__in={h.region_code for h in page}).values_list("code", "name"))
     return render(request, "registry/not_visited.html", {"page": page, "month": month, "villages": villages})
+
+
+@login_required
+@require_POST
+def household_helpers(request, household_id: int):
+    """Pair a helper with the household, or end a pairing (the town's form on the household page)."""
+    household = _household(request, household_id)
+    if request.POST.get("action") == "end":
+        pair = get_object_or_404(HelperPair, pk=request.POST.get("pair_id"), household=household)
+        _run(
+            request,
+            lambda: services.end_pair(
+                request.user, pair, request.POST.get("end"), request.POST.get("reason", "")
+            ),
+            _("Pairing ended."),
+        )
+    else:
+        helper = User.objects.filter(pk=inputs.int_value(request.POST.get("helper"), "helper") or 0).first()
+        _run(
+            request,
+            lambda: services.pair_helper(request.user, household, helper, request.POST.get("start")),
+            _("Helper paired."),
+        )
+    return redirect("registry:household", household.pk)
 
 
 @login_required

@@ -387,3 +387,53 @@ def test_imported_child_has_no_labour_ability(sima_officer):
     job = tasks.start(sima_officer, SimpleUploadedFile("人口.csv", csv_bytes(lines)))
     assert job.status == "done", job.errors
     assert Member.objects.get(name="王小囡").labour == "none"
+
+
+# Helpers are paired and unpaired by the town, on a page and by API
+
+
+def test_pair_and_end_by_api_and_the_helpers_lists_follow(api_as, client, sima_officer, helper_user, cadre):
+    household = make_sima_household(sima_officer)
+    Household.objects.filter(pk=household.pk).update(status=Status.NOT_LIFTED)
+    url = f"/api/v1/households/{household.pk}/helpers"
+    refused = api_as(cadre).post(url, {"helper": helper_user.username})
+    assert refused.status_code == 403
+    assert_error(api_as(sima_officer).post(url, {"helper": cadre.username}), 400, "invalid")
+    future = (clock.today() + timedelta(days=2)).isoformat()
+    response = api_as(sima_officer).post(url, {"helper": helper_user.username, "start": future})
+    assert response.status_code == 400 and "结对日期" in str(response.json())
+    created = api_as(sima_officer).post(url, {"helper": helper_user.username})
+    assert created.status_code == 201 and created.json()["end"] is None
+    client.force_login(helper_user)
+    assert list(client.get("/households/not-visited/").context["page"]) == [household]
+    pair_id = created.json()["id"]
+    early = api_as(sima_officer).post(f"{url}/{pair_id}/end", {"end": "2000-01-01"})
+    assert early.status_code == 400 and "解除结对日期" in str(early.json())
+    ended = api_as(sima_officer).post(f"{url}/{pair_id}/end", {"reason": "工作调动"})
+    assert ended.status_code == 200 and ended.json()["end"] == clock.today().isoformat()
+    assert list(client.get("/households/not-visited/").context["page"]) == []
+    assert client.get(f"/households/{household.pk}/").status_code == 404
+    history = api_as(sima_officer).get(url).json()
+    assert [p["end"] for p in history] == [clock.today().isoformat()]
+    event = AuditEvent.objects.get(action="helper.unassign")
+    assert event.after["reason"] == "工作调动" and event.actor == sima_officer
+
+
+def test_pair_and_end_on_the_page(client, sima_officer, helper_user, jishu_officer, make_user):
+    household = make_sima_household(sima_officer)
+    client.force_login(sima_officer)
+    html = client.get(f"/households/{household.pk}/").content.decode()
+    assert 'data-testid="pair-helper"' in html and str(helper_user) in html
+    url = f"/households/{household.pk}/helpers/"
+    client.post(url, {"action": "pair", "helper": helper_user.pk})
+    pair = household.helper_pairs.get()
+    page = client.post(url, {"action": "end", "pair_id": pair.pk, "end": "1999-01-01"}, follow=True)
+    assert "解除结对日期" in page.content.decode()
+    client.post(url, {"action": "end", "pair_id": pair.pk, "end": clock.today().isoformat()})
+    pair.refresh_from_db()
+    assert pair.end == clock.today()
+    outsider_helper = make_user("far-helper", "370828104000", roles=["helper"])
+    page = client.post(url, {"action": "pair", "helper": outsider_helper.pk}, follow=True)
+    assert "不在该户所在区域" in page.content.decode()
+    client.force_login(jishu_officer)
+    assert client.post(url, {"action": "pair", "helper": helper_user.pk}).status_code == 404
