@@ -114,6 +114,14 @@ POLICIES: dict[str, Policy] = {
             1,
         ),
         _p(
+            "monitoring_measure_months",
+            gettext_lazy("Months an assistance measure is in effect before the risk is cleared"),
+            gettext_lazy("months"),
+            int,
+            3,
+            1,
+        ),
+        _p(
             "employment_unit_industrial",
             gettext_lazy("Project funds per job: industrial projects"),
             yuan,

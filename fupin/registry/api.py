@@ -17,7 +17,7 @@ from fupin.core.models import User
 from fupin.core.scope import get_visible_or_404
 
 from . import search, services, tasks
-from .enums import GATE_STEPS, Step
+from .enums import GATE_STEPS, MonitoringStep, Step
 from .models import HelperPair, Household, ImportJob, Member, MonitoringCase, Objection
 
 router = Router(tags=["registry"])
@@ -486,16 +486,132 @@ def import_status(request, job_id: int):
     return get_visible_or_404(ImportJob, request.auth, pk=job_id)
 
 
+class MeasureOut(Schema):
+    id: int
+    kind: str
+    description: str
+    taken_on: date
+    until: date | None
+
+
 class MonitoringOut(Schema):
     id: int
     household_id: int
     type: str
     risks: list[str]
+    source: str
     state: str
+    step: str
     found_on: date
     identify_by: date
+    notice_start: date | None
+    notice_end: date | None
     identified_on: date | None
     cleared_on: date | None
+    measures: list[MeasureOut]
+
+    @staticmethod
+    def resolve_measures(obj):
+        return list(obj.measures.all())
+
+
+class MonitoringIn(Schema):
+    household_id: int | None = Field(None, description="A registered household; or `household` for a new one")
+    household: HouseholdIn | None = Field(None, description="A household never registered (边缘易致贫户 …)")
+    type: str = Field(description="unstable, marginal or sudden")
+    risks: list[str]
+    found_on: date | None = None
+    source: str = Field("visit", description="application, alert or visit")
+
+
+class MeasureIn(Schema):
+    kind: str = Field(description="industry, employment, health, education, housing, social_security, other")
+    description: str
+    taken_on: date | None = None
+    until: date | None = None
+
+
+class MonitoringTransitionIn(Schema):
+    action: str = Field(description="village_review, notice, town_check, county_approval, or clear")
+    start: date | None = None
+    opinion: str | None = None
+
+
+def _case(request, case_id: int) -> MonitoringCase:
+    return get_object_or_404(
+        MonitoringCase.objects.select_related("household"),
+        pk=case_id,
+        household__in=Household.objects.visible_to(request.auth),
+    )
+
+
+@router.get("/monitoring", response={200: list[MonitoringOut]}, summary="Monitored households (防返贫)")
+def monitoring_list(request, state: str | None = None, type: str | None = None):
+    cases = MonitoringCase.objects.filter(household__in=Household.objects.visible_to(request.auth))
+    if state:
+        cases = cases.filter(state=state)
+    if type:
+        cases = cases.filter(type=type)
+    return cases.prefetch_related("measures").order_by("state", "identify_by")[:500]
+
+
+@router.post(
+    "/monitoring", response={201: MonitoringOut, **ERRORS}, summary="Put a household under monitoring"
+)
+def monitoring_open(request, payload: MonitoringIn):
+    found_on = payload.found_on or clock.today()
+    if payload.household is not None:
+        new = payload.household
+        case = services.monitor_new_household(
+            request.auth,
+            region_code=new.region,
+            data=new.dict(exclude={"region", "members", "income"}),
+            members=[m.dict(exclude_none=True) for m in new.members],
+            income=_income_values(new.income),
+            type=payload.type,
+            risks=payload.risks,
+            found_on=found_on,
+            source=payload.source,
+        )
+    elif payload.household_id is not None:
+        case = services.open_monitoring(
+            request.auth,
+            _household(request, payload.household_id),
+            type=payload.type,
+            risks=payload.risks,
+            found_on=found_on,
+            source=payload.source,
+        )
+    else:
+        raise DomainError(_("Name the household, or describe a new one."), field="household_id")
+    return Status(201, case)
+
+
+@router.post(
+    "/monitoring/{int:case_id}/measures", response={201: MeasureOut, **ERRORS}, summary="Record a measure"
+)
+def monitoring_measure(request, case_id: int, payload: MeasureIn):
+    case = _case(request, case_id)
+    measure = services.add_measure(
+        request.auth, case, payload.kind, payload.description, payload.taken_on, payload.until
+    )
+    return Status(201, measure)
+
+
+@router.post(
+    "/monitoring/{int:case_id}/transitions",
+    response={200: MonitoringOut, **ERRORS},
+    summary="Take the next identification step, or clear the risk",
+)
+def monitoring_transition(request, case_id: int, payload: MonitoringTransitionIn):
+    case = _case(request, case_id)
+    if payload.action == "clear":
+        services.clear_risk(request.auth, case)
+    elif payload.action in MonitoringStep.values:
+        services.monitoring_step(request.auth, case, payload.action, payload.dict(exclude_none=True))
+    else:
+        raise DomainError(_("Unknown action “%(action)s”.") % {"action": payload.action}, field="action")
+    return _case(request, case_id)
 
 
 @router.get(

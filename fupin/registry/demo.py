@@ -271,16 +271,40 @@ def load_gates(log) -> None:
             risks=rng.sample(["illness", "income", "disaster", "unstable_work"], 2),
             found_on=found,
         )
-        if i % 3:
-            services.identify_monitoring(sima, case, found + timedelta(days=5))
+        if i % 3 and found <= today - timedelta(days=20):
+            case = _identify(case, cadre, sima, admin, found)
             services.add_measure(
                 cadre,
                 case,
-                rng.choice(["就业帮扶", "医疗救助", "产业帮扶"]),
+                rng.choice(["employment", "health", "industry"]),
                 "落实针对性帮扶措施",
-                found + timedelta(days=10),
+                case.identified_on + timedelta(days=3),
             )
-    log("  识别与退出：各环节示例户；防返贫监测 18 户")
+        elif i % 3:
+            services.monitoring_step(cadre, case, "village_review", today=found)
+    # A household never registered, put under monitoring after a department alert (边缘易致贫户).
+    people = generate.family(rng, ids, "illness", today.year)
+    services.monitor_new_household(
+        cadre,
+        region_code="370828107200",
+        data={"main_cause": "illness"},
+        members=_plain(people),
+        income=generate.income(rng, len(people), below=Decimal("6000")),
+        type="marginal",
+        risks=["illness"],
+        found_on=today,
+        source="alert",
+    )
+    log("  识别与退出：各环节示例户；防返贫监测 19 户")
+
+
+def _identify(case, cadre, officer, admin, found):
+    """The 2021 identification steps in working days: village review, notice, town check, county approval."""
+    day = found + timedelta(days=1)
+    services.monitoring_step(cadre, case, "village_review", today=day)
+    case = services.monitoring_step(cadre, case, "notice", {"start": day}, today=day)
+    services.monitoring_step(officer, case, "town_check", today=case.notice_end)
+    return services.monitoring_step(admin, case, "county_approval", today=case.notice_end + timedelta(days=1))
 
 
 def _plain(people: list[dict]) -> list[dict]:

@@ -21,7 +21,10 @@ from .enums import (
     Gate,
     Health,
     Labour,
+    MeasureKind,
+    MonitoringSource,
     MonitoringState,
+    MonitoringStep,
     MonitoringType,
     Relation,
     Schooling,
@@ -400,6 +403,16 @@ class MonitoringCase(models.Model):
     identify_by = models.DateField(_("identify by"))
     identified_on = models.DateField(_("identified on"), null=True, blank=True)
     cleared_on = models.DateField(_("risk cleared on"), null=True, blank=True)
+    source = models.CharField(
+        _("found through"), max_length=12, choices=MonitoringSource.choices, default=MonitoringSource.VISIT
+    )
+    step = models.CharField(
+        _("identification step"), max_length=16, choices=MonitoringStep.choices, default=MonitoringStep.FOUND
+    )
+    notice_start = models.DateField(_("notice from"), null=True, blank=True)
+    notice_end = models.DateField(_("notice until"), null=True, blank=True)
+    # Who took each identification step and what it recorded: [{step, actor, on, ...}].
+    steps = models.JSONField(default=list, blank=True)
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -418,9 +431,10 @@ class Measure(models.Model):
     """An assistance measure for a monitored household (产业, 就业, 医疗, 教育, 兜底 …)."""
 
     case = models.ForeignKey(MonitoringCase, on_delete=models.PROTECT, related_name="measures")
-    kind = models.CharField(_("measure"), max_length=40)
+    kind = models.CharField(_("measure"), max_length=40, choices=MeasureKind.choices)
     description = models.TextField(_("description"))
     taken_on = models.DateField(_("date"))
+    until = models.DateField(_("in effect until"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -16,7 +16,7 @@ from fupin.core.models import AuditEvent, Region, User
 from fupin.core.scope import get_visible_or_404
 
 from . import exports, search, services, tasks
-from .enums import NOTICE_STEPS, ChangeKind, ChangeState, Relation, Status, Step
+from .enums import NOTICE_STEPS, ChangeKind, ChangeState, MonitoringStep, Relation, Status, Step
 from .forms import FilterForm, HouseholdForm, ImportForm, MemberFormSet, MonitoringForm, VisitForm
 from .models import (
     ChangeRequest,
@@ -394,13 +394,21 @@ def monitoring_action(request, case_id: int):
     )
     action = request.POST.get("action")
     today = clock.today()
-    if action == "identify":
+    if action in MonitoringStep.values:
+        data = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "action")}
+        _run(request, lambda: services.monitoring_step(request.user, case, action, data), _("Step recorded."))
+    elif action == "identify":
         _run(request, lambda: services.identify_monitoring(request.user, case, today), _("Identified."))
     elif action == "measure":
         _run(
             request,
             lambda: services.add_measure(
-                request.user, case, request.POST.get("kind", ""), request.POST.get("description", ""), today
+                request.user,
+                case,
+                request.POST.get("kind", ""),
+                request.POST.get("description", ""),
+                request.POST.get("taken_on") or today,
+                request.POST.get("until") or None,
             ),
             _("Measure recorded."),
         )
