@@ -437,3 +437,89 @@ def test_pair_and_end_on_the_page(client, sima_officer, helper_user, jishu_offic
     assert "不在该户所在区域" in page.content.decode()
     client.force_login(jishu_officer)
     assert client.post(url, {"action": "pair", "helper": helper_user.pk}).status_code == 404
+
+
+# Monitoring (防返贫) as the 2021 rules say
+
+
+@pytest.fixture
+def lifted(applied):
+    Household.objects.filter(pk=applied.pk).update(status=Status.LIFTED_WITH_POLICY)
+    applied.refresh_from_db()
+    return applied
+
+
+def identify_case(case, cadre, officer, admin):
+    services.monitoring_step(cadre, case, "village_review", today=date(2025, 1, 7))
+    services.monitoring_step(cadre, case, "notice", {"start": "2025-01-08"}, today=date(2025, 1, 8))
+    services.monitoring_step(officer, case, "town_check", today=date(2025, 1, 17))
+    return services.monitoring_step(admin, case, "county_approval", today=date(2025, 1, 20))
+
+
+def test_identification_steps_in_order_with_notice_and_duties(lifted, cadre, sima_officer, county_admin):
+    case = services.open_monitoring(
+        cadre, lifted, type="unstable", risks=["illness"], found_on=date(2025, 1, 6), source="alert"
+    )
+    with pytest.raises(DomainError, match="顺序"):
+        services.identify_monitoring(county_admin, case, date(2025, 1, 7))
+    services.monitoring_step(cadre, case, "village_review", today=date(2025, 1, 7))
+    with pytest.raises(DomainError, match="倒签"):
+        services.monitoring_step(cadre, case, "notice", {"start": "2025-01-06"}, today=date(2025, 1, 8))
+    case = services.monitoring_step(cadre, case, "notice", {"start": "2025-01-08"}, today=date(2025, 1, 8))
+    assert case.notice_end == date(2025, 1, 17)
+    with pytest.raises(DomainError, match="公示"):
+        services.monitoring_step(sima_officer, case, "town_check", today=date(2025, 1, 16))
+    services.monitoring_step(county_admin, case, "town_check", today=date(2025, 1, 17))
+    with pytest.raises(DomainError, match="职责分离"):
+        services.monitoring_step(county_admin, case, "county_approval", today=date(2025, 1, 20))
+    case.refresh_from_db()
+    assert case.state == "identifying" and case.step == "town_check"
+
+
+def test_risk_cannot_be_cleared_without_a_measure_in_effect(lifted, cadre, sima_officer, county_admin):
+    case = services.open_monitoring(
+        cadre, lifted, type="unstable", risks=["income"], found_on=date(2025, 1, 6)
+    )
+    identify_case(case, cadre, sima_officer, county_admin)
+    services.set_income(sima_officer, lifted, 2025, {"wage": "24000"})
+    with pytest.raises(DomainError, match="尚无落实满 3 个月的帮扶措施"):
+        services.clear_risk(sima_officer, case, today=date(2025, 8, 1))
+    with pytest.raises(DomainError) as refused:
+        services.add_measure(cadre, case, "送温暖", "慰问", date(2025, 2, 1))
+    assert "kind" in refused.value.fields
+    services.add_measure(cadre, case, "health", "大病救助", date(2025, 6, 1))
+    services.add_measure(cadre, case, "就业帮扶", "公益岗位", date(2025, 2, 1), until=date(2025, 3, 1))
+    with pytest.raises(DomainError, match="帮扶措施"):  # one too recent, one ended too soon
+        services.clear_risk(sima_officer, case, today=date(2025, 8, 1))
+    assert services.clear_risk(sima_officer, case, today=date(2025, 9, 2)).state == "cleared"
+
+
+def test_monitoring_api_for_a_never_registered_household(api_as, cadre, sima_officer, jishu_officer, family):
+    payload = {
+        "household": {"region": SIMA_VILLAGE, "main_cause": "illness", "members": family(offset=70)},
+        "type": "marginal",
+        "risks": ["illness"],
+        "source": "application",
+    }
+    created = api_as(cadre).post("/api/v1/monitoring", payload)
+    assert created.status_code == 201, created.content
+    case = created.json()
+    household = Household.objects.get(pk=case["household_id"])
+    assert household.status == Status.MONITORED and not household.procedures.exists()
+    assert (case["state"], case["step"], case["source"]) == ("identifying", "found", "application")
+    wrong = api_as(cadre).post("/api/v1/monitoring", {**payload, "type": "unstable"})
+    assert wrong.status_code == 400 and "未建档立卡" in str(wrong.json())
+    url = f"/api/v1/monitoring/{case['id']}"
+    step = api_as(cadre).post(f"{url}/transitions", {"action": "village_review"})
+    assert step.status_code == 200 and step.json()["step"] == "village_review"
+    early = api_as(sima_officer).post(f"{url}/transitions", {"action": "clear"})
+    assert early.status_code == 400 and "认定" in str(early.json())
+    measure = api_as(cadre).post(f"{url}/measures", {"kind": "education", "description": "雨露计划"})
+    assert measure.status_code == 201 and measure.json()["kind"] == "education"
+    bad = api_as(cadre).post(f"{url}/measures", {"kind": "luck", "description": "x"})
+    assert bad.status_code == 400 and "帮扶措施" in str(bad.json())
+    listed = api_as(sima_officer).get("/api/v1/monitoring").json()
+    assert [c["id"] for c in listed] == [case["id"]] and listed[0]["measures"][0]["description"] == "雨露计划"
+    outsider = api_as(jishu_officer)
+    assert outsider.get("/api/v1/monitoring").json() == []
+    assert_error(outsider.post(f"{url}/transitions", {"action": "village_review"}), 404, "not_found")
