@@ -426,6 +426,13 @@ class MonitoringCase(models.Model):
     def __str__(self):
         return f"{self.household} {self.get_type_display()}"
 
+    @property
+    def next_step(self) -> MonitoringStep | None:
+        """The identification step to take next; None once the county approved."""
+        steps = list(MonitoringStep)
+        index = steps.index(self.step)
+        return steps[index + 1] if self.state == "identifying" and index + 1 < len(steps) else None
+
 
 class Measure(models.Model):
     """An assistance measure for a monitored household (产业, 就业, 医疗, 教育, 兜底 …)."""

@@ -16,7 +16,7 @@ from fupin.core.models import AuditEvent, Region, User
 from fupin.core.scope import get_visible_or_404
 
 from . import exports, search, services, tasks
-from .enums import NOTICE_STEPS, ChangeKind, ChangeState, MonitoringStep, Relation, Status, Step
+from .enums import NOTICE_STEPS, ChangeKind, ChangeState, MeasureKind, MonitoringStep, Relation, Status, Step
 from .forms import FilterForm, HouseholdForm, ImportForm, MemberFormSet, MonitoringForm, VisitForm
 from .models import (
     ChangeRequest,
@@ -113,6 +113,7 @@ def household_detail(request, household_id: int):
         "visits": household.visits.select_related("helper").prefetch_related("photos")[:12],
         "helpers": household.helper_pairs.filter(end__isnull=True).select_related("helper"),
         "can_pair": access.may(request.user, Action.APPROVE_REGISTRY),
+        "measure_kinds": MeasureKind.choices,
         "helper_choices": services.helpers_for(household)
         if access.may(request.user, Action.APPROVE_REGISTRY)
         else [],

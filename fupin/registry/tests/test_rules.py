@@ -523,3 +523,20 @@ def test_monitoring_api_for_a_never_registered_household(api_as, cadre, sima_off
     outsider = api_as(jishu_officer)
     assert outsider.get("/api/v1/monitoring").json() == []
     assert_error(outsider.post(f"{url}/transitions", {"action": "village_review"}), 404, "not_found")
+
+
+def test_monitoring_steps_and_measures_on_the_page(client, lifted, cadre, sima_officer):
+    case = services.open_monitoring(cadre, lifted, type="unstable", risks=["illness"], found_on=clock.today())
+    client.force_login(cadre)
+    html = client.get(f"/households/{lifted.pk}/").content.decode()
+    assert 'value="village_review"' in html and "产业帮扶" in html
+    url = f"/monitoring/{case.pk}/"
+    client.post(url, {"action": "village_review"})
+    yesterday = (clock.today() - timedelta(days=1)).isoformat()
+    page = client.post(url, {"action": "notice", "start": yesterday}, follow=True).content.decode()
+    assert "倒签" in page
+    page = client.post(url, {"action": "measure", "kind": "lottery", "description": "x"}, follow=True)
+    assert "帮扶措施" in page.content.decode()
+    client.post(url, {"action": "measure", "kind": "employment", "description": "扶贫车间务工"})
+    case.refresh_from_db()
+    assert case.step == "village_review" and case.measures.get().kind == "employment"
