@@ -540,3 +540,20 @@ def test_monitoring_steps_and_measures_on_the_page(client, lifted, cadre, sima_o
     client.post(url, {"action": "measure", "kind": "employment", "description": "扶贫车间务工"})
     case.refresh_from_db()
     assert case.step == "village_review" and case.measures.get().kind == "employment"
+
+
+def test_income_exception_through_the_api(api_as, sima_officer, cadre):
+    household = make_sima_household(sima_officer)
+    services.set_income(sima_officer, household, clock.today().year, {"wage": "20000"})
+    url = f"/api/v1/households/{household.pk}/transitions"
+    api_as(cadre).post(url, {"action": "village_review", **VOTES})
+    api_as(cadre).post(url, {"action": "first_notice"})
+    Procedure.objects.filter(household=household).update(notice_end=clock.today())
+    refused = api_as(sima_officer).post(url, {"action": "town_review", "compared": True})
+    assert refused.status_code == 400 and "exception_reason" in str(refused.json())
+    unticked = api_as(sima_officer).post(url, {"action": "town_review", "exception_reason": "突发重病"})
+    assert unticked.status_code == 400 and "compared" in str(unticked.json())
+    ok = api_as(sima_officer).post(
+        url, {"action": "town_review", "compared": True, "exception_reason": "突发重病"}
+    )
+    assert ok.status_code == 200 and ok.json()["procedure"]["step"] == "town_review"
