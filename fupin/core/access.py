@@ -136,6 +136,7 @@ class Action(StrEnum):
     APPROVE_REGISTRY = "registry.approve"  # town and county steps, changes to approve, helpers, imports
     VISIT = "registry.visit"  # record a monthly visit
     REVIEW_DUPLICATES = "registry.duplicates"
+    IMPORT_HISTORICAL = "registry.import_historical"  # register households straight from the national system
     # projects
     EDIT_PROJECT = "projects.edit"  # enter, edit and move projects through the town's steps
     APPLY_PROJECT = "projects.apply"  # put a project of one's area into reserve (储备) and submit it
@@ -172,6 +173,7 @@ ACTIONS: dict[Action, tuple[str, ...]] = {
     # A helper visits their own households; cadres and officers record visits they made themselves.
     A.VISIT: (R.COUNTY_ADMIN, R.TOWN_OFFICER, R.VILLAGE_CADRE, R.HELPER),
     A.REVIEW_DUPLICATES: (R.COUNTY_ADMIN, R.TOWN_OFFICER, R.INSPECTOR),
+    A.IMPORT_HISTORICAL: (R.COUNTY_ADMIN,),
     A.EDIT_PROJECT: (R.TOWN_OFFICER, R.COUNTY_ADMIN),
     # 村申报: a village applies for projects in its village; the town reviews them (issue 12).
     A.APPLY_PROJECT: (R.TOWN_OFFICER, R.COUNTY_ADMIN, R.VILLAGE_CADRE),
@@ -347,6 +349,7 @@ ROUTES: list[tuple[str, Rule]] = [
     (r"^/households/import/$", rule(REGISTRY, action=A.APPROVE_REGISTRY)),
     (r"^/households/duplicates/", rule(REGISTRY, action=A.REVIEW_DUPLICATES)),
     (r"^/households/\d+/visit/", rule(REGISTRY, action=A.VISIT)),
+    (r"^/households/\d+/helpers/$", rule(REGISTRY, action=A.APPROVE_REGISTRY)),
     (r"^/households/\d+/monitoring/$", rule(REGISTRY, action=A.APPLY)),
     (r"^/(households|imports|monitoring)(/|$)", rule(REGISTRY)),
     # employment: matching reads members of the registry too

@@ -64,6 +64,25 @@ POLICIES: dict[str, Policy] = {
             "4000.00",
         ),
         _p(
+            "identification_line",
+            gettext_lazy("Identification line for entry (per-capita net income)"),
+            gettext_lazy("yuan/person/year"),
+            Decimal,
+            "4000.00",
+        ),
+        _p(
+            "working_age_from",
+            gettext_lazy("Working age from (younger members have no labour ability)"),
+            gettext_lazy("years of age"),
+            int,
+            16,
+            16,
+            18,
+        ),
+        _p(
+            "working_age_to", gettext_lazy("Working age up to"), gettext_lazy("years of age"), int, 60, 50, 70
+        ),
+        _p(
             "monitoring_line",
             gettext_lazy("Monitoring line for relapse prevention"),
             gettext_lazy("yuan/person/year"),
@@ -92,6 +111,14 @@ POLICIES: dict[str, Policy] = {
             days,
             int,
             15,
+            1,
+        ),
+        _p(
+            "monitoring_measure_months",
+            gettext_lazy("Months an assistance measure is in effect before the risk is cleared"),
+            gettext_lazy("months"),
+            int,
+            3,
             1,
         ),
         _p(
@@ -201,6 +228,16 @@ JINXIANG_YEARLY = {
         2020: "4000.00",
     },
     "monitoring_line": {2021: "6000.00"},
+    # Identification used the provincial line of the year; after 2020 it stays at 4,000 yuan (no new entries
+    # are expected, relapse risk goes to monitoring instead).
+    "identification_line": {
+        2015: "3322.00",
+        2016: "3402.00",
+        2017: "3609.00",
+        2018: "3609.00",
+        2019: "3609.00",
+        2020: "4000.00",
+    },
 }
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, File, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from fupin.core import clock, scope
@@ -13,11 +13,12 @@ from fupin.core.api import ErrorOut
 from fupin.core.errors import DomainError
 from fupin.core.inputs import PageNumber
 from fupin.core.masking import mask_id_number, mask_phone
+from fupin.core.models import User
 from fupin.core.scope import get_visible_or_404
 
 from . import search, services, tasks
-from .enums import GATE_STEPS, Step
-from .models import Household, ImportJob, Member, MonitoringCase, Objection
+from .enums import GATE_STEPS, MonitoringStep, Step
+from .models import HelperPair, Household, ImportJob, Member, MonitoringCase, Objection
 
 router = Router(tags=["registry"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
@@ -305,6 +306,10 @@ class TransitionIn(Schema):
     start: date | None = None
     opinion: str | None = None
     comment: str | None = None
+    compared: bool | None = Field(None, description="Town review/verification: compared with department data")
+    exception_reason: str | None = Field(
+        None, description="Town review: why a household above the identification line is admitted"
+    )
     consent: bool | None = None
     raised_by: str | None = None
     content: str | None = None
@@ -374,6 +379,67 @@ def create_visit(request, household_id: int, payload: VisitIn):
     return Status(201, visit)
 
 
+class PairIn(Schema):
+    helper: str = Field(description="The helper's user name")
+    start: date | None = Field(None, description="Paired from (today when omitted)")
+
+
+class PairEndIn(Schema):
+    end: date | None = Field(None, description="Paired until (today when omitted)")
+    reason: str = ""
+
+
+class PairOut(Schema):
+    id: int
+    household_id: int
+    helper: str
+    start: date
+    end: date | None
+
+    @staticmethod
+    def resolve_helper(obj):
+        return obj.helper.username
+
+
+def _helper_named(name: str):
+    """The user to pair; whether they are a helper of the household's area is the service's rule."""
+    helper = User.objects.filter(username=name, is_active=True).first()
+    if helper is None:
+        raise DomainError(_("No helper “%(name)s” in your area.") % {"name": name}, field="helper")
+    return helper
+
+
+@router.get(
+    "/households/{int:household_id}/helpers",
+    response={200: list[PairOut], 404: ErrorOut},
+    summary="Helpers paired with a household, current and past",
+)
+def list_helpers(request, household_id: int):
+    return _household(request, household_id).helper_pairs.select_related("helper")
+
+
+@router.post(
+    "/households/{int:household_id}/helpers",
+    response={201: PairOut, **ERRORS},
+    summary="Pair a helper with a household (结对帮扶)",
+)
+def pair_helper(request, household_id: int, payload: PairIn):
+    household = _household(request, household_id)
+    pair = services.pair_helper(request.auth, household, _helper_named(payload.helper), payload.start)
+    return Status(201, pair)
+
+
+@router.post(
+    "/households/{int:household_id}/helpers/{int:pair_id}/end",
+    response={200: PairOut, **ERRORS},
+    summary="End a pairing on a date",
+)
+def end_pair(request, household_id: int, pair_id: int, payload: PairEndIn):
+    household = _household(request, household_id)
+    pair = get_object_or_404(HelperPair, pk=pair_id, household=household)
+    return services.end_pair(request.auth, pair, payload.end, payload.reason)
+
+
 class RevealOut(Schema):
     id_number: str
 
@@ -397,6 +463,7 @@ class ImportErrorOut(Schema):
 
 class ImportOut(Schema):
     id: int
+    mode: str
     status: str
     total: int
     done: int
@@ -408,8 +475,10 @@ class ImportOut(Schema):
 @router.post(
     "/households/import", response={202: ImportOut, **ERRORS}, summary="Import households (.xlsx/.csv)"
 )
-def import_households(request, file: File[UploadedFile]):
-    job = tasks.start(request.auth, file)
+def import_households(request, file: File[UploadedFile], mode: Form[str] = "application"):
+    """`mode=application` (default) opens the entry gate for each household; `mode=historical` (county
+    administrator only) registers them with the national system's status."""
+    job = tasks.start(request.auth, file, mode)
     return Status(202, job)
 
 
@@ -418,16 +487,132 @@ def import_status(request, job_id: int):
     return get_visible_or_404(ImportJob, request.auth, pk=job_id)
 
 
+class MeasureOut(Schema):
+    id: int
+    kind: str
+    description: str
+    taken_on: date
+    until: date | None
+
+
 class MonitoringOut(Schema):
     id: int
     household_id: int
     type: str
     risks: list[str]
+    source: str
     state: str
+    step: str
     found_on: date
     identify_by: date
+    notice_start: date | None
+    notice_end: date | None
     identified_on: date | None
     cleared_on: date | None
+    measures: list[MeasureOut]
+
+    @staticmethod
+    def resolve_measures(obj):
+        return list(obj.measures.all())
+
+
+class MonitoringIn(Schema):
+    household_id: int | None = Field(None, description="A registered household; or `household` for a new one")
+    household: HouseholdIn | None = Field(None, description="A household never registered (边缘易致贫户 …)")
+    type: str = Field(description="unstable, marginal or sudden")
+    risks: list[str]
+    found_on: date | None = None
+    source: str = Field("visit", description="application, alert or visit")
+
+
+class MeasureIn(Schema):
+    kind: str = Field(description="industry, employment, health, education, housing, social_security, other")
+    description: str
+    taken_on: date | None = None
+    until: date | None = None
+
+
+class MonitoringTransitionIn(Schema):
+    action: str = Field(description="village_review, notice, town_check, county_approval, or clear")
+    start: date | None = None
+    opinion: str | None = None
+
+
+def _case(request, case_id: int) -> MonitoringCase:
+    return get_object_or_404(
+        MonitoringCase.objects.select_related("household"),
+        pk=case_id,
+        household__in=Household.objects.visible_to(request.auth),
+    )
+
+
+@router.get("/monitoring", response={200: list[MonitoringOut]}, summary="Monitored households (防返贫)")
+def monitoring_list(request, state: str | None = None, type: str | None = None):
+    cases = MonitoringCase.objects.filter(household__in=Household.objects.visible_to(request.auth))
+    if state:
+        cases = cases.filter(state=state)
+    if type:
+        cases = cases.filter(type=type)
+    return cases.prefetch_related("measures").order_by("state", "identify_by")[:500]
+
+
+@router.post(
+    "/monitoring", response={201: MonitoringOut, **ERRORS}, summary="Put a household under monitoring"
+)
+def monitoring_open(request, payload: MonitoringIn):
+    found_on = payload.found_on or clock.today()
+    if payload.household is not None:
+        new = payload.household
+        case = services.monitor_new_household(
+            request.auth,
+            region_code=new.region,
+            data=new.dict(exclude={"region", "members", "income"}),
+            members=[m.dict(exclude_none=True) for m in new.members],
+            income=_income_values(new.income),
+            type=payload.type,
+            risks=payload.risks,
+            found_on=found_on,
+            source=payload.source,
+        )
+    elif payload.household_id is not None:
+        case = services.open_monitoring(
+            request.auth,
+            _household(request, payload.household_id),
+            type=payload.type,
+            risks=payload.risks,
+            found_on=found_on,
+            source=payload.source,
+        )
+    else:
+        raise DomainError(_("Name the household, or describe a new one."), field="household_id")
+    return Status(201, case)
+
+
+@router.post(
+    "/monitoring/{int:case_id}/measures", response={201: MeasureOut, **ERRORS}, summary="Record a measure"
+)
+def monitoring_measure(request, case_id: int, payload: MeasureIn):
+    case = _case(request, case_id)
+    measure = services.add_measure(
+        request.auth, case, payload.kind, payload.description, payload.taken_on, payload.until
+    )
+    return Status(201, measure)
+
+
+@router.post(
+    "/monitoring/{int:case_id}/transitions",
+    response={200: MonitoringOut, **ERRORS},
+    summary="Take the next identification step, or clear the risk",
+)
+def monitoring_transition(request, case_id: int, payload: MonitoringTransitionIn):
+    case = _case(request, case_id)
+    if payload.action == "clear":
+        services.clear_risk(request.auth, case)
+    elif payload.action in MonitoringStep.values:
+        services.monitoring_step(request.auth, case, payload.action, payload.dict(exclude_none=True))
+    else:
+        raise DomainError(_("Unknown action “%(action)s”.") % {"action": payload.action}, field="action")
+    return _case(request, case_id)
 
 
 @router.get(

@@ -195,19 +195,29 @@ def load_gates(log) -> None:
     }
     for steps in entry_plan:
         people = [{**m, "relation": m["relation"]} for m in generate.family(rng, ids, "illness", today.year)]
+        day = long_ago if len(steps) == len(entry_plan[-1]) else today - timedelta(days=3)
         household = services.create_household(
             cadre,
             region_code="370828107200",
             data={"main_cause": "illness"},
             members=_plain(people),
-            income=generate.income(rng, len(people)),
+            # Applicants are below the identification line, as the town review requires.
+            income=generate.income(rng, len(people), below=Decimal("4000")),
+            today=day,
         )
         if household.data_warnings:
             services.confirm_warnings(sima, household)
         procedure = household.procedures.get()
-        day = long_ago if len(steps) == len(entry_plan[-1]) else today - timedelta(days=3)
         for step in steps:
-            data = votes if step == Step.VILLAGE_REVIEW else {"start": day} if "notice" in step else {}
+            data = (
+                votes
+                if step == Step.VILLAGE_REVIEW
+                else {"start": day}
+                if "notice" in step
+                else {"compared": True}
+                if step == Step.TOWN_REVIEW
+                else {}
+            )
             procedure = services.take_step(actor_for[step], procedure, step, data, today=day)
             if "notice" in step:
                 day = procedure.notice_end
@@ -239,7 +249,11 @@ def load_gates(log) -> None:
         )
         procedure = services.start_exit(cadre, household, today=today)
         for step in steps:
-            data = votes if step == Step.VILLAGE_REVIEW else {"consent": True} if step == Step.CONSENT else {}
+            data = {
+                Step.VILLAGE_REVIEW: votes,
+                Step.CONSENT: {"consent": True},
+                Step.VERIFICATION: {"compared": True},
+            }.get(step, {})
             procedure = services.take_step(
                 cadre if step != Step.VERIFICATION else sima, procedure, step, data
             )
@@ -257,16 +271,40 @@ def load_gates(log) -> None:
             risks=rng.sample(["illness", "income", "disaster", "unstable_work"], 2),
             found_on=found,
         )
-        if i % 3:
-            services.identify_monitoring(sima, case, found + timedelta(days=5))
+        if i % 3 and found <= today - timedelta(days=20):
+            case = _identify(case, cadre, sima, admin, found)
             services.add_measure(
                 cadre,
                 case,
-                rng.choice(["就业帮扶", "医疗救助", "产业帮扶"]),
+                rng.choice(["employment", "health", "industry"]),
                 "落实针对性帮扶措施",
-                found + timedelta(days=10),
+                case.identified_on + timedelta(days=3),
             )
-    log("  识别与退出：各环节示例户；防返贫监测 18 户")
+        elif i % 3:
+            services.monitoring_step(cadre, case, "village_review", today=found)
+    # A household never registered, put under monitoring after a department alert (边缘易致贫户).
+    people = generate.family(rng, ids, "illness", today.year)
+    services.monitor_new_household(
+        cadre,
+        region_code="370828107200",
+        data={"main_cause": "illness"},
+        members=_plain(people),
+        income=generate.income(rng, len(people), below=Decimal("6000")),
+        type="marginal",
+        risks=["illness"],
+        found_on=today,
+        source="alert",
+    )
+    log("  识别与退出：各环节示例户；防返贫监测 19 户")
+
+
+def _identify(case, cadre, officer, admin, found):
+    """The 2021 identification steps in working days: village review, notice, town check, county approval."""
+    day = found + timedelta(days=1)
+    services.monitoring_step(cadre, case, "village_review", today=day)
+    case = services.monitoring_step(cadre, case, "notice", {"start": day}, today=day)
+    services.monitoring_step(officer, case, "town_check", today=case.notice_end)
+    return services.monitoring_step(admin, case, "county_approval", today=case.notice_end + timedelta(days=1))
 
 
 def _plain(people: list[dict]) -> list[dict]:

@@ -38,6 +38,7 @@ class Status(models.TextChoices):
     LIFTED = "lifted", _("Lifted out, no longer supported")  # 已脱贫不再享受政策
     RELAPSED = "relapsed", _("Fell back into poverty")  # 返贫
     REJECTED = "rejected", _("Not admitted")  # the entry gate refused
+    MONITORED = "monitored", _("Monitored, never registered")  # 边缘易致贫户, 突发严重困难户
 
 
 REGISTERED_STATUSES = {Status.NOT_LIFTED, Status.LIFTED_WITH_POLICY, Status.LIFTED, Status.RELAPSED}
@@ -169,6 +170,37 @@ class RiskType(models.TextChoices):
     UNSTABLE_WORK = "unstable_work", _("Unstable work")
     LABOUR = "labour", _("Lack of labour")
     GUARANTEE = "guarantee", _("A guarantee or drinking water at risk")
+
+
+class MonitoringSource(models.TextChoices):
+    """How a risk came to light (2021 rules): the household applies, a department alerts, a visit finds it."""
+
+    APPLICATION = "application", _("Household's application")  # 农户自主申报
+    ALERT = "alert", _("Department alert")  # 部门筛查预警
+    VISIT = "visit", _("Found on a visit")  # 基层干部排查
+
+
+class MonitoringStep(models.TextChoices):
+    """The identification of a monitored household, in order, in working days."""
+
+    FOUND = "found", _("Found")
+    VILLAGE_REVIEW = "village_review", _("Village review")
+    NOTICE = "notice", _("Notice")
+    TOWN_CHECK = "town_check", _("Town check")
+    COUNTY_APPROVAL = "county_approval", _("County approval")
+
+
+MONITORING_STEPS = list(MonitoringStep)
+
+
+class MeasureKind(models.TextChoices):
+    INDUSTRY = "industry", _("Industry support")  # 产业帮扶
+    EMPLOYMENT = "employment", _("Employment support")  # 就业帮扶
+    HEALTH = "health", _("Health support")  # 健康帮扶
+    EDUCATION = "education", _("Education support")  # 教育帮扶
+    HOUSING = "housing", _("Housing security")  # 住房保障
+    SOCIAL_SECURITY = "social_security", _("Social security")  # 社会保障兜底
+    OTHER = "other", _("Other support")  # 其他
 
 
 class MonitoringState(models.TextChoices):

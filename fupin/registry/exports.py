@@ -4,11 +4,13 @@ temporary file, so that a million rows pass through without being held in memory
 from fupin.core import files
 from fupin.core.masking import mask_id_number
 
-from .imports import ALIASES, TEMPLATE_COLUMNS
+from .imports import NATIONAL_WORDS, TEMPLATE_COLUMNS
 from .models import Member
 
 # Our stored value → the national system's word, for each coded column.
-LABELS = {field: {value: word for word, value in words.items()} for field, words in ALIASES.items()}
+LABELS = {
+    field: {value: words[0] for value, words in values.items()} for field, values in NATIONAL_WORDS.items()
+}
 MEMBER_COLUMNS = [
     ("户编号", "household__number"),
     ("姓名", "name"),

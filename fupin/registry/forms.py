@@ -126,6 +126,7 @@ class VisitForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("File (.xlsx or .csv)"))
+    mode = forms.CharField(required=False)  # checked by the import itself (imports.check_mode)
 
 
 class MonitoringForm(forms.Form):

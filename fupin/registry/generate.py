@@ -200,9 +200,16 @@ def _labour(rng, age: int, health: str) -> str:
     return "skilled" if rng.random() < 0.15 else "ordinary"
 
 
-def income(rng: random.Random, members: int, above: Decimal | None = None) -> dict:
-    """One year's income; `above` forces the per-capita figure over that line."""
-    target = Decimal(rng.randint(2600, 9800)) if above is None else above + rng.randint(200, 3000)
+def income(
+    rng: random.Random, members: int, above: Decimal | None = None, below: Decimal | None = None
+) -> dict:
+    """One year's income; `above` forces the per-capita figure over that line, `below` under it."""
+    if above is not None:
+        target = above + rng.randint(200, 3000)
+    elif below is not None:
+        target = Decimal(rng.randint(2600, int(below) - 600))
+    else:
+        target = Decimal(rng.randint(2600, 9800))
     net = target * members
     wage = (net * Decimal(rng.choice(["0.3", "0.5", "0.6", "0.7"]))).quantize(Decimal("1"))
     transfer = (net * Decimal("0.2")).quantize(Decimal("1"))

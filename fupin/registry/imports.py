@@ -7,6 +7,7 @@ written in one transaction.
 """
 
 import csv
+import unicodedata
 from collections import OrderedDict
 from datetime import date
 
@@ -15,14 +16,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
-from fupin.core import access, audit, clock, inputs, uploads
+from fupin.core import access, audit, clock, inputs, policy, uploads
 from fupin.core.access import Action
 from fupin.core.errors import DomainError
 from fupin.core.models import Region
 
 from . import rules, services
-from .enums import Relation, Status
-from .models import Household, ImportJob, Member
+from .enums import Gate, Relation, Status, Step
+from .models import Household, ImportJob, Member, Procedure, ProcedureEvent
 
 # Header → field. Several spellings of one column, as different exports spell it.
 HEADERS = {
@@ -79,86 +80,111 @@ TEMPLATE_COLUMNS = [
 ]
 
 # The national system's words for our stored values.
-ALIASES = {
+# The national system's 采集表 words for each coded column, as it writes them; exports write these, so that a
+# file exported here imports into the national layout. The first word of each value is the one exported.
+NATIONAL_WORDS: dict[str, dict[str, list[str]]] = {
     "relation": {
-        "户主": "head",
-        "配偶": "spouse",
-        "之子": "son",
-        "之女": "daughter",
-        "之女婿": "son_in_law",
-        "之儿媳": "daughter_in_law",
-        "之孙子": "grandson",
-        "之孙女": "granddaughter",
-        "之父": "father",
-        "之母": "mother",
-        "兄弟姐妹": "sibling",
-        "其他": "other",
+        "head": ["户主"],
+        "spouse": ["配偶"],
+        "son": ["之子"],
+        "daughter": ["之女"],
+        "son_in_law": ["之女婿"],
+        "daughter_in_law": ["之儿媳"],
+        "grandson": ["之孙子", "之外孙子"],
+        "granddaughter": ["之孙女", "之外孙女"],
+        "father": ["之父"],
+        "mother": ["之母"],
+        "sibling": ["之兄弟姐妹", "兄弟姐妹"],
+        # Parents-in-law and grandparents have no code of their own here: kept as other relatives.
+        "other": [
+            "其他",
+            "其它",
+            "之岳父",
+            "之岳母",
+            "之公公",
+            "之婆婆",
+            "之祖父",
+            "之祖母",
+            "之外祖父",
+            "之外祖母",
+        ],
     },
-    "sex": {"男": "M", "女": "F"},
+    "sex": {"M": ["男"], "F": ["女"]},
     "education": {
-        "文盲或半文盲": "none",
-        "学龄前儿童": "preschool",
-        "小学": "primary",
-        "初中": "junior",
-        "高中": "senior",
-        "大专及以上": "college",
+        "none": ["文盲或半文盲"],
+        "preschool": ["学龄前儿童"],
+        "primary": ["小学"],
+        "junior": ["初中"],
+        "senior": ["高中", "中专", "高中（含中专）"],
+        "college": ["大专及以上", "大专及以上学历"],
     },
     "schooling": {
-        "非在校生": "no",
-        "学前教育": "preschool",
-        "小学": "primary",
-        "初中": "junior",
-        "高中": "senior",
-        "中职": "vocational",
-        "高职": "vocational",
-        "大专及以上": "college",
+        "no": ["非在校生"],
+        "preschool": ["学前教育"],
+        "primary": ["小学", *(f"小学{g}年级" for g in "一二三四五六")],
+        "junior": ["初中", "七年级", "八年级", "九年级", *(f"初中{g}年级" for g in "一二三")],
+        "senior": ["高中", *(f"高中{g}年级" for g in "一二三"), "高一", "高二", "高三"],
+        "vocational": [
+            "中职",
+            "高职",
+            *(f"中职{g}年级" for g in "一二三"),
+            *(f"高职{g}年级" for g in "一二三"),
+        ],
+        "college": ["大专及以上", "大专", "本科", "研究生及以上"],
     },
-    "health": {"健康": "healthy", "长期慢性病": "chronic", "患有大病": "serious", "残疾": "disabled"},
+    "health": {"healthy": ["健康"], "chronic": ["长期慢性病"], "serious": ["患有大病"], "disabled": ["残疾"]},
     "labour": {
-        "普通劳动力": "ordinary",
-        "技能劳动力": "skilled",
-        "弱劳动力或半劳动力": "weak",
-        "丧失劳动力": "lost",
-        "无劳动力": "none",
+        "ordinary": ["普通劳动力"],
+        "skilled": ["技能劳动力"],
+        "weak": ["弱劳动力或半劳动力"],
+        "lost": ["丧失劳动力"],
+        "none": ["无劳动力", "无劳动力（学龄前）", "无劳动力（在校生）"],
     },
     "work": {
-        "未务工": "none",
-        "无": "none",
-        "乡镇内务工": "town",
-        "县内务工": "county",
-        "省内县外务工": "province",
-        "县外省内务工": "province",
-        "省外务工": "outside",
+        "town": ["乡（镇）内务工", "乡镇内务工"],
+        "county": ["乡（镇）外县内务工", "县内务工"],
+        "province": ["县外省内务工", "省内县外务工"],
+        "outside": ["省外务工"],
+        "none": ["其他", "其它", "未务工", "无"],
     },
     "main_cause": {
-        "因病": "illness",
-        "因残": "disability",
-        "因学": "schooling",
-        "因灾": "disaster",
-        "缺土地": "land",
-        "缺水": "water",
-        "缺技术": "skills",
-        "缺劳力": "labour",
-        "缺资金": "capital",
-        "交通条件落后": "transport",
-        "自身发展动力不足": "motivation",
-        "其它": "other",
-        "其他": "other",
+        "illness": ["因病"],
+        "disability": ["因残"],
+        "schooling": ["因学"],
+        "disaster": ["因灾"],
+        "land": ["缺土地"],
+        "water": ["缺水"],
+        "skills": ["缺技术"],
+        "labour": ["缺劳力"],
+        "capital": ["缺资金"],
+        "transport": ["交通条件落后"],
+        "motivation": ["自身发展动力不足"],
+        "other": ["其他", "其它"],
     },
     "attribute": {
-        "一般贫困户": "general",
-        "低保贫困户": "dibao",
-        "特困供养贫困户": "tekun",
-        "五保贫困户": "tekun",
+        "general": ["一般贫困户"],
+        "dibao": ["低保贫困户"],
+        "tekun": ["特困供养贫困户", "五保贫困户"],
     },
-    "standard": {"国家标准": "national", "省定标准": "provincial", "市定标准": "municipal"},
+    "standard": {"national": ["国家标准"], "provincial": ["省定标准"], "municipal": ["市定标准"]},
     "status": {
-        "未脱贫": "not_lifted",
-        "已脱贫享受政策": "lifted_policy",
-        "已脱贫": "lifted_policy",
-        "已脱贫不再享受政策": "lifted",
-        "返贫": "relapsed",
+        "not_lifted": ["未脱贫"],
+        "lifted_policy": ["已脱贫享受政策", "已脱贫"],
+        "lifted": ["已脱贫不再享受政策"],
+        "relapsed": ["返贫"],
     },
+}
+
+
+def spelling(word: str) -> str:
+    """Full-width and half-width forms and spaces alike: 乡（镇）内务工 = 乡(镇)内务工 = 乡 (镇) 内务工."""
+    return "".join(unicodedata.normalize("NFKC", str(word)).split())
+
+
+# Any accepted spelling → our stored value.
+ALIASES = {
+    field: {spelling(word): value for value, words in values.items() for word in words}
+    for field, values in NATIONAL_WORDS.items()
 }
 FIELD_COLUMN = {}
 for header, field in HEADERS.items():
@@ -217,10 +243,11 @@ def _cell(value) -> str:
 
 def find_header(rows: list[list[str]]) -> tuple[int, dict[int, str], list[str]]:
     """The header line (title lines above it are skipped), column index → field, and ignored headers."""
+    headers = {spelling(header): field for header, field in HEADERS.items()}
     for index, row in enumerate(rows[:15]):
-        known = {i: HEADERS[cell] for i, cell in enumerate(row) if cell in HEADERS}
+        known = {i: headers[spelling(cell)] for i, cell in enumerate(row) if spelling(cell) in headers}
         if len(known) >= 3:
-            ignored = [cell for cell in row if cell and cell not in HEADERS]
+            ignored = [cell for cell in row if cell and spelling(cell) not in headers]
             missing = [FIELD_COLUMN[f] for f in REQUIRED if f not in known.values()]
             if missing:
                 raise DomainError(
@@ -232,7 +259,7 @@ def find_header(rows: list[list[str]]) -> tuple[int, dict[int, str], list[str]]:
 
 
 def _translate(field: str, value: str) -> str:
-    return ALIASES.get(field, {}).get(value, value)
+    return ALIASES.get(field, {}).get(spelling(value), value)
 
 
 def parse(user, rows: list[list[str]], progress=None) -> tuple[list[dict], Report, list[str]]:
@@ -244,6 +271,7 @@ def parse(user, rows: list[list[str]], progress=None) -> tuple[list[dict], Repor
     households: OrderedDict[str, dict] = OrderedDict()
     seen_ids: dict[str, int] = {}
     today = clock.today()
+    youngest = policy.value("working_age_from", user.region_id or "", today.year)
     data_rows = [(header_index + 2 + offset, row) for offset, row in enumerate(rows[header_index + 1 :])]
     data_rows = [(line, row) for line, row in data_rows if any(row)]
     for done, (line, row) in enumerate(data_rows, start=1):
@@ -255,7 +283,7 @@ def parse(user, rows: list[list[str]], progress=None) -> tuple[list[dict], Repor
             except DomainError as refused:
                 report.add(line, field, refused.message, column_of)
         problems = rules.Problems()
-        member = rules.clean_member(values, "", problems, today)
+        member = rules.clean_member(values, "", problems, today, youngest)
         for field, message in problems.errors.items():
             report.add(line, field, message, column_of)
         number = values.get("household_number", "")
@@ -363,9 +391,15 @@ def _check_against_database(user, households: dict, seen_ids: dict, report: Repo
             report.add(seen_ids[id_number], "id_number", message, column_of)
 
 
-def write(user, households: list[dict], filename: str) -> int:
-    """Write checked households and their members in one transaction, in batches."""
-    year = clock.today().year
+def write(user, households: list[dict], filename: str, mode: str = ImportJob.Mode.APPLICATION) -> int:
+    """Write checked households and their members in one transaction, in batches.
+
+    An application import puts every household into identification (申请, entry gate open); only the
+    historical mode registers households with the status the national system gives them.
+    """
+    historical = mode == ImportJob.Mode.HISTORICAL
+    today = clock.today()
+    year = today.year
     with transaction.atomic():
         rows = []
         for h in households:
@@ -380,10 +414,8 @@ def write(user, households: list[dict], filename: str) -> int:
                     standard=values.get("standard") or "national",
                     main_cause=values.get("main_cause") or "other",
                     phone=values.get("phone") or "",
-                    status=values.get("status")
-                    if values.get("status") in Status.values
-                    else Status.NOT_LIFTED,
-                    identified_year=year,
+                    status=_imported_status(values.get("status"), historical),
+                    identified_year=year if historical else None,
                     income_year=year if per_capita else None,
                     per_capita_income=rules.money_value(per_capita, "", rules.Problems())
                     if per_capita
@@ -397,6 +429,8 @@ def write(user, households: list[dict], filename: str) -> int:
                 members.append(Member(household=household, **m))
         Member.objects.bulk_create(members, batch_size=5000)
         _set_heads(created)
+        if not historical:
+            _open_entry_procedures(user, created, today)
         by_region = {}
         for household in created:
             by_region[household.region_code[:9]] = by_region.get(household.region_code[:9], 0) + 1
@@ -405,9 +439,33 @@ def write(user, households: list[dict], filename: str) -> int:
             action="household.import",
             region_code=user.region_id or "",
             note=filename,
-            after={"households": len(created), "members": len(members), "by_town": by_region},
+            after={
+                "households": len(created),
+                "members": len(members),
+                "by_town": by_region,
+                "mode": str(mode),
+            },
         )
     return len(created)
+
+
+def _imported_status(status: str | None, historical: bool) -> str:
+    if not historical:
+        return Status.APPLYING
+    return status if status in Status.values else Status.NOT_LIFTED
+
+
+def _open_entry_procedures(user, created: list[Household], today) -> None:
+    """Each imported application waits at the entry gate like one entered by hand."""
+    moment = clock.now().replace(year=today.year, month=today.month, day=today.day)
+    procedures = Procedure.objects.bulk_create(
+        [Procedure(household=h, gate=Gate.ENTRY, year=today.year, started_at=moment) for h in created],
+        batch_size=2000,
+    )
+    ProcedureEvent.objects.bulk_create(
+        [ProcedureEvent(procedure=p, step=Step.APPLIED, actor=user, at=moment) for p in procedures],
+        batch_size=2000,
+    )
 
 
 def _set_heads(created: list[Household]) -> None:
@@ -441,7 +499,7 @@ def run(job: ImportJob, progress=None) -> ImportJob:
         if report.errors:
             job.status, job.errors = ImportJob.State.FAILED, report.errors
         else:
-            job.imported = write(job.created_by, households, job.filename)
+            job.imported = write(job.created_by, households, job.filename, job.mode)
             job.status = ImportJob.State.DONE
     except DomainError as exc:
         job.status, job.errors = ImportJob.State.FAILED, [{"row": 0, "column": "", "message": exc.message}]
@@ -450,15 +508,32 @@ def run(job: ImportJob, progress=None) -> ImportJob:
     return job
 
 
-def create_job(user, upload) -> ImportJob:
+def check_mode(user, mode) -> str:
+    """The import mode asked for; historical registration is the county administrator's alone."""
+    mode = str(mode or ImportJob.Mode.APPLICATION).strip()
+    if mode not in ImportJob.Mode.values:
+        raise DomainError(
+            _("Import mode “%(mode)s” is not one of: application, historical.") % {"mode": mode}, field="mode"
+        )
+    if mode == ImportJob.Mode.HISTORICAL and not access.may(user, Action.IMPORT_HISTORICAL):
+        raise DomainError(
+            _("Import mode: only the county administrator registers historical households directly."),
+            field="mode",
+        )
+    return mode
+
+
+def create_job(user, upload, mode: str = ImportJob.Mode.APPLICATION) -> ImportJob:
     """Store the upload as a job after checking who sends it and what it is; `tasks.start` runs it."""
     access.require(user, Action.APPROVE_REGISTRY)
+    mode = check_mode(user, mode)
     checked = uploads.check(upload, uploads.IMPORT, field="file", label=_("File (.xlsx or .csv)"))
     # The upload is copied to its stored name in chunks from its temporary file, never read whole.
     job = ImportJob.objects.create(
         created_by=user,
         region_code=user.region_id,
         filename=checked.original_name or uploads.stored_name(checked.kind),
+        mode=mode,
         file=File(upload, name=uploads.stored_name(checked.kind)),
     )
     return job

@@ -21,7 +21,10 @@ from .enums import (
     Gate,
     Health,
     Labour,
+    MeasureKind,
+    MonitoringSource,
     MonitoringState,
+    MonitoringStep,
     MonitoringType,
     Relation,
     Schooling,
@@ -400,6 +403,16 @@ class MonitoringCase(models.Model):
     identify_by = models.DateField(_("identify by"))
     identified_on = models.DateField(_("identified on"), null=True, blank=True)
     cleared_on = models.DateField(_("risk cleared on"), null=True, blank=True)
+    source = models.CharField(
+        _("found through"), max_length=12, choices=MonitoringSource.choices, default=MonitoringSource.VISIT
+    )
+    step = models.CharField(
+        _("identification step"), max_length=16, choices=MonitoringStep.choices, default=MonitoringStep.FOUND
+    )
+    notice_start = models.DateField(_("notice from"), null=True, blank=True)
+    notice_end = models.DateField(_("notice until"), null=True, blank=True)
+    # Who took each identification step and what it recorded: [{step, actor, on, ...}].
+    steps = models.JSONField(default=list, blank=True)
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -413,14 +426,22 @@ class MonitoringCase(models.Model):
     def __str__(self):
         return f"{self.household} {self.get_type_display()}"
 
+    @property
+    def next_step(self) -> MonitoringStep | None:
+        """The identification step to take next; None once the county approved."""
+        steps = list(MonitoringStep)
+        index = steps.index(self.step)
+        return steps[index + 1] if self.state == "identifying" and index + 1 < len(steps) else None
+
 
 class Measure(models.Model):
     """An assistance measure for a monitored household (产业, 就业, 医疗, 教育, 兜底 …)."""
 
     case = models.ForeignKey(MonitoringCase, on_delete=models.PROTECT, related_name="measures")
-    kind = models.CharField(_("measure"), max_length=40)
+    kind = models.CharField(_("measure"), max_length=40, choices=MeasureKind.choices)
     description = models.TextField(_("description"))
     taken_on = models.DateField(_("date"))
+    until = models.DateField(_("in effect until"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -435,6 +456,11 @@ class ImportJob(models.Model):
 
     """An Excel/CSV import: all rows or none. Progress is visible while it runs in the background."""
 
+    class Mode(models.TextChoices):
+        # An import is an application unless the county registers its historical households (移交建档).
+        APPLICATION = "application", _("Applications (entry gate)")
+        HISTORICAL = "historical", _("Historical households (county only)")
+
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting")
         RUNNING = "running", _("Running")
@@ -445,6 +471,7 @@ class ImportJob(models.Model):
     region_code = models.CharField(max_length=12)
     file = models.FileField(upload_to="imports/%Y/%m/")
     filename = models.CharField(max_length=200)
+    mode = models.CharField(_("import mode"), max_length=12, choices=Mode.choices, default=Mode.APPLICATION)
     status = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)

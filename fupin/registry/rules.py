@@ -66,8 +66,18 @@ def choice(value, choices, name: str, problems: Problems, label: str, default=No
     return None
 
 
-def clean_member(data: dict, prefix: str, problems: Problems, today: date | None = None) -> dict:
-    """Normalise one member's fields; record what is wrong under `prefix.field`."""
+def age_on(birth_date: date, day: date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def clean_member(
+    data: dict, prefix: str, problems: Problems, today: date | None = None, working_age_from: int = 16
+) -> dict:
+    """Normalise one member's fields; record what is wrong under `prefix.field`.
+
+    A child below the working age has no labour ability whatever was entered (学龄前/在校): a newborn is
+    never counted as labour.
+    """
     today = today or clock.today()
     out = {}
     name = str(data.get("name") or "").strip()
@@ -101,6 +111,8 @@ def clean_member(data: dict, prefix: str, problems: Problems, today: date | None
     out["labour"] = choice(
         data.get("labour"), Labour, f"{prefix}labour", problems, _("Labour ability"), "ordinary"
     )
+    if out.get("birth_date") and age_on(out["birth_date"], today) < working_age_from:
+        out["labour"] = Labour.NONE
     out["work"] = choice(data.get("work"), Work, f"{prefix}work", problems, _("Work status"), "none")
     months = data.get("months_worked") or 0
     try:

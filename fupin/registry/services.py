@@ -4,9 +4,10 @@ from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import access, audit, clock, inputs, policy, scope, uploads, workdays
+from fupin.core import access, audit, clock, duties, inputs, policy, scope, uploads, workdays
 from fupin.core.access import Action, Kind, Read
 from fupin.core.enums import Role
 from fupin.core.errors import DomainError, TransitionRefused
@@ -17,11 +18,16 @@ from . import rules
 from .enums import (
     ABLE_TO_WORK,
     GATE_STEPS,
+    MONITORING_STEPS,
     NOTICE_STEPS,
     ChangeKind,
     ChangeState,
     Gate,
+    MeasureKind,
+    MonitoringSource,
     MonitoringState,
+    MonitoringStep,
+    MonitoringType,
     Relation,
     RiskType,
     Status,
@@ -163,6 +169,7 @@ def create_household(
     members: list[dict],
     income: dict | None = None,
     today: date | None = None,
+    monitoring: bool = False,
 ) -> Household:
     """Register an application (申请): the household, its members and, if given, this year's income.
 
@@ -178,7 +185,10 @@ def create_household(
     main_cause, other_causes = rules.clean_causes(data, problems)
     if "phone" in data:
         data = {**data, "phone": rules.clean_phone(data["phone"], "phone", problems)}
-    cleaned = [rules.clean_member(m, f"members.{i}.", problems, today) for i, m in enumerate(members)]
+    youngest = policy.value("working_age_from", village.code, today.year)
+    cleaned = [
+        rules.clean_member(m, f"members.{i}.", problems, today, youngest) for i, m in enumerate(members)
+    ]
     if not cleaned:
         problems.error("members", _("A household has at least one member."))
     heads = [m for m in cleaned if m.get("relation") == Relation.HEAD]
@@ -194,6 +204,7 @@ def create_household(
     _raise(problems)
 
     household = Household.objects.create(
+        status=Status.MONITORED if monitoring else Status.APPLYING,
         number=number,
         county_code=village.code[:6],
         region_code=village.code,
@@ -209,8 +220,9 @@ def create_household(
         main_cause, cleaned, income_values["per_capita"] if income_values else None
     )
     household.save()
-    procedure = Procedure.objects.create(household=household, gate=Gate.ENTRY, year=today.year)
-    ProcedureEvent.objects.create(procedure=procedure, step=Step.APPLIED, actor=actor)
+    if not monitoring:  # a household put under monitoring is not applying to be registered
+        procedure = Procedure.objects.create(household=household, gate=Gate.ENTRY, year=today.year)
+        ProcedureEvent.objects.create(procedure=procedure, step=Step.APPLIED, actor=actor, at=_moment(today))
     audit.record(
         actor=actor,
         action="household.create",
@@ -219,6 +231,10 @@ def create_household(
         after={**household_snapshot(household), "members": [m.name for m in created]},
     )
     return household
+
+
+def _working_age_from(household: Household) -> int:
+    return policy.value("working_age_from", household.region_code, clock.today().year)
 
 
 def _store_income(household: Household, year: int, values: dict) -> Income:
@@ -292,7 +308,7 @@ def update_members(actor, household: Household, changes: list[dict]) -> list[Mem
             continue
         merged = {f: getattr(member, f) for f in ["name", "id_number", "relation", *EDITABLE_MEMBER_FIELDS]}
         merged.update({k: v for k, v in change.items() if k != "id"})
-        cleaned = rules.clean_member(merged, f"members.{i}.", problems)
+        cleaned = rules.clean_member(merged, f"members.{i}.", problems, None, _working_age_from(household))
         fields = [
             f
             for f in EDITABLE_MEMBER_FIELDS
@@ -430,6 +446,63 @@ STEP_ROLES = {
 }
 
 
+# The approval steps of each gate in order: two consecutive ones never by the same person (职责分离).
+APPROVAL_STEPS = {
+    Gate.ENTRY: [Step.VILLAGE_REVIEW, Step.TOWN_REVIEW, Step.COUNTY_APPROVAL],
+    Gate.EXIT: [Step.VILLAGE_REVIEW, Step.VERIFICATION, Step.ANNOUNCEMENT],
+}
+
+
+def _moment(today: date):
+    """When a step is recorded: now, or the given day (the demo writes the past) at the present time."""
+    now = clock.now()
+    return now if today == now.date() else now.replace(year=today.year, month=today.month, day=today.day)
+
+
+def _last_event(procedure: Procedure) -> ProcedureEvent | None:
+    return procedure.events.order_by("-at", "-id").first()
+
+
+def _check_duties(actor, procedure: Procedure, step: Step) -> None:
+    """The person who took the previous approval step of this procedure may not take this one."""
+    approvals = APPROVAL_STEPS[procedure.gate]
+    if step not in approvals or approvals.index(step) == 0:
+        return
+    earlier = approvals[approvals.index(step) - 1]
+    event = procedure.events.filter(step=earlier).order_by("-at", "-id").first()
+    if event is not None:
+        duties.ensure_different_person(
+            actor,
+            event.actor_id,
+            _("“%(earlier)s” and “%(later)s” are taken by different people")
+            % {"earlier": earlier.label, "later": step.label},
+        )
+
+
+def _notice_start(procedure: Procedure, data: dict, today: date) -> date:
+    """A notice starts on the day it is recorded or later, never before the step before it (no backdating)."""
+    start = inputs.date_value(data.get("start"), "start", _("Notice start")) or today
+    if start < today:
+        raise DomainError(
+            _(
+                "Notice start: %(start)s is before the day the notice is recorded (%(today)s); "
+                "a notice cannot be backdated."
+            )
+            % {"start": start, "today": today},
+            field="start",
+        )
+    previous = _last_event(procedure)
+    if previous is not None:
+        previous_day = timezone.localtime(previous.at).date()
+        if start < previous_day:
+            raise DomainError(
+                _("Notice start: %(start)s is before the previous step “%(step)s” of %(day)s.")
+                % {"start": start, "step": Step(previous.step).label, "day": previous_day},
+                field="start",
+            )
+    return start
+
+
 def next_step(procedure: Procedure) -> Step | None:
     steps = GATE_STEPS[procedure.gate]
     index = steps.index(procedure.step)
@@ -474,7 +547,7 @@ def start_exit(actor, household: Household, today: date | None = None) -> Proced
             procedure = Procedure.objects.create(household=household, gate=Gate.EXIT, year=today.year)
     except IntegrityError:
         raise TransitionRefused(_("An exit procedure is already under way.")) from None
-    ProcedureEvent.objects.create(procedure=procedure, step=Step.APPLIED, actor=actor)
+    ProcedureEvent.objects.create(procedure=procedure, step=Step.APPLIED, actor=actor, at=_moment(today))
     audit.record(
         actor=actor,
         action="household.gate_step",
@@ -512,27 +585,84 @@ def _check_step_data(procedure: Procedure, step: Step, data: dict, today: date) 
             "passed": votes_for * 2 > present,
         }
     if step in NOTICE_STEPS:
-        start = data.get("start") or today
-        if isinstance(start, str):
-            start = date.fromisoformat(start)
+        start = _notice_start(procedure, data, today)
         days = policy.value("household_notice_days", household.region_code, procedure.year)
         return {"start": start, "end": workdays.add_working_days(start, days), "days": days}
     if step in (Step.TOWN_REVIEW, Step.VERIFICATION):
         if household.data_warnings and household.warnings_confirmed_by_id is None:
             raise DomainError(_("Confirm the household's data warnings first."), field="warnings")
+        # Until the comparison step exists, an officer ticks it by hand: nothing assumes it was done.
+        if not rules.as_bool(data.get("compared", False)):
+            raise DomainError(
+                _("Compared with department data: tick it once the officer has compared the household."),
+                field="compared",
+            )
+        checked = {}
         if procedure.gate == Gate.EXIT:
             blockers = exit_blockers(household, procedure.year)
             if blockers:
                 raise TransitionRefused(" ".join(blockers))
-        return {
-            "opinion": str(data.get("opinion") or _("Agreed")),
-            "compared": bool(data.get("compared", True)),
-        }
+        else:
+            checked = _entry_income_allowed(procedure, data)
+        return {"opinion": str(data.get("opinion") or _("Agreed")), "compared": True, **checked}
+    if step == Step.COUNTY_APPROVAL:
+        # The county approves seeing the application's income against the identification line.
+        return {"opinion": str(data.get("opinion") or _("Agreed")), **(entry_income_check(procedure) or {})}
     if step == Step.CONSENT:
         if not data.get("consent"):
             raise DomainError(_("The household has to agree to exit (signed consent)."), field="consent")
         return {"consent": True}
     return {"opinion": str(data.get("opinion") or _("Agreed"))}
+
+
+def entry_income_check(procedure: Procedure) -> dict | None:
+    """The application's per-capita net income against the year's identification line (None: no income)."""
+    if procedure.gate != Gate.ENTRY:
+        return None
+    household = procedure.household
+    income = household.incomes.filter(year__lte=procedure.year).order_by("-year").first()
+    if income is None and household.per_capita_income is not None and household.income_year:
+        # Imported: the national system's file gives the per-capita figure and its year only.
+        income = Income(year=household.income_year, per_capita=household.per_capita_income)
+    if income is None:
+        return None
+    line = policy.value("identification_line", household.region_code, income.year)
+    town = procedure.events.filter(step=Step.TOWN_REVIEW).order_by("-at", "-id").first()
+    return {
+        "income_year": income.year,
+        "per_capita": str(income.per_capita),
+        "identification_line": str(line),
+        "above_line": income.per_capita > line,
+        "exception_reason": (town.details.get("exception_reason", "") if town else ""),
+    }
+
+
+def _entry_income_allowed(procedure: Procedure, data: dict) -> dict:
+    """Entry needs income at or below the year's identification line, or a recorded exception reason."""
+    check = entry_income_check(procedure)
+    if check is None:
+        raise DomainError(
+            _("Per-capita net income: the application records no income for %(year)s or earlier.")
+            % {"year": procedure.year},
+            field="income",
+        )
+    reason = inputs.check_text(
+        str(data.get("exception_reason") or "").strip(), "exception_reason", _("Exception reason"), 500
+    )
+    if check["above_line"] and not reason:
+        raise DomainError(
+            _(
+                "Per-capita net income %(income)s yuan (%(year)s) is above the identification line of "
+                "%(line)s yuan; record the exception reason to go on."
+            )
+            % {
+                "income": check["per_capita"],
+                "year": check["income_year"],
+                "line": check["identification_line"],
+            },
+            field="exception_reason",
+        )
+    return {**check, "exception_reason": reason if check["above_line"] else ""}
 
 
 def may_take_step(user, step) -> bool:
@@ -555,6 +685,7 @@ def take_step(actor, procedure: Procedure, step: str, data: dict | None = None, 
             _("Out of order: the next step is “%(expected)s”.") % {"expected": Step(expected).label}
         )
     require_role(actor, *STEP_ROLES[step])
+    _check_duties(actor, procedure, Step(step))
     if procedure.objections.filter(resolved_at__isnull=True).exists():
         raise TransitionRefused(_("An objection raised during the notice is not resolved yet."))
     if procedure.step in NOTICE_STEPS and procedure.notice_end and today < procedure.notice_end:
@@ -575,6 +706,7 @@ def take_step(actor, procedure: Procedure, step: str, data: dict | None = None, 
         procedure=procedure,
         step=step,
         actor=actor,
+        at=_moment(today),
         details=_plain(details),
         comment=str(data.get("comment", "")),
     )
@@ -660,12 +792,20 @@ def resolve_objection(actor, objection: Objection, resolution: str, upheld: bool
     return objection
 
 
-# --- Helpers and visits ----------------------------------------------------------------------------
 @transaction.atomic
-def pair_helper(actor, household: Household, helper, start: date) -> HelperPair:
-    require_role(actor, *OFFICERS)
-    if not helper.has_role(Role.HELPER):
+def pair_helper(actor, household: Household, helper, start: date | None = None) -> HelperPair:
+    """结对帮扶: the town pairs a helper with a household from `start` (today by default)."""
+    access.require(actor, Action.APPROVE_REGISTRY)
+    today = clock.today()
+    start = inputs.date_value(start, "start", _("Paired from")) or today
+    if start > today:
+        raise DomainError(_("Paired from: %(day)s is in the future.") % {"day": start}, field="start")
+    if helper is None or not helper.has_role(Role.HELPER):
         raise DomainError(_("%(name)s does not hold the helper role.") % {"name": helper}, field="helper")
+    if not scope.covers(helper, household.region_code):
+        raise DomainError(
+            _("%(name)s works outside this household's area.") % {"name": helper}, field="helper"
+        )
     if (
         helper.phone
         and Member.objects.living()
@@ -675,6 +815,7 @@ def pair_helper(actor, household: Household, helper, start: date) -> HelperPair:
         raise DomainError(
             _("%(name)s is registered as poor and cannot be a helper.") % {"name": helper}, field="helper"
         )
+    household = _locked(household)
     if HelperPair.objects.filter(household=household, helper=helper, end__isnull=True).exists():
         raise DomainError(_("%(name)s already helps this household.") % {"name": helper}, field="helper")
     pair = HelperPair.objects.create(household=household, helper=helper, start=start)
@@ -684,6 +825,45 @@ def pair_helper(actor, household: Household, helper, start: date) -> HelperPair:
         region_code=household.region_code,
         target=household,
         after={"helper": helper.username, "start": start},
+    )
+    return pair
+
+
+def helpers_for(household: Household):
+    """Users the town can pair with this household: active helpers whose area covers it."""
+    from fupin.core.models import User
+
+    prefixes = {household.region_code[:n].ljust(12, "0") for n in (6, 9, 12)}
+    return User.objects.filter(is_active=True, region_id__in=prefixes, roles__code=Role.HELPER).order_by(
+        "username"
+    )
+
+
+@transaction.atomic
+def end_pair(actor, pair: HelperPair, end: date | None = None, reason: str = "") -> HelperPair:
+    """The town ends a pairing on a date (no later than today, not before it began); the history stays."""
+    access.require(actor, Action.APPROVE_REGISTRY)
+    pair = HelperPair.objects.select_for_update().select_related("household", "helper").get(pk=pair.pk)
+    if pair.end is not None:
+        raise DomainError(_("This pairing already ended on %(day)s.") % {"day": pair.end}, field="end")
+    today = clock.today()
+    end = inputs.date_value(end, "end", _("Paired until")) or today
+    if end > today or end < pair.start:
+        raise DomainError(
+            _("Paired until: enter a day from %(start)s to %(today)s.")
+            % {"start": pair.start, "today": today},
+            field="end",
+        )
+    reason = inputs.check_text(str(reason or "").strip(), "reason", _("Reason"), 200)
+    pair.end = end
+    pair.save(update_fields=["end"])
+    audit.record(
+        actor=actor,
+        action="helper.unassign",
+        region_code=pair.household.region_code,
+        target=pair.household,
+        before={"helper": pair.helper.username, "start": pair.start},
+        after={"helper": pair.helper.username, "end": end, "reason": reason},
     )
     return pair
 
@@ -794,7 +974,7 @@ def request_change(
         raise DomainError(_("Choose a living member of this household."), field="member")
     if kind in (ChangeKind.BIRTH, ChangeKind.MARRIAGE_IN):
         problems = rules.Problems()
-        cleaned = rules.clean_member(payload, "payload.", problems)
+        cleaned = rules.clean_member(payload, "payload.", problems, None, _working_age_from(household))
         _check_not_registered_elsewhere(actor, [cleaned], problems)
         _raise(problems)
     if kind == ChangeKind.SPLIT:
@@ -853,7 +1033,9 @@ def _apply_change(actor, change: ChangeRequest) -> None:
     household = change.household
     if change.kind in (ChangeKind.BIRTH, ChangeKind.MARRIAGE_IN):
         problems = rules.Problems()
-        cleaned = rules.clean_member(change.payload, "payload.", problems)
+        cleaned = rules.clean_member(
+            change.payload, "payload.", problems, None, _working_age_from(change.household)
+        )
         _check_not_registered_elsewhere(actor, [cleaned], problems)
         _raise(problems)
         Member.objects.create(household=household, **cleaned)
@@ -885,16 +1067,45 @@ def _apply_change(actor, change: ChangeRequest) -> None:
         household.save(update_fields=["head"])
 
 
-# --- Monitoring (防返贫) -----------------------------------------------------------------------------
-@transaction.atomic
-def open_monitoring(
-    actor, household: Household, *, type: str, risks: list[str], found_on: date
-) -> MonitoringCase:
-    """Record a household at risk; it must be identified within the policy's working days."""
-    require_role(actor, *VILLAGE_AND_UP)
+MONITORING_STEP_ROLES = {
+    MonitoringStep.VILLAGE_REVIEW: VILLAGE_AND_UP,
+    MonitoringStep.NOTICE: VILLAGE_AND_UP,
+    MonitoringStep.TOWN_CHECK: OFFICERS,
+    MonitoringStep.COUNTY_APPROVAL: (Role.COUNTY_ADMIN,),
+}
+# Consecutive approvals of a monitoring identification are never taken by the same person (职责分离).
+MONITORING_APPROVALS = [
+    MonitoringStep.VILLAGE_REVIEW,
+    MonitoringStep.TOWN_CHECK,
+    MonitoringStep.COUNTY_APPROVAL,
+]
+
+
+def _monitoring_open_checks(type: str, risks: list[str], source: str, found_on: date) -> None:
+    if type not in MonitoringType.values:
+        raise DomainError(_("Choose a monitoring type."), field="type")
     unknown = [r for r in risks if r not in RiskType.values]
     if not risks or unknown:
         raise DomainError(_("Name at least one known risk."), field="risks")
+    if source not in MonitoringSource.values:
+        raise DomainError(_("Say how the risk was found."), field="source")
+    if found_on > clock.today():
+        raise DomainError(_("Found on: %(day)s is in the future.") % {"day": found_on}, field="found_on")
+
+
+@transaction.atomic
+def open_monitoring(
+    actor,
+    household: Household,
+    *,
+    type: str,
+    risks: list[str],
+    found_on: date,
+    source: str = MonitoringSource.VISIT,
+) -> MonitoringCase:
+    """Record a household at risk; its identification must be approved within the policy's working days."""
+    require_role(actor, *VILLAGE_AND_UP)
+    _monitoring_open_checks(type, risks, source, found_on)
     if MonitoringCase.objects.filter(household=household).exclude(state=MonitoringState.CLEARED).exists():
         raise DomainError(_("This household is already being monitored."), field="household")
     days = policy.value("monitoring_identification_days", household.region_code, found_on.year)
@@ -902,54 +1113,171 @@ def open_monitoring(
         household=household,
         type=type,
         risks=risks,
+        source=source,
         found_on=found_on,
         identify_by=workdays.add_working_days(found_on, days),
+        steps=[{"step": MonitoringStep.FOUND, "actor": actor.pk, "on": found_on.isoformat()}],
     )
     audit.record(
         actor=actor,
         action="monitoring.open",
         region_code=household.region_code,
         target=household,
-        after={"type": type, "risks": risks, "identify_by": case.identify_by},
+        after={"type": type, "risks": risks, "source": source, "identify_by": case.identify_by},
     )
     return case
 
 
 @transaction.atomic
-def identify_monitoring(actor, case: MonitoringCase, on: date) -> MonitoringCase:
-    require_role(actor, *OFFICERS)
+def monitor_new_household(
+    actor,
+    *,
+    region_code: str,
+    data: dict,
+    members: list[dict],
+    income: dict | None,
+    type: str,
+    risks: list[str],
+    found_on: date,
+    source: str = MonitoringSource.VISIT,
+) -> MonitoringCase:
+    """A household never registered (边缘易致贫户, 突发严重困难户) put under monitoring: its members are
+    checked like an application's, but no entry gate is opened."""
+    if type == MonitoringType.UNSTABLE:
+        raise DomainError(
+            _("Monitoring type: a household never registered is marginal or in sudden hardship."),
+            field="type",
+        )
+    _monitoring_open_checks(type, risks, source, found_on)
+    household = create_household(
+        actor, region_code=region_code, data=data, members=members, income=income, monitoring=True
+    )
+    return open_monitoring(actor, household, type=type, risks=risks, found_on=found_on, source=source)
+
+
+def next_monitoring_step(case: MonitoringCase) -> MonitoringStep | None:
+    index = MONITORING_STEPS.index(case.step)
+    return MONITORING_STEPS[index + 1] if index + 1 < len(MONITORING_STEPS) else None
+
+
+@transaction.atomic
+def monitoring_step(
+    actor, case: MonitoringCase, step: str, data: dict | None = None, today: date | None = None
+):
+    """Take the next identification step: village review → notice → town check → county approval."""
+    data = data or {}
+    today = today or clock.today()
+    case = MonitoringCase.objects.select_for_update().select_related("household").get(pk=case.pk)
     if case.state != MonitoringState.IDENTIFYING:
         raise TransitionRefused(_("This case is already identified."))
-    case.state, case.identified_on = MonitoringState.MONITORED, on
+    expected = next_monitoring_step(case)
+    if step != expected:
+        raise TransitionRefused(
+            _("Out of order: the next step is “%(expected)s”.") % {"expected": MonitoringStep(expected).label}
+        )
+    step = MonitoringStep(step)
+    require_role(actor, *MONITORING_STEP_ROLES[step])
+    if step in MONITORING_APPROVALS and MONITORING_APPROVALS.index(step) > 0:
+        earlier = MONITORING_APPROVALS[MONITORING_APPROVALS.index(step) - 1]
+        taken = next((s for s in reversed(case.steps) if s["step"] == earlier), None)
+        duties.ensure_different_person(
+            actor,
+            taken and taken["actor"],
+            _("“%(earlier)s” and “%(later)s” are taken by different people")
+            % {"earlier": earlier.label, "later": step.label},
+        )
+    if case.notice_end and today < case.notice_end:
+        raise TransitionRefused(
+            _("The notice runs until %(end)s; the next step can be taken after it.")
+            % {"end": case.notice_end}
+        )
+    previous_day = date.fromisoformat(case.steps[-1]["on"]) if case.steps else case.found_on
+    record = {"step": step.value, "actor": actor.pk, "on": today.isoformat()}
+    if step == MonitoringStep.NOTICE:
+        start = inputs.date_value(data.get("start"), "start", _("Notice start")) or today
+        if start < today or start < previous_day:
+            raise DomainError(
+                _(
+                    "Notice start: %(start)s is before the day the notice is recorded (%(today)s); "
+                    "a notice cannot be backdated."
+                )
+                % {"start": start, "today": max(today, previous_day)},
+                field="start",
+            )
+        days = policy.value("household_notice_days", case.household.region_code, today.year)
+        case.notice_start, case.notice_end = start, workdays.add_working_days(start, days)
+        record.update(start=start.isoformat(), end=case.notice_end.isoformat())
+    else:
+        record["opinion"] = inputs.check_text(
+            str(data.get("opinion") or _("Agreed")), "opinion", _("Opinion"), 500
+        )
+    case.step = step
+    case.steps = [*case.steps, record]
+    if step == MonitoringStep.COUNTY_APPROVAL:
+        case.state, case.identified_on = MonitoringState.MONITORED, today
     case.save()
     audit.record(
         actor=actor,
-        action="monitoring.identify",
+        action="monitoring.step",
         region_code=case.household.region_code,
         target=case.household,
-        after={"identified_on": on, "late": on > case.identify_by},
+        after={**record, "late": step == MonitoringStep.COUNTY_APPROVAL and today > case.identify_by},
     )
     return case
 
 
+def identify_monitoring(actor, case: MonitoringCase, on: date) -> MonitoringCase:
+    """The county's approval, the last step of the identification; the steps before it are required."""
+    return monitoring_step(actor, case, MonitoringStep.COUNTY_APPROVAL, today=on)
+
+
 @transaction.atomic
-def add_measure(actor, case: MonitoringCase, kind: str, description: str, taken_on: date) -> Measure:
+def add_measure(
+    actor,
+    case: MonitoringCase,
+    kind: str,
+    description: str,
+    taken_on: date,
+    until: date | None = None,
+) -> Measure:
+    """An assistance measure (帮扶措施) of a known kind, in effect from `taken_on` (to `until` if it ends)."""
     require_role(actor, *VILLAGE_AND_UP, Role.HELPER)
+    case = MonitoringCase.objects.select_for_update().select_related("household").get(pk=case.pk)
     if case.state == MonitoringState.CLEARED:
         raise TransitionRefused(_("The risk of this case is already cleared."))
-    if not (kind or "").strip() or not (description or "").strip():
+    problems = rules.Problems()
+    kind = rules.choice(kind, MeasureKind, "kind", problems, _("Assistance measure"))
+    _raise(problems)
+    description = inputs.check_text(str(description or "").strip(), "description", _("Description"), 2000)
+    if not description:
         raise DomainError(_("Name the measure and describe it."), field="description")
+    taken_on = inputs.date_value(taken_on, "taken_on", _("Date")) or clock.today()
+    until = inputs.date_value(until, "until", _("In effect until"))
+    if taken_on > clock.today():
+        raise DomainError(_("Date: %(day)s is in the future.") % {"day": taken_on}, field="taken_on")
+    if until is not None and until < taken_on:
+        raise DomainError(_("In effect until: not before the measure's date."), field="until")
     measure = Measure.objects.create(
-        case=case, kind=kind.strip(), description=description.strip(), taken_on=taken_on, recorded_by=actor
+        case=case, kind=kind, description=description, taken_on=taken_on, until=until, recorded_by=actor
     )
     audit.record(
         actor=actor,
         action="monitoring.measure",
         region_code=case.household.region_code,
         target=case.household,
-        after={"kind": measure.kind, "taken_on": taken_on},
+        after={"kind": measure.kind, "taken_on": taken_on, "until": until},
     )
     return measure
+
+
+def _measure_blocker(case: MonitoringCase, today: date) -> str | None:
+    """Clearing needs help that worked: one measure in effect for the policy's months (帮扶措施落实)."""
+    months = policy.value("monitoring_measure_months", case.household.region_code, today.year)
+    for measure in case.measures.all():
+        in_effect_until = min(measure.until or today, today)
+        if _add_months(measure.taken_on, months) <= in_effect_until:
+            return None
+    return _("No assistance measure has been in effect for %(months)s months.") % {"months": months}
 
 
 def clearing_blockers(case: MonitoringCase, today: date) -> list[str]:
@@ -959,6 +1287,9 @@ def clearing_blockers(case: MonitoringCase, today: date) -> list[str]:
     if case.state != MonitoringState.MONITORED:
         blockers.append(_("The case has to be identified first."))
         return blockers
+    measure = _measure_blocker(case, today)
+    if measure:
+        blockers.append(measure)
     six_months_after = _add_months(case.identified_on, 6)
     if today < six_months_after:
         blockers.append(
@@ -994,6 +1325,7 @@ def _add_months(day: date, months: int) -> date:
 def clear_risk(actor, case: MonitoringCase, today: date | None = None) -> MonitoringCase:
     require_role(actor, *OFFICERS)
     today = today or clock.today()
+    case = MonitoringCase.objects.select_for_update().select_related("household").get(pk=case.pk)
     blockers = clearing_blockers(case, today)
     if blockers:
         raise TransitionRefused(

@@ -13,9 +13,9 @@ def import_households(job_id: int) -> int:
     return job.imported
 
 
-def start(user, upload) -> ImportJob:
+def start(user, upload, mode: str = ImportJob.Mode.APPLICATION) -> ImportJob:
     """Store the upload as a job and hand it to the background worker (immediate in tests and demos)."""
-    job = imports.create_job(user, upload)
+    job = imports.create_job(user, upload, mode)
     import_households.enqueue(job.pk)  # the job row is committed: a worker (or the immediate backend) runs it
     job.refresh_from_db()
     return job

@@ -19,6 +19,7 @@ urlpatterns = [
     path("households/<int:household_id>/step/", views.household_step, name="household-step"),
     path("households/<int:household_id>/visit/", views.visit_create, name="visit-create"),
     path("households/<int:household_id>/visit-photos/<int:photo_id>/", views.visit_photo, name="visit-photo"),
+    path("households/<int:household_id>/helpers/", views.household_helpers, name="household-helpers"),
     path("households/<int:household_id>/change/", views.change_request, name="change-request"),
     path("households/<int:household_id>/monitoring/", views.monitoring_open, name="monitoring-open"),
     path("households/<int:household_id>/members/<int:member_id>/reveal/", views.reveal_id, name="reveal-id"),

@@ -12,14 +12,15 @@ from django.views.decorators.http import require_POST
 from fupin.core import access, clock, files, inputs, scope, uploads
 from fupin.core.access import Action, Kind, Read
 from fupin.core.errors import DomainError
-from fupin.core.models import AuditEvent, Region
+from fupin.core.models import AuditEvent, Region, User
 from fupin.core.scope import get_visible_or_404
 
 from . import exports, search, services, tasks
-from .enums import NOTICE_STEPS, ChangeKind, ChangeState, Relation, Status, Step
+from .enums import NOTICE_STEPS, ChangeKind, ChangeState, MeasureKind, MonitoringStep, Relation, Status, Step
 from .forms import FilterForm, HouseholdForm, ImportForm, MemberFormSet, MonitoringForm, VisitForm
 from .models import (
     ChangeRequest,
+    HelperPair,
     Household,
     ImportJob,
     Member,
@@ -109,9 +110,15 @@ def household_detail(request, household_id: int):
         "can_step": procedure is not None
         and services.may_take_step(request.user, services.next_step(procedure)),
         "notice_steps": NOTICE_STEPS,
+        "income_check": services.entry_income_check(procedure) if procedure else None,
         "procedures": procedures,
         "visits": household.visits.select_related("helper").prefetch_related("photos")[:12],
         "helpers": household.helper_pairs.filter(end__isnull=True).select_related("helper"),
+        "can_pair": access.may(request.user, Action.APPROVE_REGISTRY),
+        "measure_kinds": MeasureKind.choices,
+        "helper_choices": services.helpers_for(household)
+        if access.may(request.user, Action.APPROVE_REGISTRY)
+        else [],
         "changes": household.change_requests.select_related("requested_by", "decided_by", "member")[:10],
         "cases": household.monitoring_cases.prefetch_related("measures"),
         "exit_blockers": services.exit_blockers(household, today.year)
@@ -258,6 +265,30 @@ def not_visited(request):
 
 @login_required
 @require_POST
+def household_helpers(request, household_id: int):
+    """Pair a helper with the household, or end a pairing (the town's form on the household page)."""
+    household = _household(request, household_id)
+    if request.POST.get("action") == "end":
+        pair = get_object_or_404(HelperPair, pk=request.POST.get("pair_id"), household=household)
+        _run(
+            request,
+            lambda: services.end_pair(
+                request.user, pair, request.POST.get("end"), request.POST.get("reason", "")
+            ),
+            _("Pairing ended."),
+        )
+    else:
+        helper = User.objects.filter(pk=inputs.int_value(request.POST.get("helper"), "helper") or 0).first()
+        _run(
+            request,
+            lambda: services.pair_helper(request.user, household, helper, request.POST.get("start")),
+            _("Helper paired."),
+        )
+    return redirect("registry:household", household.pk)
+
+
+@login_required
+@require_POST
 def reveal_id(request, household_id: int, member_id: int):
     household = _household(request, household_id)
     member = get_object_or_404(Member, pk=member_id, household=household)
@@ -270,12 +301,20 @@ def import_start(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            job = tasks.start(request.user, form.cleaned_data["file"])
+            job = tasks.start(request.user, form.cleaned_data["file"], form.cleaned_data.get("mode"))
             return redirect("registry:import-job", job.pk)
         except DomainError as exc:
             messages.error(request, exc.message)
     jobs = ImportJob.objects.visible_to(request.user).filter(created_by=request.user)[:10]
-    return render(request, "registry/import.html", {"form": form, "jobs": jobs})
+    return render(
+        request,
+        "registry/import.html",
+        {
+            "form": form,
+            "jobs": jobs,
+            "may_import_historical": access.may(request.user, Action.IMPORT_HISTORICAL),
+        },
+    )
 
 
 @login_required
@@ -358,13 +397,21 @@ def monitoring_action(request, case_id: int):
     )
     action = request.POST.get("action")
     today = clock.today()
-    if action == "identify":
+    if action in MonitoringStep.values:
+        data = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "action")}
+        _run(request, lambda: services.monitoring_step(request.user, case, action, data), _("Step recorded."))
+    elif action == "identify":
         _run(request, lambda: services.identify_monitoring(request.user, case, today), _("Identified."))
     elif action == "measure":
         _run(
             request,
             lambda: services.add_measure(
-                request.user, case, request.POST.get("kind", ""), request.POST.get("description", ""), today
+                request.user,
+                case,
+                request.POST.get("kind", ""),
+                request.POST.get("description", ""),
+                request.POST.get("taken_on") or today,
+                request.POST.get("until") or None,
             ),
             _("Measure recorded."),
         )

@@ -99,7 +99,7 @@ def walk(sima_projects, sima_officer, county_admin, make_user):
     users[Role.COUNTY_ADMIN] = county_admin
     users[Role.REQUESTER] = LectureRequest.objects.get(pk=objects["request_id"]).requested_by
     users[Role.EXPERT] = county_admin.__class__.objects.get(username="expert1")
-    registry.pair_helper(sima_officer, household, users[Role.HELPER], date(2025, 1, 1))
+    pair = registry.pair_helper(sima_officer, household, users[Role.HELPER], date(2025, 1, 1))
     Lecturer.objects.filter(pk=objects["lecturer_id"]).update(user=users[Role.LECTURER])
     spouse = household.members.exclude(pk=household.head_id).get()
     change = registry.request_change(sima_officer, household, "death", date.today(), spouse)
@@ -120,6 +120,7 @@ def walk(sima_projects, sima_officer, county_admin, make_user):
         budget_change_id=objects["change_id"],  # the scope walk's change is a project's budget change
         change_id=change.pk,
         case_id=case.pk,
+        pair_id=pair.pk,
         grid_id=grid.pk,
         attachment_id=Attachment.objects.get().pk,
         subject_id=str(objects["project_id"]),

@@ -20,7 +20,13 @@ def admit(procedure, cadre, officer, admin):
     """Take an application through every entry step, respecting the notice periods (7 working days)."""
     services.take_step(cadre, procedure, Step.VILLAGE_REVIEW, VOTES, today=date(2025, 3, 4))
     services.take_step(cadre, procedure, Step.FIRST_NOTICE, {"start": "2025-03-05"}, today=date(2025, 3, 5))
-    services.take_step(officer, procedure, Step.TOWN_REVIEW, {"opinion": "比对无误"}, today=date(2025, 3, 14))
+    services.take_step(
+        officer,
+        procedure,
+        Step.TOWN_REVIEW,
+        {"opinion": "比对无误", "compared": True},
+        today=date(2025, 3, 14),
+    )
     services.take_step(
         officer, procedure, Step.SECOND_NOTICE, {"start": "2025-03-17"}, today=date(2025, 3, 17)
     )
@@ -53,9 +59,11 @@ def test_entry_gate_in_order_registers_the_household(applied, cadre, sima_office
 
 def test_notice_end_is_counted_in_working_days(applied, cadre):
     procedure = applied.procedures.get()
-    services.take_step(cadre, procedure, Step.VILLAGE_REVIEW, VOTES)
+    services.take_step(cadre, procedure, Step.VILLAGE_REVIEW, VOTES, today=date(2025, 3, 4))
     # 2025-09-30 + 7 working days skips the National Day week and counts the make-up Saturday 10-11.
-    procedure = services.take_step(cadre, procedure, Step.FIRST_NOTICE, {"start": "2025-09-30"})
+    procedure = services.take_step(
+        cadre, procedure, Step.FIRST_NOTICE, {"start": "2025-09-30"}, today=date(2025, 9, 30)
+    )
     assert procedure.notice_end == date(2025, 10, 16)
 
 
@@ -64,8 +72,10 @@ def test_notice_period_from_policy(applied, cadre, county_admin):
         county_admin, "household_notice_days", Region.objects.get(code="370828107000"), None, "5"
     )
     procedure = applied.procedures.get()
-    services.take_step(cadre, procedure, Step.VILLAGE_REVIEW, VOTES)
-    procedure = services.take_step(cadre, procedure, Step.FIRST_NOTICE, {"start": "2025-03-03"})
+    services.take_step(cadre, procedure, Step.VILLAGE_REVIEW, VOTES, today=date(2025, 3, 3))
+    procedure = services.take_step(
+        cadre, procedure, Step.FIRST_NOTICE, {"start": "2025-03-03"}, today=date(2025, 3, 3)
+    )
     assert procedure.notice_end == date(2025, 3, 10)
 
 
@@ -76,18 +86,20 @@ def test_steps_out_of_order_are_refused(applied, sima_officer):
 
 def test_wrong_role_is_refused(applied, cadre):
     procedure = applied.procedures.get()
-    services.take_step(cadre, procedure, Step.VILLAGE_REVIEW, VOTES)
-    services.take_step(cadre, procedure, Step.FIRST_NOTICE, {"start": "2025-03-05"})
+    services.take_step(cadre, procedure, Step.VILLAGE_REVIEW, VOTES, today=date(2025, 3, 4))
+    services.take_step(cadre, procedure, Step.FIRST_NOTICE, {"start": "2025-03-05"}, today=date(2025, 3, 5))
     with pytest.raises(PermissionDenied):
-        services.take_step(cadre, procedure, Step.TOWN_REVIEW, today=date(2025, 4, 1))
+        services.take_step(cadre, procedure, Step.TOWN_REVIEW, {"compared": True}, today=date(2025, 4, 1))
 
 
 def test_next_step_waits_for_the_notice_to_end(applied, cadre, sima_officer):
     procedure = applied.procedures.get()
-    services.take_step(cadre, procedure, Step.VILLAGE_REVIEW, VOTES)
-    services.take_step(cadre, procedure, Step.FIRST_NOTICE, {"start": "2025-03-05"})
+    services.take_step(cadre, procedure, Step.VILLAGE_REVIEW, VOTES, today=date(2025, 3, 4))
+    services.take_step(cadre, procedure, Step.FIRST_NOTICE, {"start": "2025-03-05"}, today=date(2025, 3, 5))
     with pytest.raises(TransitionRefused, match="2025-03-14"):
-        services.take_step(sima_officer, procedure, Step.TOWN_REVIEW, today=date(2025, 3, 13))
+        services.take_step(
+            sima_officer, procedure, Step.TOWN_REVIEW, {"compared": True}, today=date(2025, 3, 13)
+        )
 
 
 @pytest.mark.parametrize(
@@ -114,24 +126,26 @@ def test_village_review_voting_against_refuses_the_application(applied, cadre):
 
 def test_objection_stops_the_procedure_until_resolved(applied, cadre, sima_officer):
     procedure = applied.procedures.get()
-    services.take_step(cadre, procedure, Step.VILLAGE_REVIEW, VOTES)
-    services.take_step(cadre, procedure, Step.FIRST_NOTICE, {"start": "2025-03-05"})
+    services.take_step(cadre, procedure, Step.VILLAGE_REVIEW, VOTES, today=date(2025, 3, 4))
+    services.take_step(cadre, procedure, Step.FIRST_NOTICE, {"start": "2025-03-05"}, today=date(2025, 3, 5))
     objection = services.raise_objection(
         cadre, procedure, "村民王某", "该户有轿车一辆", today=date(2025, 3, 6)
     )
     with pytest.raises(TransitionRefused, match="异议"):
-        services.take_step(sima_officer, procedure, Step.TOWN_REVIEW, today=date(2025, 3, 20))
+        services.take_step(
+            sima_officer, procedure, Step.TOWN_REVIEW, {"compared": True}, today=date(2025, 3, 20)
+        )
     with pytest.raises(DomainError):
         services.resolve_objection(sima_officer, objection, "", upheld=False)
     services.resolve_objection(sima_officer, objection, "经核查，车辆为亲属所有", upheld=False)
-    services.take_step(sima_officer, procedure, Step.TOWN_REVIEW, today=date(2025, 3, 20))
+    services.take_step(sima_officer, procedure, Step.TOWN_REVIEW, {"compared": True}, today=date(2025, 3, 20))
     assert AuditEvent.objects.filter(action="household.objection_resolved").exists()
 
 
 def test_upheld_objection_ends_the_procedure(applied, cadre, sima_officer):
     procedure = applied.procedures.get()
-    services.take_step(cadre, procedure, Step.VILLAGE_REVIEW, VOTES)
-    services.take_step(cadre, procedure, Step.FIRST_NOTICE, {"start": "2025-03-05"})
+    services.take_step(cadre, procedure, Step.VILLAGE_REVIEW, VOTES, today=date(2025, 3, 4))
+    services.take_step(cadre, procedure, Step.FIRST_NOTICE, {"start": "2025-03-05"}, today=date(2025, 3, 5))
     objection = services.raise_objection(cadre, procedure, "村民王某", "该户在县城有商品房")
     services.resolve_objection(sima_officer, objection, "属实", upheld=True)
     applied.refresh_from_db()
@@ -159,12 +173,14 @@ def test_exit_gate_in_order(applied, cadre, sima_officer, county_admin):
     admit(applied.procedures.get(), cadre, sima_officer, county_admin)
     exit_ready(applied, sima_officer)
     procedure = services.start_exit(cadre, applied, today=date(2025, 11, 3))
-    services.take_step(cadre, procedure, Step.VILLAGE_REVIEW, VOTES)
-    services.take_step(sima_officer, procedure, Step.VERIFICATION)
+    services.take_step(cadre, procedure, Step.VILLAGE_REVIEW, VOTES, today=date(2025, 11, 3))
+    services.take_step(
+        sima_officer, procedure, Step.VERIFICATION, {"compared": True}, today=date(2025, 11, 4)
+    )
     with pytest.raises(DomainError, match="签字"):
-        services.take_step(cadre, procedure, Step.CONSENT, {"consent": False})
-    services.take_step(cadre, procedure, Step.CONSENT, {"consent": True})
-    services.take_step(cadre, procedure, Step.NOTICE, {"start": "2025-11-10"})
+        services.take_step(cadre, procedure, Step.CONSENT, {"consent": False}, today=date(2025, 11, 5))
+    services.take_step(cadre, procedure, Step.CONSENT, {"consent": True}, today=date(2025, 11, 5))
+    services.take_step(cadre, procedure, Step.NOTICE, {"start": "2025-11-10"}, today=date(2025, 11, 10))
     services.take_step(county_admin, procedure, Step.ANNOUNCEMENT, today=date(2025, 11, 19))
     applied.refresh_from_db()
     assert (applied.status, applied.exit_year) == (Status.LIFTED_WITH_POLICY, 2025)
@@ -175,10 +191,12 @@ def test_verification_rechecks_the_standard(applied, cadre, sima_officer, county
     admit(applied.procedures.get(), cadre, sima_officer, county_admin)
     exit_ready(applied, sima_officer)
     procedure = services.start_exit(cadre, applied, today=date(2025, 11, 3))
-    services.take_step(cadre, procedure, Step.VILLAGE_REVIEW, VOTES)
+    services.take_step(cadre, procedure, Step.VILLAGE_REVIEW, VOTES, today=date(2025, 11, 3))
     services.update_household(sima_officer, applied, {"water_secure": False})
     with pytest.raises(TransitionRefused, match="饮水安全"):
-        services.take_step(sima_officer, procedure, Step.VERIFICATION)
+        services.take_step(
+            sima_officer, procedure, Step.VERIFICATION, {"compared": True}, today=date(2025, 11, 4)
+        )
 
 
 def test_only_one_exit_procedure_at_a_time(applied, cadre, sima_officer, county_admin):

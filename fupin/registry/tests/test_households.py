@@ -108,18 +108,25 @@ def test_soft_warnings_wait_for_a_town_officer(sima_officer, cadre, family):
         data={"main_cause": "illness"},
         members=members,
         income={"wage": "0", "production_cost": "100"},
+        today=date(2025, 3, 3),
     )
     assert any("健康" in w for w in household.data_warnings)
     assert any("不合理" in w for w in household.data_warnings)
     procedure = household.procedures.get()
     services.take_step(
-        cadre, procedure, Step.VILLAGE_REVIEW, {"eligible": 30, "present": 24, "votes_for": 20}
+        cadre,
+        procedure,
+        Step.VILLAGE_REVIEW,
+        {"eligible": 30, "present": 24, "votes_for": 20},
+        today=date(2025, 3, 4),
     )
-    services.take_step(cadre, procedure, Step.FIRST_NOTICE, {"start": "2025-03-10"})
+    services.take_step(cadre, procedure, Step.FIRST_NOTICE, {"start": "2025-03-10"}, today=date(2025, 3, 10))
     with pytest.raises(DomainError, match="预警"):
-        services.take_step(sima_officer, procedure, Step.TOWN_REVIEW, today=date(2025, 4, 1))
+        services.take_step(
+            sima_officer, procedure, Step.TOWN_REVIEW, {"compared": True}, today=date(2025, 4, 1)
+        )
     services.confirm_warnings(sima_officer, household)
-    services.take_step(sima_officer, procedure, Step.TOWN_REVIEW, today=date(2025, 4, 1))
+    services.take_step(sima_officer, procedure, Step.TOWN_REVIEW, {"compared": True}, today=date(2025, 4, 1))
 
 
 def test_consistency_rules():

@@ -183,30 +183,38 @@ def test_monitoring_needs_known_risks(registered, cadre):
         )
 
 
-def test_risk_cleared_only_under_the_rule(registered, cadre, sima_officer):
+def identify(case, cadre, officer, admin):
+    """The identification steps of 2021, in working days: village review, notice, town check, county."""
+    services.monitoring_step(cadre, case, "village_review", today=date(2025, 1, 7))
+    services.monitoring_step(cadre, case, "notice", {"start": "2025-01-08"}, today=date(2025, 1, 8))
+    services.monitoring_step(officer, case, "town_check", today=date(2025, 1, 17))
+    return services.monitoring_step(admin, case, "county_approval", today=date(2025, 1, 20))
+
+
+def test_risk_cleared_only_under_the_rule(registered, cadre, sima_officer, county_admin):
     case = services.open_monitoring(
         cadre, registered, type="unstable", risks=["income"], found_on=date(2025, 1, 6)
     )
     with pytest.raises(TransitionRefused, match="认定"):
         services.clear_risk(sima_officer, case, today=date(2025, 2, 1))
-    services.identify_monitoring(sima_officer, case, date(2025, 1, 10))
+    identify(case, cadre, sima_officer, county_admin)
     services.add_measure(cadre, case, "就业帮扶", "推荐到扶贫车间务工", date(2025, 1, 15))
     with pytest.raises(TransitionRefused) as refused:
         services.clear_risk(sima_officer, case, today=date(2025, 5, 1))
     assert "六个月" in refused.value.message and "6000.00" in refused.value.message
     services.set_income(sima_officer, registered, 2025, {"wage": "24000"})
-    case = services.clear_risk(sima_officer, case, today=date(2025, 7, 11))
+    case = services.clear_risk(sima_officer, case, today=date(2025, 7, 21))
     assert case.state == MonitoringState.CLEARED
     with pytest.raises(TransitionRefused):
         services.add_measure(cadre, case, "x", "y", date(2025, 7, 12))
 
 
-def test_household_without_labour_stays_monitored(registered, cadre, sima_officer):
+def test_household_without_labour_stays_monitored(registered, cadre, sima_officer, county_admin):
     registered.members.update(labour="lost")
     case = services.open_monitoring(
         cadre, registered, type="unstable", risks=["labour"], found_on=date(2025, 1, 6)
     )
-    services.identify_monitoring(sima_officer, case, date(2025, 1, 10))
+    identify(case, cadre, sima_officer, county_admin)
     services.set_income(sima_officer, registered, 2025, {"transfer": "24000"})
     with pytest.raises(TransitionRefused, match="无劳动力"):
         services.clear_risk(sima_officer, case, today=date(2025, 8, 1))

@@ -161,10 +161,12 @@ def test_not_visited_monitoring_changes_duplicates_pages(as_user, sima_officer, 
     )
     assert "突发严重困难户" in client.get("/monitoring/").content.decode()
     case = household.monitoring_cases.get()
+    # The county's approval is the last identification step: it cannot be taken before the others.
     client.post(f"/monitoring/{case.pk}/", {"action": "identify"})
-    client.post(f"/monitoring/{case.pk}/", {"action": "measure", "kind": "医疗", "description": "大病救助"})
+    client.post(f"/monitoring/{case.pk}/", {"action": "village_review"})
+    client.post(f"/monitoring/{case.pk}/", {"action": "measure", "kind": "health", "description": "大病救助"})
     case.refresh_from_db()
-    assert case.state == "monitored" and case.measures.count() == 1
+    assert (case.state, case.step) == ("identifying", "village_review") and case.measures.count() == 1
     client.post(
         f"/households/{household.pk}/change/",
         {"kind": "death", "member": household.head_id, "effective_on": "2025-01-01"},

@@ -23,8 +23,15 @@ class Command(BaseCommand):
         households.add_argument(
             "--user", default="admin", help="who imports (their area bounds the villages)"
         )
+        households.add_argument(
+            "--mode",
+            default="application",
+            choices=["application", "historical"],
+            help="application: households enter identification (申请); historical: the county administrator "
+            "registers households from the national system with their status",
+        )
 
-    def handle(self, *args, what, file, user, **options):
+    def handle(self, *args, what, file, user, mode="application", **options):
         path = Path(file)
         if not path.exists():
             raise CommandError(f"文件不存在：{path}")
@@ -36,7 +43,7 @@ class Command(BaseCommand):
             # The same checks as an upload on the page (role, file type and size), then run here, not
             # by the worker, so that the progress bar shows on this terminal. The file is copied in chunks.
             with path.open("rb") as handle:
-                job = imports.create_job(importer, File(handle, name=path.name))
+                job = imports.create_job(importer, File(handle, name=path.name), mode)
         except (DomainError, PermissionDenied) as exc:
             raise CommandError(f"{user}：{getattr(exc, 'message', exc)}") from None
         job = imports.run(job, progress=self.progress)
