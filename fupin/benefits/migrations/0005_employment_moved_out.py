@@ -10,7 +10,11 @@ MOVED = ("employmentagreement", "offer", "placement", "post", "workrecord", "wor
 def relabel_content_types(from_label, to_label):
     def relabel(apps, schema_editor):
         content_types = apps.get_model("contenttypes", "ContentType").objects
-        content_types.filter(app_label=from_label, model__in=MOVED).update(app_label=to_label)
+        moving = content_types.filter(app_label=from_label, model__in=MOVED)
+        # After a migration back and forth, post_migrate has made fresh content types under the new label;
+        # the old ones carry the history (permissions, admin log), so they win.
+        content_types.filter(app_label=to_label, model__in=list(moving.values_list("model", flat=True))).delete()
+        moving.update(app_label=to_label)
 
     return relabel
 
