@@ -103,9 +103,6 @@ def walk(sima_projects, sima_officer, county_admin, make_user):
     Lecturer.objects.filter(pk=objects["lecturer_id"]).update(user=users[Role.LECTURER])
     spouse = household.members.exclude(pk=household.head_id).get()
     change = registry.request_change(sima_officer, household, "death", date.today(), spouse)
-    case = registry.open_monitoring(
-        sima_officer, household, type="marginal", risks=["illness"], found_on=date.today()
-    )
     dispatcher = users[Role.DISPATCHER]
     grid = supervision.create_grid(dispatcher, name="司马镇一网格", region=Region.objects.get(code=SIMA))
     problem = Problem.objects.get(pk=objects["problem_id"])
@@ -119,7 +116,6 @@ def walk(sima_projects, sima_officer, county_admin, make_user):
     objects.update(
         budget_change_id=objects["change_id"],  # the scope walk's change is a project's budget change
         change_id=change.pk,
-        case_id=case.pk,
         pair_id=pair.pk,
         grid_id=grid.pk,
         attachment_id=Attachment.objects.get().pk,
@@ -157,7 +153,7 @@ PAGE_PK = {
     "lecture-draft": "draft_id",
 }
 PAGE_OTHER = {
-    "code": lambda name, o: "370828107" if name.startswith("benefits:") else SIMA,
+    "code": lambda name, o: "370828107" if name.startswith(("benefits:", "employment:")) else SIMA,
     "action": lambda name, o: {"projects:act": "terminate"}.get(name, "withdraw"),
     "kind": lambda name, o: "placements" if name == "employment:work-record-new" else "workshops",
     "outcome": lambda name, o: "accept",

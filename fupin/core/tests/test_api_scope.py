@@ -25,6 +25,10 @@ SELF_ONLY = {
     # Creating in another town is refused by the service (tested in the registry's own API tests).
     ("POST", "/api/v1/households"),
     ("POST", "/api/v1/households/import"),
+    # Monitoring: the list filters by area; putting a household under monitoring names it in the body,
+    # looked up in the caller's area (registry/tests/test_rules.py).
+    ("GET", "/api/v1/monitoring"),
+    ("POST", "/api/v1/monitoring"),
     ("GET", "/api/v1/problems"),
     ("POST", "/api/v1/problems"),
     ("GET", "/api/v1/problems/stats"),
@@ -63,6 +67,9 @@ SELF_ONLY = {
 BODIES = {
     ("POST", "/api/v1/households/{household_id}/transitions"): {"action": "village_review"},
     ("POST", "/api/v1/households/{household_id}/visits"): {"visited_on": "2025-03-03", "findings": "看过了"},
+    ("POST", "/api/v1/households/{household_id}/helpers"): {"helper": "helper"},
+    ("POST", "/api/v1/monitoring/{case_id}/measures"): {"kind": "health", "description": "试探"},
+    ("POST", "/api/v1/monitoring/{case_id}/transitions"): {"action": "village_review"},
     ("POST", "/api/v1/problems/{problem_id}/transitions"): {"action": "comment", "comment": "看过了"},
     ("POST", "/api/v1/campaigns/{campaign_id}/checks"): {"subject_id": "1", "results": []},
     ("POST", "/api/v1/complaints/{complaint_id}/decision"): {"decision": "dismiss", "reason": "不属实"},
@@ -136,17 +143,28 @@ MULTIPART = {
 
 @pytest.fixture
 def sima_objects(sima_officer, make_user):
+    from datetime import date
+
+    from fupin.core.enums import Role
+    from fupin.registry import services as registry
     from fupin.registry.tests.conftest import make_sima_household
 
     token, _key = services.issue_token(sima_officer, "sima's")
     household = make_sima_household(sima_officer)
     job = household_import_job(sima_officer)
+    helper = make_user("simahelper", "370828107000", roles=[Role.HELPER])
+    pair = registry.pair_helper(sima_officer, household, helper, date(2025, 1, 1))
+    case = registry.open_monitoring(
+        sima_officer, household, type="marginal", risks=["illness"], found_on=date(2025, 1, 2)
+    )
     return {
         "code": "370828107200",
         "token_id": token.pk,
         "household_id": household.pk,
         "member_id": household.head_id,
         "job_id": job.pk,
+        "pair_id": pair.pk,
+        "case_id": case.pk,
         **lecture_objects(make_user),
         **supervision_objects(make_user, sima_officer),
     }
