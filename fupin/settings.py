@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "fupin.benefits",
     "fupin.lectures",
     "fupin.supervision",
+    "fupin.warnings",
 ]
 
 MIDDLEWARE = [
@@ -109,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fupin.core.context_processors.navigation",
+                "fupin.warnings.context_processors.inbox",
             ],
         },
     },

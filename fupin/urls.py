@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("fupin.benefits.urls")),
     path("", include("fupin.lectures.urls")),
     path("", include("fupin.supervision.urls")),
+    path("", include("fupin.warnings.urls")),
 ]

@@ -1,0 +1,101 @@
+"""Each rule's thresholds at their boundaries, its evaluation of the data, and its queries."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from fupin.core import policy
+from fupin.core.models import Region
+from fupin.warnings import rules
+from fupin.warnings.rules import RULES
+
+from .conftest import COUNTY, TODAY
+
+pytestmark = pytest.mark.django_db
+
+DEFAULT_BOUNDARIES = {
+    # rule: [(measure, expected level)] at and just below each default threshold
+    "funds_idle": [(59, None), (60, "yellow"), (89, "yellow"), (90, "orange"), (179, "orange"), (180, "red")],
+    "project_not_started": [(0, "yellow"), (29, "yellow"), (30, "orange"), (89, "orange"), (90, "red")],
+    "project_overdue": [(0, "yellow"), (30, "orange"), (90, "red")],
+    "dividend_late": [(0, "yellow"), (9, "yellow"), (10, "orange"), (29, "orange"), (30, "red")],
+    "employment_shortfall": [(0, None), (1, "yellow"), (29, "yellow"), (30, "orange"), (60, "red")],
+    "visit_missed": [(0, None), (1, "yellow"), (2, "orange"), (3, "red"), (7, "red")],
+    # lower is worse: the income as a percentage of the monitoring line
+    "income_below_line": [
+        (Decimal("100.0"), None),
+        (Decimal("99.9"), "yellow"),
+        (Decimal("90.0"), "yellow"),
+        (Decimal("89.9"), "orange"),
+        (Decimal("75.0"), "orange"),
+        (Decimal("74.9"), "red"),
+    ],
+    # the escalation ladder: none and reminder yellow, 限时督办 orange, 挂牌督办 red
+    "problem_overdue": [(0, "yellow"), (1, "yellow"), (2, "orange"), (3, "red")],
+}
+
+
+@pytest.mark.parametrize("code", sorted(DEFAULT_BOUNDARIES))
+def test_default_thresholds_grade_at_their_boundaries(jinxiang, code):
+    rule = RULES[code]
+    thresholds = rule.thresholds(COUNTY, 2026)
+    for measure, expected in DEFAULT_BOUNDARIES[code]:
+        assert rule.level_of(measure, thresholds) == expected, (code, measure)
+
+
+def test_every_rule_is_in_the_catalogue_with_its_module_and_subject():
+    assert set(DEFAULT_BOUNDARIES) == set(RULES)
+    for rule in RULES.values():
+        assert rule.module and "." in rule.subject_type and rule.handlers
+        assert str(rule.name)
+
+
+def test_thresholds_are_policy_per_county_and_year(jinxiang, county_admin):
+    county = Region.objects.get(code="370828000000")
+    policy.set_value(county_admin, "warning_funds_idle_yellow", county, 2027, "30")
+    rule = RULES["funds_idle"]
+    assert rule.thresholds(COUNTY, 2026)["yellow"] == 60
+    assert rule.thresholds(COUNTY, 2027)["yellow"] == 30
+    assert rule.level_of(30, rule.thresholds(COUNTY, 2027)) == "yellow"
+
+
+def test_funds_idle_counts_days_since_the_last_payment(allocation):
+    found = {f.subject_id: f for f in rules.funds_idle(COUNTY, TODAY)}
+    assert found[allocation.pk].measure == (TODAY - date(2026, 3, 1)).days
+    allocation.last_paid_on = TODAY - timedelta(days=60)
+    allocation.paid = Decimal("1.00")
+    allocation.save()
+    assert rules.funds_idle(COUNTY, TODAY)[0].measure == 60
+    allocation.paid = allocation.net_amount
+    allocation.save()
+    assert rules.funds_idle(COUNTY, TODAY) == []
+
+
+def test_project_rules_count_days_past_the_planned_dates(planned):
+    not_started = rules.project_not_started(COUNTY, TODAY)
+    overdue = rules.project_overdue(COUNTY, TODAY)
+    assert [f.measure for f in not_started] == [(TODAY - date(2026, 3, 1)).days]
+    assert [f.measure for f in overdue] == [(TODAY - date(2026, 5, 1)).days]
+    # On the planned day itself nothing is late yet.
+    assert rules.project_overdue(COUNTY, date(2026, 5, 1)) == []
+    assert [f.measure for f in rules.project_overdue(COUNTY, date(2026, 5, 2))] == [1]
+
+
+def test_a_started_project_is_not_reported_as_not_started(planned):
+    planned.state = "implementing"
+    planned.save()
+    assert rules.project_not_started(COUNTY, TODAY) == []
+    assert len(rules.project_overdue(COUNTY, TODAY)) == 1
+
+
+def test_months_are_whole_months():
+    assert rules._months(date(2026, 2, 28), date(2026, 1, 31)) == 0
+    assert rules._months(date(2026, 3, 1), date(2026, 1, 31)) == 1
+    assert rules._months(date(2026, 4, 30), date(2026, 1, 30)) == 3
+
+
+def test_each_rule_evaluates_a_county_in_a_few_queries(demo, django_assert_max_num_queries):
+    for code, rule in RULES.items():
+        with django_assert_max_num_queries(4, info=code):
+            rule.evaluate(COUNTY, TODAY)
