@@ -4,7 +4,7 @@ from datetime import date
 
 from ninja import Field, Query, Router, Schema
 
-from fupin.core import clock
+from fupin.core import clock, scope
 from fupin.core.api import ErrorOut
 from fupin.core.inputs import Id, PageNumber
 from fupin.core.scope import get_visible_or_404
@@ -107,7 +107,7 @@ class RuleOut(Schema):
 
 @router.get("/warnings/rules", response=list[RuleOut], summary="The rules and their thresholds for my county")
 def list_rules(request):
-    county = (request.auth.scope_prefix or "")[:6] or "370828"
+    county = scope.county_of(scope.area_of(request.auth))
     year = clock.today().year
     return [
         {
