@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, Max, Min, Q
+from django.db.models import Exists, F, Max, Min, OuterRef, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,7 +38,7 @@ class Rule:
     name: str
     module: str  # the app whose data it reads
     subject_type: str  # app_label.model of the subject
-    subject_url: str  # URL name of the subject's page, with its pk as the only argument
+    subject_url: str | None  # URL name of the subject's page, with its pk as the only argument
     unit: str
     defaults: tuple[int, int, int] | None  # yellow, orange, red; None: fixed levels, not a policy
     handlers: tuple[str, ...]  # roles that handle its warnings in the subject's area
@@ -270,6 +270,55 @@ def problem_overdue(county: str, today: date) -> list[Finding]:
     ]
 
 
+def revenue_undistributed(county: str, today: date) -> list[Finding]:
+    """Revenue received (not reversed) that no distribution plan (other than a cancelled one) divides."""
+    planned = s.DistributionPlan.objects.filter(revenue=OuterRef("pk")).exclude(state=s.PlanState.CANCELLED)
+    rows = (
+        s.Revenue.objects.within(county)
+        .filter(reverses__isnull=True, reversal__isnull=True, received_on__lt=today)
+        .filter(~Exists(planned))
+        .values("id", "region_code", "project__name", "period", "amount", "received_on")
+    )
+    return [
+        Finding(
+            r["id"],
+            r["region_code"],
+            f"{r['project__name']} {r['period']}"[:200],
+            _days(today, r["received_on"]),
+            _("%(amount)s yuan received on %(date)s, not yet in a distribution plan")
+            % {"amount": f"{r['amount']:.2f}", "date": r["received_on"].isoformat()},
+        )
+        for r in rows
+    ]
+
+
+def monitoring_no_measure(county: str, today: date) -> list[Finding]:
+    """Households under monitoring (risk not cleared) whose case has no assistance measure yet; the subject
+    is the household (one open case each)."""
+    rows = (
+        s.MonitoringCase.objects.filter(
+            household__in=s.Household.objects.within(county),
+            state__in=[s.MonitoringState.IDENTIFYING, s.MonitoringState.MONITORED],
+            measures__isnull=True,
+            found_on__lt=today,
+        )
+        .values(
+            "household_id", "household__region_code", "household__number", "household__head__name", "found_on"
+        )
+        .order_by()
+    )
+    return [
+        Finding(
+            r["household_id"],
+            r["household__region_code"],
+            f"{r['household__number']} {r['household__head__name'] or ''}".strip(),
+            _days(today, r["found_on"]),
+            _("At risk since %(date)s, no assistance measure yet") % {"date": r["found_on"].isoformat()},
+        )
+        for r in rows
+    ]
+
+
 days, months, share = gettext_lazy("days"), gettext_lazy("months"), gettext_lazy("%")
 COUNTY, TOWN, FINANCE = Role.COUNTY_ADMIN, Role.TOWN_OFFICER, Role.FINANCE
 RULES: dict[str, Rule] = {
@@ -352,6 +401,28 @@ RULES: dict[str, Rule] = {
             (TOWN, COUNTY),
             income_below_line,
             higher_is_worse=False,
+        ),
+        Rule(
+            "revenue_undistributed",
+            gettext_lazy("Revenue not distributed"),  # 收益未分配
+            "benefits",
+            "benefits.revenue",
+            None,
+            days,
+            (30, 60, 90),
+            (TOWN, FINANCE, COUNTY),
+            revenue_undistributed,
+        ),
+        Rule(
+            "monitoring_no_measure",
+            gettext_lazy("Monitored household without assistance"),  # 监测对象未落实帮扶
+            "registry",
+            "registry.household",
+            "registry:household",
+            days,
+            (15, 30, 60),
+            (TOWN, COUNTY),
+            monitoring_no_measure,
         ),
         Rule(
             "problem_overdue",

