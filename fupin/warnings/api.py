@@ -140,6 +140,32 @@ def warning_stats(request, region: str | None = None):
     return queries.stats(request.auth, region)
 
 
+class WaitingOut(Schema):
+    label: str
+    count: int
+    url: str
+
+
+class InboxOut(Schema):
+    warnings: list[WarningOut]
+    count: int
+    elsewhere: list[WaitingOut]
+
+
+@router.get("/inbox", response=InboxOut, summary="My to-do: warnings to handle, and what waits elsewhere")
+def inbox(request, page: PageNumber = 1):
+    warnings = queries.most_urgent_first(queries.to_handle(request.auth))
+    start = (page - 1) * 20
+    return {
+        "warnings": list(warnings[start : start + 20]),
+        "count": warnings.count(),
+        "elsewhere": [
+            {"label": label, "count": n, "url": url}
+            for label, n, url in queries.waiting_elsewhere(request.auth)
+        ],
+    }
+
+
 def _detail(request, warning: Warning) -> dict:
     data = WarningOut.from_orm(warning).dict()
     data.update(

@@ -61,6 +61,7 @@ SELF_ONLY = {
     ("GET", "/api/v1/warnings"),
     ("GET", "/api/v1/warnings/rules"),
     ("GET", "/api/v1/warnings/stats"),
+    ("GET", "/api/v1/inbox"),
 }
 
 

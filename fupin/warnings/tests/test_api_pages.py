@@ -98,3 +98,18 @@ def test_the_subject_is_linked_when_the_user_may_open_it(client, scanned, county
     warning = scanned.get(rule="project_overdue")
     page = client.get(f"/warnings/{warning.pk}/")
     assert f'href="/projects/{warning.subject_id}/"' in page.content.decode()
+
+
+def test_the_inbox_api_lists_the_most_urgent_first(api_as, scanned, sima_officer):
+    body = api_as(sima_officer).get("/api/v1/inbox").json()
+    assert body["count"] == scanned.filter(rule__startswith="project").count() == len(body["warnings"])
+    assert body["warnings"][0]["level"] == "red"  # not started for 92 days, before the orange overdue one
+    assert body["elsewhere"][0]["count"] == 0
+
+
+def test_the_scan_task_scans_every_county(allocation, planned, time_machine):
+    from fupin.warnings.tasks import scan_all
+
+    time_machine.move_to(TODAY)
+    assert scan_all.call() == Warning.objects.count() >= 3
+    assert scan_all.call() == 0

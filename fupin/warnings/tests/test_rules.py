@@ -143,3 +143,18 @@ def test_revenue_undistributed_until_a_plan_divides_it(planned, finance):
     plan.state = "cancelled"
     plan.save()
     assert len(rules.revenue_undistributed(COUNTY, TODAY)) == 1
+
+
+def test_visit_missed_counts_whole_months_since_the_last_visit(sima_officer, make_user):
+    from fupin.registry import services as registry
+    from fupin.registry.models import Household, Visit
+    from fupin.registry.tests.conftest import make_sima_household
+
+    household = make_sima_household(sima_officer)
+    Household.objects.filter(pk=household.pk).update(status="not_lifted")
+    helper = make_user("helper", "370828107000", roles=["helper"])
+    registry.pair_helper(sima_officer, household, helper, date(2026, 3, 1))
+    assert [f.measure for f in rules.visit_missed(COUNTY, TODAY)] == [3]  # never visited since 1 March
+    Visit.objects.create(household=household, helper=helper, visited_on=date(2026, 5, 2), findings="好")
+    assert rules.visit_missed(COUNTY, TODAY) == []  # 30 days: not yet a whole month
+    assert [f.measure for f in rules.visit_missed(COUNTY, date(2026, 6, 2))] == [1]
