@@ -42,6 +42,8 @@ def load_warnings(log) -> None:
             break
     false_alarm = _first("income_below_line") or _first("visit_missed")
     if false_alarm is not None:
-        services.transition(admin, false_alarm, Transition.DISMISS, "误报：该户收入已按新核实数据更正")
+        services.transition(
+            admin, false_alarm, Transition.DISMISS, "该户收入已按新核实的数据更正，不低于监测标准"
+        )
     rules = ", ".join(f"{code} {n}" for code, n in result.by_rule.items() if n)
     log(f"  风险预警：新增 {result.raised} 条（{rules}），处置 {handled} 条，误报 1 条")

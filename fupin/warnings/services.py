@@ -3,8 +3,11 @@ Each is one atomic function that records its audit events."""
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import wraps
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from fupin.core import access, audit, clock, workdays
@@ -58,6 +61,19 @@ def _event(w: Warning, kind: str, *, from_state="", note="", actor=None) -> Warn
     )
 
 
+def _in_the_county_language(scan_function):
+    """A warning's message is stored as text: written in the platform's language whoever runs the scan (a
+    command, the worker, a request in English)."""
+
+    @wraps(scan_function)
+    def scan_in_language(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return scan_function(*args, **kwargs)
+
+    return scan_in_language
+
+
+@_in_the_county_language
 @transaction.atomic
 def scan_county(county_code: str, today: date | None = None) -> ScanResult:
     """Evaluate every rule for one county and bring its warnings in line with the data. Idempotent: with

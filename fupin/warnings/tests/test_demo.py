@@ -18,7 +18,7 @@ def test_the_demo_raises_several_rules_in_several_towns_and_handles_some(demo):
     assert len({code[:9] for code in warnings.values_list("region_code", flat=True)}) >= 3
     assert warnings.filter(state="done").exists() and warnings.filter(state="verifying").exists()
     dismissed = warnings.get(state="dismissed")
-    assert dismissed.close_reason.startswith("误报")
+    assert dismissed.close_reason and dismissed.events.filter(kind="dismiss").exists()
     assert list(warnings.get(state="done").events.values_list("kind", flat=True)) == [
         "raised",
         "acknowledge",

@@ -35,6 +35,14 @@ def test_a_scan_raises_graded_warnings_and_audits_them(allocation, planned):
     assert idle.events.get().kind == "raised"
 
 
+def test_messages_are_written_in_chinese_whatever_the_active_language(allocation, planned):
+    from django.utils import translation
+
+    with translation.override("en"):
+        services.scan_county(COUNTY, TODAY)
+    assert "未支付" in _of("funds_idle", allocation.pk).get().message
+
+
 def test_a_second_scan_with_no_change_writes_nothing(allocation, planned):
     services.scan_county(COUNTY, TODAY)
     audit_events, warning_events = AuditEvent.objects.count(), WarningEvent.objects.count()
