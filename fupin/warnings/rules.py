@@ -270,6 +270,26 @@ def problem_overdue(county: str, today: date) -> list[Finding]:
     ]
 
 
+def asset_unconfirmed(county: str, today: date) -> list[Finding]:
+    """Projects accepted on completion but not yet handed over with their assets registered (确权)."""
+    rows = (
+        s.Project.objects.within(county)
+        .filter(state=s.ProjectState.ACCEPTED, acceptance__accepted_on__lt=today)
+        .values("id", "region_code", "name", "acceptance__accepted_on")
+    )
+    return [
+        Finding(
+            r["id"],
+            r["region_code"],
+            r["name"],
+            _days(today, r["acceptance__accepted_on"]),
+            _("Accepted on %(date)s, assets not yet handed over and registered")
+            % {"date": r["acceptance__accepted_on"].isoformat()},
+        )
+        for r in rows
+    ]
+
+
 def revenue_undistributed(county: str, today: date) -> list[Finding]:
     """Revenue received (not reversed) that no distribution plan (other than a cancelled one) divides."""
     planned = s.DistributionPlan.objects.filter(revenue=OuterRef("pk")).exclude(state=s.PlanState.CANCELLED)
@@ -423,6 +443,17 @@ RULES: dict[str, Rule] = {
             (15, 30, 60),
             (TOWN, COUNTY),
             monitoring_no_measure,
+        ),
+        Rule(
+            "asset_unconfirmed",
+            gettext_lazy("Assets not registered"),  # 资产未确权
+            "projects",
+            "projects.project",
+            "projects:detail",
+            days,
+            (30, 90, 180),
+            (TOWN, COUNTY),
+            asset_unconfirmed,
         ),
         Rule(
             "problem_overdue",

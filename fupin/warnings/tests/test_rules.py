@@ -33,6 +33,7 @@ DEFAULT_BOUNDARIES = {
     ],
     "revenue_undistributed": [(29, None), (30, "yellow"), (60, "orange"), (89, "orange"), (90, "red")],
     "monitoring_no_measure": [(14, None), (15, "yellow"), (30, "orange"), (59, "orange"), (60, "red")],
+    "asset_unconfirmed": [(29, None), (30, "yellow"), (90, "orange"), (179, "orange"), (180, "red")],
     # the escalation ladder: none and reminder yellow, 限时督办 orange, 挂牌督办 red
     "problem_overdue": [(0, "yellow"), (1, "yellow"), (2, "orange"), (3, "red")],
 }
@@ -158,3 +159,18 @@ def test_visit_missed_counts_whole_months_since_the_last_visit(sima_officer, mak
     Visit.objects.create(household=household, helper=helper, visited_on=date(2026, 5, 2), findings="好")
     assert rules.visit_missed(COUNTY, TODAY) == []  # 30 days: not yet a whole month
     assert [f.measure for f in rules.visit_missed(COUNTY, date(2026, 6, 2))] == [1]
+
+
+def test_asset_unconfirmed_counts_days_since_the_acceptance(planned):
+    from fupin.projects.models import Acceptance
+
+    Acceptance.objects.create(
+        project=planned, accepted_on=TODAY - timedelta(days=30), members="验收组", conclusion="合格"
+    )
+    assert rules.asset_unconfirmed(COUNTY, TODAY) == []  # still in the plan
+    planned.state = "accepted"
+    planned.save()
+    assert [(f.subject_id, f.measure) for f in rules.asset_unconfirmed(COUNTY, TODAY)] == [(planned.pk, 30)]
+    planned.state = "handed_over"
+    planned.save()
+    assert rules.asset_unconfirmed(COUNTY, TODAY) == []
