@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, F, Max, Min, OuterRef, Q
+from django.db.models import Exists, F, Max, Min, OuterRef, Q, Sum
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -270,6 +270,43 @@ def problem_overdue(county: str, today: date) -> list[Finding]:
     ]
 
 
+def schedule_percent(year: int, today: date) -> Decimal:
+    """How much of a source of `year` should be spent by `today`: the share of the year gone by (a source
+    of an earlier year should be spent in full)."""
+    if year < today.year:
+        return Decimal(100)
+    start = date(year, 1, 1)
+    return Decimal(100 * _days(today, start)) / Decimal(_days(date(year + 1, 1, 1), start))
+
+
+def funds_slow(county: str, today: date) -> list[Finding]:
+    """Fund sources whose payments lag behind the year's schedule; the measure is the points behind."""
+    rows = (
+        s.FundSource.objects.within(county)
+        .filter(year__lte=today.year, amount__gt=0)
+        .values("id", "region_code", "title", "year", "amount")
+        .annotate(paid=Sum("allocations__paid"))
+        .order_by()
+    )
+    found = []
+    for r in rows:
+        rate = Decimal(r["paid"] or 0) * 100 / r["amount"]
+        behind = (schedule_percent(r["year"], today) - rate).quantize(Decimal("0.1"))
+        if behind <= 0:
+            continue
+        found.append(
+            Finding(
+                r["id"],
+                r["region_code"],
+                r["title"],
+                behind,
+                _("%(rate)s%% spent, %(behind)s points behind the year's schedule")
+                % {"rate": rate.quantize(Decimal("0.1")), "behind": behind},
+            )
+        )
+    return found
+
+
 def asset_unconfirmed(county: str, today: date) -> list[Finding]:
     """Projects accepted on completion but not yet handed over with their assets registered (确权)."""
     rows = (
@@ -354,6 +391,17 @@ RULES: dict[str, Rule] = {
             (60, 90, 180),
             (FINANCE, COUNTY),
             funds_idle,
+        ),
+        Rule(
+            "funds_slow",
+            gettext_lazy("Funds spent too slowly"),  # 支出进度慢
+            "funds",
+            "funds.fundsource",
+            None,
+            gettext_lazy("percentage points"),
+            (10, 20, 30),
+            (FINANCE, COUNTY),
+            funds_slow,
         ),
         Rule(
             "project_not_started",

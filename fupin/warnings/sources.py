@@ -4,7 +4,7 @@ that moves between apps (the employment parts of benefits, for one) is repointed
 from fupin.benefits.compliance import by_project as employment_by_project
 from fupin.benefits.enums import PlanState
 from fupin.benefits.models import DistributionPlan, Revenue
-from fupin.funds.models import Allocation
+from fupin.funds.models import Allocation, FundSource
 from fupin.projects.enums import DONE_STATES, ProjectState
 from fupin.projects.models import Project
 from fupin.registry.enums import MonitoringState
@@ -19,6 +19,7 @@ __all__ = [
     "Allocation",
     "DistributionPlan",
     "Escalation",
+    "FundSource",
     "HelperPair",
     "Household",
     "MonitoringCase",

@@ -34,6 +34,13 @@ DEFAULT_BOUNDARIES = {
     "revenue_undistributed": [(29, None), (30, "yellow"), (60, "orange"), (89, "orange"), (90, "red")],
     "monitoring_no_measure": [(14, None), (15, "yellow"), (30, "orange"), (59, "orange"), (60, "red")],
     "asset_unconfirmed": [(29, None), (30, "yellow"), (90, "orange"), (179, "orange"), (180, "red")],
+    "funds_slow": [
+        (Decimal("9.9"), None),
+        (10, "yellow"),
+        (20, "orange"),
+        (Decimal("29.9"), "orange"),
+        (30, "red"),
+    ],
     # the escalation ladder: none and reminder yellow, 限时督办 orange, 挂牌督办 red
     "problem_overdue": [(0, "yellow"), (1, "yellow"), (2, "orange"), (3, "red")],
 }
@@ -174,3 +181,16 @@ def test_asset_unconfirmed_counts_days_since_the_acceptance(planned):
     planned.state = "handed_over"
     planned.save()
     assert rules.asset_unconfirmed(COUNTY, TODAY) == []
+
+
+def test_funds_slow_measures_points_behind_the_schedule(allocation, source):
+    # The 2018 source of 3,000,000 yuan should be spent in full by 2026; 100,000 allocated, none paid.
+    assert [(f.subject_id, f.measure) for f in rules.funds_slow(COUNTY, TODAY)] == [
+        (source.pk, Decimal("100.0"))
+    ]
+    allocation.paid = Decimal("100000.00")
+    allocation.save()
+    assert rules.funds_slow(COUNTY, TODAY)[0].measure == Decimal("96.7")
+    # Half way through its own year, a source half spent is on schedule.
+    assert rules.schedule_percent(2026, date(2026, 7, 2)) == Decimal(100 * 182) / 365
+    assert rules.schedule_percent(2025, TODAY) == 100
