@@ -20,6 +20,7 @@ from fupin.projects.api import router as projects_router
 from fupin.registry.api import router as registry_router
 from fupin.supervision.api import public as supervision_public
 from fupin.supervision.api import router as supervision_router
+from fupin.warnings.api import router as warnings_router
 
 
 class CheckedParser(Parser):
@@ -155,3 +156,4 @@ api.add_router("/", projects_router)
 api.add_router("/funds/", funds_router)
 api.add_router("/", benefits_router)
 api.add_router("/", employment_router)
+api.add_router("/", warnings_router)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "fupin.employment",
     "fupin.lectures",
     "fupin.supervision",
+    "fupin.warnings",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fupin.core.context_processors.navigation",
+                "fupin.warnings.context_processors.inbox",
             ],
         },
     },

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("fupin.employment.urls")),
     path("", include("fupin.lectures.urls")),
     path("", include("fupin.supervision.urls")),
+    path("", include("fupin.warnings.urls")),
 ]

@@ -51,6 +51,7 @@ class Kind(StrEnum):
     DRAFTS = "drafts"  # lesson drafts (集体备课): the lecturers' working material under review
     AUDIT = "audit"  # the audit log and the chain check
     CONFIG = "config"  # policy settings and the working-day calendar
+    WARNINGS = "warnings"  # risk warnings raised by the rules of every module, and their handling
 
 
 @dataclass(frozen=True)
@@ -76,14 +77,14 @@ READS: dict[str, dict[Kind, Grant]] = {
     Role.COUNTY_ADMIN: {
         K.REGISTRY: PERSONAL, K.PROJECTS: ROWS, K.FUNDS: ROWS, K.BENEFITS: ROWS, K.EMPLOYMENT: ROWS,
         K.INSPECTION: ROWS, K.URBAN: ROWS, K.COMPLAINTS: PERSONAL, K.LECTURES: ROWS, K.DRAFTS: ROWS,
-        K.AUDIT: ROWS, K.CONFIG: ROWS,
+        K.AUDIT: ROWS, K.CONFIG: ROWS, K.WARNINGS: ROWS,
     },
     # Town office: the town's registry, projects, funds and benefits. Problems of both uses are assigned
     # to the town (镇街) to rectify, so it reads them, with the grids of its streets. Complaints (sorted by
     # the county first) and lectures are other offices' business; the audit log is for the overseers.
     Role.TOWN_OFFICER: {
         K.REGISTRY: PERSONAL, K.PROJECTS: ROWS, K.FUNDS: ROWS, K.BENEFITS: ROWS, K.EMPLOYMENT: ROWS,
-        K.INSPECTION: ROWS, K.URBAN: ROWS, K.CONFIG: ROWS,
+        K.INSPECTION: ROWS, K.URBAN: ROWS, K.CONFIG: ROWS, K.WARNINGS: ROWS,
     },
     # Village committee: enters the registry (ID numbers stay masked: revealing is for town and county),
     # sees the village's projects (beneficiaries, progress it records) and matches its people to jobs.
@@ -102,13 +103,13 @@ READS: dict[str, dict[Kind, Grant]] = {
     # assigned to finance for rectification.
     Role.FINANCE: {
         K.REGISTRY: AGGREGATES, K.PROJECTS: ROWS, K.FUNDS: ROWS, K.BENEFITS: ROWS, K.EMPLOYMENT: ROWS,
-        K.INSPECTION: ROWS, K.CONFIG: ROWS,
+        K.INSPECTION: ROWS, K.CONFIG: ROWS, K.WARNINGS: ROWS,
     },
     # Discipline commission / supervision office: reads everything in its area, takes few actions.
     Role.INSPECTOR: {
         K.REGISTRY: PERSONAL, K.PROJECTS: ROWS, K.FUNDS: ROWS, K.BENEFITS: ROWS, K.EMPLOYMENT: ROWS,
         K.INSPECTION: ROWS, K.URBAN: ROWS, K.COMPLAINTS: PERSONAL, K.LECTURES: ROWS, K.DRAFTS: ROWS,
-        K.AUDIT: ROWS, K.CONFIG: ROWS,
+        K.AUDIT: ROWS, K.CONFIG: ROWS, K.WARNINGS: ROWS,
     },
     # Lecture roles: lectures only, nothing of the registry, projects or funds. The lecture office reads
     # every lecture of its area, a lecturer and a requesting unit their own (LectureRequest's queryset);
@@ -125,6 +126,8 @@ READS: dict[str, dict[Kind, Grant]] = {
 # The calendar and the policy numbers are public rules (deadlines, poverty lines) every worker needs to
 # read; only the county administrator changes them (Action.CONFIGURE). Experts, who hold only a review
 # seat, have no use for them.
+# Warnings (issue 15) are read by those who handle them (county, town, finance, as each rule's module
+# says: rules.py) and by the inspector, who oversees that they are handled.
 # fmt: on
 
 
@@ -160,6 +163,8 @@ class Action(StrEnum):
     REQUEST_LECTURE = "lectures.request"
     GIVE_LECTURE = "lectures.give"
     PREPARE_LECTURE = "lectures.prepare"  # hand in lesson drafts, mark a lecturer's unavailable periods
+    # warnings
+    HANDLE_WARNING = "warnings.handle"  # acknowledge, verify, close, dismiss (the rule names its roles)
     # configuration
     CONFIGURE = "config.edit"
 
@@ -195,6 +200,7 @@ ACTIONS: dict[Action, tuple[str, ...]] = {
     A.REQUEST_LECTURE: (R.REQUESTER,),
     A.GIVE_LECTURE: (R.LECTURER,),
     A.PREPARE_LECTURE: (R.LECTURE_ADMIN, R.LECTURER),
+    A.HANDLE_WARNING: (R.COUNTY_ADMIN, R.TOWN_OFFICER, R.FINANCE),
     A.CONFIGURE: (R.COUNTY_ADMIN,),
 }
 # fmt: on
@@ -390,6 +396,9 @@ ROUTES: list[tuple[str, Rule]] = [
     (r"^/lectures/tours/new/", rule(reads(K.LECTURES), action=A.MANAGE_LECTURES)),
     (r"^/lectures/my-feedback/", rule(reads(K.LECTURES), action=A.GIVE_LECTURE)),
     (r"^/lectures(/|$)", rule(reads(K.LECTURES))),
+    # risk warnings; the inbox is everyone's (it lists what waits for the user, each part as they read it)
+    (r"^/warnings(/|\.|$)", rule(reads(K.WARNINGS))),
+    (r"^/inbox(/|$)", OPEN),
     # oversight, configuration
     (r"^/audit(/|$)", rule(reads(K.AUDIT))),
     (r"^/(calendar|policy)(/|$)", rule(reads(K.CONFIG))),

@@ -36,6 +36,7 @@ MENU: list[tuple[str, list[MenuEntry]]] = [
         _("Overview"),
         [
             MenuEntry(_("Home"), "home", "core"),
+            MenuEntry(_("To-do"), "warnings:inbox", "warnings"),
             MenuEntry(_("Regions"), "region-tree", "core"),
         ],
     ),
@@ -54,6 +55,7 @@ MENU: list[tuple[str, list[MenuEntry]]] = [
     (
         _("Tracking results"),
         [
+            MenuEntry(_("Risk warnings"), "warnings:list", "warnings"),
             MenuEntry(_("Problem ledger"), "supervision:problems", "supervision"),
             MenuEntry(_("Report a problem"), "supervision:problem-create", "supervision"),
             MenuEntry(_("Ledger statistics"), "supervision:statistics", "supervision"),

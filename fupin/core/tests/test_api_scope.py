@@ -60,6 +60,12 @@ SELF_ONLY = {
     # Compliance by town answers inside the caller's area; a region outside it is 404 (test_compliance).
     ("GET", "/api/v1/benefits/employment"),
     ("GET", "/api/v1/benefits/summary"),
+    # Warnings: the list and the statistics filter by area (warnings/tests/test_api_pages), the rules are
+    # the county's catalogue.
+    ("GET", "/api/v1/warnings"),
+    ("GET", "/api/v1/warnings/rules"),
+    ("GET", "/api/v1/warnings/stats"),
+    ("GET", "/api/v1/inbox"),
 }
 
 
@@ -71,6 +77,7 @@ BODIES = {
     ("POST", "/api/v1/monitoring/{case_id}/measures"): {"kind": "health", "description": "试探"},
     ("POST", "/api/v1/monitoring/{case_id}/transitions"): {"action": "village_review"},
     ("POST", "/api/v1/problems/{problem_id}/transitions"): {"action": "comment", "comment": "看过了"},
+    ("POST", "/api/v1/warnings/{warning_id}/transitions"): {"action": "acknowledge", "note": "看过了"},
     ("POST", "/api/v1/campaigns/{campaign_id}/checks"): {"subject_id": "1", "results": []},
     ("POST", "/api/v1/complaints/{complaint_id}/decision"): {"decision": "dismiss", "reason": "不属实"},
     ("POST", "/api/v1/projects/{project_id}/transitions"): {"action": "terminate", "reason": "试探"},
@@ -167,7 +174,28 @@ def sima_objects(sima_officer, make_user):
         "case_id": case.pk,
         **lecture_objects(make_user),
         **supervision_objects(make_user, sima_officer),
+        **warning_objects(household),
     }
+
+
+def warning_objects(household):
+    """An open warning of 司马镇 about its household, as a scan raises it."""
+    from datetime import date
+
+    from fupin.warnings.models import Warning
+
+    warning = Warning.objects.create(
+        rule="visit_missed",
+        level="yellow",
+        subject_type="registry.household",
+        subject_id=household.pk,
+        subject_repr=household.number,
+        region_code=household.region_code,
+        message="未按月走访",
+        raised_on=date(2025, 6, 2),
+        updated_on=date(2025, 6, 2),
+    )
+    return {"warning_id": warning.pk}
 
 
 def supervision_objects(make_user, sima_officer):

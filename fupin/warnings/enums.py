@@ -1,0 +1,66 @@
+"""Levels, states and the allowed transitions of a warning (风险预警)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    YELLOW = "yellow", _("Yellow")  # 黄色预警
+    ORANGE = "orange", _("Orange")  # 橙色预警
+    RED = "red", _("Red")  # 红色预警
+
+
+LEVEL_ORDER = [Level.YELLOW, Level.ORANGE, Level.RED]
+RANK = {level: index for index, level in enumerate(LEVEL_ORDER)}
+
+
+class State(models.TextChoices):
+    PENDING = "pending", _("Awaiting acknowledgement")  # 待签收
+    VERIFYING = "verifying", _("Being verified")  # 核实中
+    HANDLING = "handling", _("Being handled")  # 处置中
+    DONE = "done", _("Handled")  # 已办结
+    DISMISSED = "dismissed", _("False alarm")  # 误报
+    CLEARED = "cleared", _("Condition cleared")  # 条件消除，自动解除
+
+
+OPEN_STATES = frozenset({State.PENDING, State.VERIFYING, State.HANDLING})
+# Closed by a person: the scan does not raise the same warning again while the condition lasts at the
+# same or a lower level (a false alarm stays dismissed, a handled one handled).
+HANDLED_STATES = frozenset({State.DONE, State.DISMISSED})
+
+
+class Transition(models.TextChoices):
+    ACKNOWLEDGE = "acknowledge", _("Acknowledge")  # 签收
+    VERIFY = "verify", _("Confirm and handle")  # 核实属实，开始处置
+    CLOSE = "close", _("Close as handled")  # 办结
+    DISMISS = "dismiss", _("Dismiss as false alarm")  # 误报
+
+
+# action: (the states it starts from, the state it leads to, whether a note is required)
+TRANSITIONS = {
+    Transition.ACKNOWLEDGE: (frozenset({State.PENDING}), State.VERIFYING, False),
+    Transition.VERIFY: (frozenset({State.VERIFYING}), State.HANDLING, False),
+    Transition.CLOSE: (frozenset({State.HANDLING}), State.DONE, True),
+    Transition.DISMISS: (frozenset({State.PENDING, State.VERIFYING}), State.DISMISSED, True),
+}
+
+# Event kinds written by the scan (the people's transitions use the Transition values).
+RAISED, LEVEL_CHANGED, CLEARED, ESCALATED = "raised", "level", "cleared", "escalated"
+EVENT_LABELS = {
+    RAISED: _("Raised"),
+    LEVEL_CHANGED: _("Level changed"),
+    CLEARED: _("Condition cleared"),
+    ESCALATED: _("Escalated to the county"),
+    **{t.value: t.label for t in Transition},
+}
+
+ACTION_LABELS = {
+    "warnings.raised": _("Warning raised"),
+    "warnings.level": _("Warning level changed"),
+    "warnings.cleared": _("Warning closed: condition cleared"),
+    "warnings.escalated": _("Warning escalated to the county"),
+    "warnings.transition": _("Warning handled"),
+}
+
+# A red warning not acknowledged within this many working days goes up to the county.
+ESCALATION_WORKING_DAYS = 2
