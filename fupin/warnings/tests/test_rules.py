@@ -118,7 +118,7 @@ def test_monitoring_without_measure_counts_days_until_a_measure_is_taken(sima_of
     assert RULES["monitoring_no_measure"].level_of(
         15, RULES["monitoring_no_measure"].thresholds(COUNTY, 2026)
     )
-    registry.add_measure(sima_officer, case, "medical", "大病救助", date(2026, 5, 20))
+    registry.add_measure(sima_officer, case, "health", "大病救助", date(2026, 5, 20))
     assert rules.monitoring_no_measure(COUNTY, TODAY) == []
 
 
