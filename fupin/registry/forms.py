@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core import clock
+from fupin.core import access, clock
+from fupin.core.access import Kind, Read
 from fupin.core.errors import DomainError
 from fupin.core.models import Region
 
@@ -91,6 +92,8 @@ class FilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if not access.can_read(user, Kind.REGISTRY, Read.PERSONAL):
+            self.fields["q"].help_text = _("Name, pinyin initials, household number")  # no ID search
         areas = Region.objects.visible_to(user).filter(level__in=["town", "village"]).select_related("parent")
         self.fields["region"].choices = [("", _("All"))] + [
             (a.code, a.name if a.level == "town" else f"· {a.name}") for a in areas

@@ -121,6 +121,7 @@ def test_only_who_may_reveal_an_id_searches_by_one(api_as, client, cadre, three_
     client.force_login(cadre)
     page = client.get("/households/", {"q": number})
     assert page.status_code == 200 and "按身份证号查找仅限" in page.content.decode()
+    assert page.context["form"].fields["q"].help_text == "姓名、拼音首字母、户编号"  # ID search not offered
     assert not page.context["page"].object_list
     assert api_as(cadre).get("/api/v1/households", {"q": "张"}).status_code == 200
 
