@@ -63,9 +63,9 @@ class AllocationIn(Schema):
     document_no: str = ""
 
 
-class ReversalIn(Schema):
+class AllocationReversalIn(Schema):
     amount: str | None = MONEY
-    reason: str = ""
+    reason: str
 
 
 class AllocationOut(Schema):
@@ -130,8 +130,8 @@ class DisbursementOut(Schema):
         return yuan(obj.allocation.available)
 
 
-class ReasonIn(Schema):
-    reason: str = ""
+class DisbursementReversalIn(Schema):
+    reason: str
 
 
 def _source(request, source_id: int) -> FundSource:
@@ -207,7 +207,7 @@ def allocation_detail(request, allocation_id: int):
     response={201: AllocationOut, **ERRORS},
     summary="Reverse (part of) the unpaid allocation, with a reason",
 )
-def reverse_allocation(request, allocation_id: int, payload: ReversalIn):
+def reverse_allocation(request, allocation_id: int, payload: AllocationReversalIn):
     allocation = _allocation(request, allocation_id)
     entry = services.reverse_allocation(
         request.auth, allocation, amount=payload.amount, reason=payload.reason
@@ -251,7 +251,7 @@ def create_disbursement(request, payload: DisbursementIn):
     response={201: DisbursementOut, **ERRORS},
     summary="Reverse a payment, with a reason",
 )
-def reverse_disbursement(request, disbursement_id: int, payload: ReasonIn):
+def reverse_disbursement(request, disbursement_id: int, payload: DisbursementReversalIn):
     payment = get_visible_or_404(Disbursement.objects.all(), request.auth, pk=disbursement_id)
     entry = services.reverse_disbursement(request.auth, payment, reason=payload.reason)
     return Status(201, entry)

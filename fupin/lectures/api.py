@@ -87,7 +87,7 @@ class RequestOut(Schema):
     reason: str
 
 
-class TransitionIn(Schema):
+class LectureRequestTransitionIn(Schema):
     action: str = Field(
         "", description="approve, reject, withdraw, confirm, reschedule, cancel, deliver, no_show, close"
     )
@@ -207,7 +207,7 @@ def request_detail(request, request_id: int):
     response={200: RequestOut, **ERRORS},
     summary="Approve, confirm, deliver, reschedule, cancel… a lecture",
 )
-def request_transition(request, request_id: int, payload: TransitionIn):
+def request_transition(request, request_id: int, payload: LectureRequestTransitionIn):
     lecture = _request(request, request_id)
     params = payload.dict(exclude={"action", "lecturer_id", "preferred_lecturer_id"})
     params["lecturer"] = _lecturer(request, payload.lecturer_id, "lecturer_id")
@@ -270,7 +270,7 @@ class DraftIn(Schema):
     text: str = Field("", description="The draft. (A file is handed in on the page.)")
 
 
-class ReviewIn(Schema):
+class DraftReviewIn(Schema):
     accept: bool
     comment: str = Field("", description="Required when the draft is returned.")
 
@@ -340,7 +340,7 @@ def draft_detail(request, draft_id: int):
     response={200: DraftOut, **ERRORS},
     summary="Accept a draft, or return it with comments",
 )
-def review_draft(request, draft_id: int, payload: ReviewIn):
+def review_draft(request, draft_id: int, payload: DraftReviewIn):
     draft = _draft(request, draft_id)
     return services.review_draft(request.auth, draft, accept=payload.accept, comment=payload.comment)
 

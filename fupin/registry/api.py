@@ -294,7 +294,7 @@ def update_household(request, household_id: int, payload: HouseholdPatch):
     return _household(request, household_id)
 
 
-class TransitionIn(Schema):
+class HouseholdTransitionIn(Schema):
     action: str = Field(
         description="A gate step (village_review, first_notice, town_review, second_notice, county_approval, "
         "verification, consent, notice, announcement), or start_exit, objection, resolve_objection, "
@@ -326,7 +326,7 @@ GATE_ACTIONS = {step for steps in GATE_STEPS.values() for step in steps} - {Step
     response={200: HouseholdOut, **ERRORS},
     summary="Take the next step of the entry or exit gate",
 )
-def household_transition(request, household_id: int, payload: TransitionIn):
+def household_transition(request, household_id: int, payload: HouseholdTransitionIn):
     household = _household(request, household_id)
     user, action = request.auth, payload.action
     procedure = household.procedures.filter(finished_at__isnull=True).first()

@@ -28,7 +28,7 @@ public = Router(tags=["supervision (public)"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
-class EventOut(Schema):
+class ProblemEventOut(Schema):
     action: str
     actor: str | None
     role: str = Field(alias="actor_role")
@@ -94,7 +94,7 @@ class ProblemDetail(ProblemOut):
     requested_deadline: date | None
     closed_on: date | None
     closed_on_time: bool | None
-    events: list[EventOut]
+    events: list[ProblemEventOut]
 
     @staticmethod
     def resolve_events(obj):
@@ -173,7 +173,7 @@ def problem_detail(request, problem_id: int):
     return _problem(request, problem_id)
 
 
-class TransitionIn(Schema):
+class ProblemTransitionIn(Schema):
     action: str
     comment: str = ""
     unit: str = ""
@@ -183,7 +183,7 @@ class TransitionIn(Schema):
     beyond_campaign_end: bool = False
 
 
-def _transition(request, problem, payload: TransitionIn, attachments=()):
+def _transition(request, problem, payload: ProblemTransitionIn, attachments=()):
     person = None
     if payload.person:
         person = User.objects.filter(username=payload.person, is_active=True).first()
@@ -209,7 +209,7 @@ def _transition(request, problem, payload: TransitionIn, attachments=()):
     response={200: ProblemDetail, **ERRORS},
     summary="Take an action on a problem",
 )
-def problem_transition(request, problem_id: int, payload: TransitionIn):
+def problem_transition(request, problem_id: int, payload: ProblemTransitionIn):
     return _transition(request, _problem(request, problem_id), payload)
 
 
@@ -227,11 +227,11 @@ def problem_attachments(
 ):
     if action not in ("comment", "submit"):
         raise DomainError(_("Attachments go with a comment or a rectification report."), field="action")
-    payload = TransitionIn(action=action, comment=comment)
+    payload = ProblemTransitionIn(action=action, comment=comment)
     return _transition(request, _problem(request, problem_id), payload, attachments=files)
 
 
-class StatsOut(Schema):
+class ProblemStatsOut(Schema):
     key: str
     found: int
     closed: int
@@ -252,7 +252,7 @@ class StatsFilters(Schema):
 
 @router.get(
     "/problems/stats",
-    response={200: list[StatsOut], 400: ErrorOut},
+    response={200: list[ProblemStatsOut], 400: ErrorOut},
     summary="Found, rectified, on time, overdue; clearance and on-time rates",
 )
 def problem_stats(request, filters: Query[StatsFilters]):
