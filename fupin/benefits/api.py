@@ -275,6 +275,7 @@ def create_plan(request, project_id: int, payload: DistributionPlanIn):
     "/distributions/{int:plan_id}",
     response={200: PlanDetailOut, **ERRORS},
     summary="A distribution plan with its lines and what has been paid",
+    operation_id="get_distribution_plan",
 )
 def plan_detail(request, plan_id: int):
     return _plan(request, plan_id)
@@ -330,6 +331,7 @@ def record_payments(request, plan_id: int, payload: PaymentsIn):
     "/households/{int:household_id}/dividends",
     response={200: list[DividendOut], **ERRORS},
     summary="Every dividend of a household: plan, project, amount and when it was paid",
+    operation_id="list_household_dividends",
 )
 def household_dividends(request, household_id: int):
     household = queries.household(request.auth, household_id)
@@ -356,6 +358,7 @@ class YearOut(Schema):
     "/projects/{int:project_id}/revenues/by-year",
     response={200: list[YearOut], **ERRORS},
     summary="A project's revenue per year against its planned yearly revenue; a year below plan is flagged",
+    operation_id="get_revenues_by_year",
 )
 def revenues_by_year(request, project_id: int):
     return ledger.by_year(_project(request, project_id))
@@ -399,6 +402,7 @@ class SummaryOut(Schema):
     "/benefits/summary",
     response={200: SummaryOut, **ERRORS},
     summary="Dividends, jobs, wages and households reached, for an area and optionally a year",
+    operation_id="get_benefits_summary",
 )
 def benefits_summary(request, region: str = "", year: int | None = None):
     if year is not None and not 2000 <= year <= 2100:

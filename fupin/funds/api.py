@@ -158,7 +158,7 @@ def create_source(request, payload: SourceIn):
 
 
 @router.get("/sources/{int:source_id}", response={200: SourceOut, **ERRORS}, summary="One source")
-def source_detail(request, source_id: int):
+def get_source(request, source_id: int):
     return _source(request, source_id)
 
 
@@ -197,7 +197,7 @@ def create_allocation(request, payload: AllocationIn):
 
 
 @router.get("/allocations/{int:allocation_id}", response={200: AllocationOut, **ERRORS}, summary="One")
-def allocation_detail(request, allocation_id: int):
+def get_allocation(request, allocation_id: int):
     return _allocation(request, allocation_id)
 
 
@@ -260,7 +260,7 @@ def reverse_disbursement(request, disbursement_id: int, payload: DisbursementRev
 @router.get(
     "/execution", response=dict[str, list[dict]], summary="Execution rate per project, source, town, level"
 )
-def execution(request):
+def get_execution(request):
     allocations = Allocation.objects.visible_to(request.auth)
     return {
         dimension: [stats.plain(row) for row in stats.execution(allocations, dimension)]
@@ -269,7 +269,7 @@ def execution(request):
 
 
 @router.get("/idle", response=list[AllocationOut], summary="Allocations idle beyond the policy's days")
-def idle(request):
+def list_idle_funds(request):
     return services.idle_allocations(Allocation.objects.visible_to(request.auth))[:1000]
 
 

@@ -263,7 +263,7 @@ def create_project(request, payload: ProjectIn):
 
 
 @router.get("/projects/statistics", response=dict[str, list[StatRow]], summary="Counts and amounts")
-def statistics(request):
+def get_project_statistics(request):
     rows = Project.objects.visible_to(request.auth)
     return {dimension: stat_rows(rows, dimension) for dimension in ("town", "type", "year", "state")}
 
@@ -278,13 +278,13 @@ def stat_rows(rows, dimension: str) -> list[dict]:
 
 
 @router.get("/projects/{int:project_id}", response={200: ProjectOut, **ERRORS}, summary="One project")
-def project_detail(request, project_id: int):
+def get_project(request, project_id: int):
     _project(request, project_id)
     return with_money(Project.objects.filter(pk=project_id)).get()
 
 
 @router.patch("/projects/{int:project_id}", response={200: ProjectOut, **ERRORS}, summary="Change a draft")
-def project_update(request, project_id: int, payload: ProjectPatch):
+def update_project(request, project_id: int, payload: ProjectPatch):
     project = _project(request, project_id)
     data = payload.dict(exclude_unset=True)
     ids = data.pop("beneficiary_ids", None)
@@ -298,7 +298,7 @@ def project_update(request, project_id: int, payload: ProjectPatch):
     response={200: ProjectOut, **ERRORS},
     summary="Take a step of the lifecycle",
 )
-def project_transition(request, project_id: int, payload: ProjectTransitionIn):
+def transition_project(request, project_id: int, payload: ProjectTransitionIn):
     project = _project(request, project_id)
     services.transition(request.auth, project, payload.action, payload.reason)
     return with_money(Project.objects.filter(pk=project_id)).get()
@@ -309,7 +309,7 @@ def project_transition(request, project_id: int, payload: ProjectTransitionIn):
     response={200: list[ProjectEventOut], **ERRORS},
     summary="Every step",
 )
-def project_timeline(request, project_id: int):
+def get_project_timeline(request, project_id: int):
     project = _project(request, project_id)
     return [event_out(e) for e in timeline(project)]
 
@@ -379,7 +379,7 @@ def list_reviews(request):
 
 
 @router.get("/reviews/{int:review_id}", response={200: ReviewOut, **ERRORS}, summary="One review")
-def review_detail(request, review_id: int):
+def get_review(request, review_id: int):
     review = get_visible_or_404(Review.objects.select_related("project"), request.auth, pk=review_id)
     return review_out(request.auth, review)
 

@@ -169,7 +169,7 @@ def _problem(request, problem_id: int) -> Problem:
     response={200: ProblemDetail, 404: ErrorOut},
     summary="A problem and its timeline",
 )
-def problem_detail(request, problem_id: int):
+def get_problem(request, problem_id: int):
     return _problem(request, problem_id)
 
 
@@ -209,7 +209,7 @@ def _transition(request, problem, payload: ProblemTransitionIn, attachments=()):
     response={200: ProblemDetail, **ERRORS},
     summary="Take an action on a problem",
 )
-def problem_transition(request, problem_id: int, payload: ProblemTransitionIn):
+def transition_problem(request, problem_id: int, payload: ProblemTransitionIn):
     return _transition(request, _problem(request, problem_id), payload)
 
 
@@ -218,7 +218,7 @@ def problem_transition(request, problem_id: int, payload: ProblemTransitionIn):
     response={200: ProblemDetail, **ERRORS},
     summary="Upload evidence: with action=submit it is the rectification report",
 )
-def problem_attachments(
+def add_problem_attachments(
     request,
     problem_id: int,
     files: File[list[UploadedFile]],
@@ -255,7 +255,7 @@ class StatsFilters(Schema):
     response={200: list[ProblemStatsOut], 400: ErrorOut},
     summary="Found, rectified, on time, overdue; clearance and on-time rates",
 )
-def problem_stats(request, filters: Query[StatsFilters]):
+def get_problem_stats(request, filters: Query[StatsFilters]):
     if filters.group and filters.group not in stats.GROUPS:
         raise DomainError(_("Group by campaign, unit, town, category or month."), field="group")
     problems = queries.filtered(
@@ -344,7 +344,7 @@ def create_campaign(request, payload: CampaignIn):
 
 
 @router.get("/campaigns/{int:campaign_id}", response={200: CampaignOut, 404: ErrorOut}, summary="A campaign")
-def campaign_detail(request, campaign_id: int):
+def get_campaign(request, campaign_id: int):
     return get_visible_or_404(Campaign, request.auth, pk=campaign_id)
 
 
@@ -449,7 +449,7 @@ def file_complaint(request, response: HttpResponse, payload: ComplaintIn):
     response={200: ComplaintStatus, 404: ErrorOut},
     summary="Look up a complaint's status by its code",
 )
-def complaint_status(request, lookup_code: str):
+def get_complaint_status(request, lookup_code: str):
     return get_object_or_404(Complaint, code=lookup_code.strip().upper())
 
 
