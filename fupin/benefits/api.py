@@ -86,7 +86,7 @@ def reverse_revenue(request, revenue_id: int, payload: ReasonIn):
 
 
 # --- Distribution plans and payments --------------------------------------------------------------
-class PlanIn(Schema):
+class DistributionPlanIn(Schema):
     revenue_id: int
     method: str = Field(description="equal, per_capita, weighted or shares")
     total: str | None = Field(None, description="Defaults to the revenue entry's amount")
@@ -126,7 +126,7 @@ class LineOut(Schema):
         return obj.payment.paid_on if hasattr(obj, "payment") else None
 
 
-class PlanOut(Schema):
+class DistributionPlanOut(Schema):
     id: int
     project_id: int
     revenue_id: int
@@ -160,7 +160,7 @@ class PlanOut(Schema):
         return obj.is_overdue(clock.today())
 
 
-class PlanDetailOut(PlanOut):
+class PlanDetailOut(DistributionPlanOut):
     lines: list[LineOut]
 
     @staticmethod
@@ -168,7 +168,7 @@ class PlanDetailOut(PlanOut):
         return obj.lines.select_related("household", "payment")
 
 
-class ReviewIn(Schema):
+class DistributionReviewIn(Schema):
     reviewed_on: date
     review_note: str = Field(description="Meeting, attendance and votes of the village review")
 
@@ -249,7 +249,7 @@ def _plan(request, plan_id: int) -> DistributionPlan:
 
 @router.get(
     "/projects/{int:project_id}/distributions",
-    response={200: list[PlanOut], **ERRORS},
+    response={200: list[DistributionPlanOut], **ERRORS},
     summary="A project's distribution plans",
 )
 def list_plans(request, project_id: int):
@@ -262,7 +262,7 @@ def list_plans(request, project_id: int):
     response={201: PlanDetailOut, **ERRORS},
     summary="Draw up a distribution plan for a revenue entry: method, shares and households",
 )
-def create_plan(request, project_id: int, payload: PlanIn):
+def create_plan(request, project_id: int, payload: DistributionPlanIn):
     project = _project(request, project_id)
     revenue = project.revenues.filter(pk=payload.revenue_id).first()
     if revenue is None:
@@ -275,6 +275,7 @@ def create_plan(request, project_id: int, payload: PlanIn):
     "/distributions/{int:plan_id}",
     response={200: PlanDetailOut, **ERRORS},
     summary="A distribution plan with its lines and what has been paid",
+    operation_id="get_distribution_plan",
 )
 def plan_detail(request, plan_id: int):
     return _plan(request, plan_id)
@@ -283,10 +284,10 @@ def plan_detail(request, plan_id: int):
 @router.post(
     "/distributions/{int:plan_id}/approve",
     auth=WRITE,
-    response={200: PlanOut, **ERRORS},
+    response={200: DistributionPlanOut, **ERRORS},
     summary="Record the village review that approved the plan (the payment deadline starts)",
 )
-def approve_plan(request, plan_id: int, payload: ReviewIn):
+def approve_plan(request, plan_id: int, payload: DistributionReviewIn):
     return dividends.approve(
         request.auth, _plan(request, plan_id), reviewed_on=payload.reviewed_on, note=payload.review_note
     )
@@ -295,7 +296,7 @@ def approve_plan(request, plan_id: int, payload: ReviewIn):
 @router.post(
     "/distributions/{int:plan_id}/disclose",
     auth=WRITE,
-    response={200: PlanOut, **ERRORS},
+    response={200: DistributionPlanOut, **ERRORS},
     summary="Put the approved plan on public notice",
 )
 def disclose_plan(request, plan_id: int, payload: NoticeIn):
@@ -307,7 +308,7 @@ def disclose_plan(request, plan_id: int, payload: NoticeIn):
 @router.post(
     "/distributions/{int:plan_id}/cancel",
     auth=WRITE,
-    response={200: PlanOut, **ERRORS},
+    response={200: DistributionPlanOut, **ERRORS},
     summary="Cancel a plan nothing has been paid from",
 )
 def cancel_plan(request, plan_id: int, payload: ReasonIn):
@@ -330,6 +331,7 @@ def record_payments(request, plan_id: int, payload: PaymentsIn):
     "/households/{int:household_id}/dividends",
     response={200: list[DividendOut], **ERRORS},
     summary="Every dividend of a household: plan, project, amount and when it was paid",
+    operation_id="list_household_dividends",
 )
 def household_dividends(request, household_id: int):
     household = queries.household(request.auth, household_id)
@@ -356,6 +358,7 @@ class YearOut(Schema):
     "/projects/{int:project_id}/revenues/by-year",
     response={200: list[YearOut], **ERRORS},
     summary="A project's revenue per year against its planned yearly revenue; a year below plan is flagged",
+    operation_id="get_revenues_by_year",
 )
 def revenues_by_year(request, project_id: int):
     return ledger.by_year(_project(request, project_id))
@@ -399,6 +402,7 @@ class SummaryOut(Schema):
     "/benefits/summary",
     response={200: SummaryOut, **ERRORS},
     summary="Dividends, jobs, wages and households reached, for an area and optionally a year",
+    operation_id="get_benefits_summary",
 )
 def benefits_summary(request, region: str = "", year: int | None = None):
     if year is not None and not 2000 <= year <= 2100:

@@ -124,7 +124,7 @@ def create_token(request, payload: TokenIn, response: HttpResponse):
     response={204: None, 401: ErrorOut},
     summary="Revoke the token this request is sent with",
 )
-def logout(request):
+def log_out(request):
     token = getattr(request, "api_token", None) or services.token_for_key(_bearer_key(request))
     services.revoke_token(request.auth, token, action="auth.logout")
     return Status(204, None)
@@ -173,7 +173,7 @@ def revoke_token(request, token_id: int):
 
 
 @router.get("/me", response=MeOut, summary="Who I am, where and in which roles")
-def me(request):
+def get_me(request):
     user = request.auth
     return {
         "username": user.username,
@@ -190,7 +190,7 @@ def _region(request, code: str) -> Region:
 
 
 @router.get("/regions/{code}", response={200: RegionOut, 400: ErrorOut, 404: ErrorOut}, summary="One region")
-def region_detail(request, code: str):
+def get_region(request, code: str):
     return _region(request, code)
 
 
@@ -199,6 +199,6 @@ def region_detail(request, code: str):
     response={200: list[RegionOut], 400: ErrorOut, 404: ErrorOut},
     summary="The regions directly below one region",
 )
-def region_children(request, code: str):
+def list_region_children(request, code: str):
     region = _region(request, code)
     return Region.objects.filter(parent=region).visible_to(request.auth)

@@ -361,6 +361,7 @@ def create_workshop(request, payload: WorkshopIn):
     "/workshops/{int:workshop_id}",
     response={200: WorkshopDetail, **ERRORS},
     summary="A workshop: qualification for `year`, quarterly statuses, people employed",
+    operation_id="get_workshop",
 )
 def workshop_detail(request, workshop_id: int, year: Year | None = None):
     workshop = get_visible_or_404(Workshop.objects.all(), request.auth, pk=workshop_id)
@@ -394,7 +395,12 @@ def create_post(request, payload: PostIn):
     return Status(201, jobs.create_post(request.auth, **payload.dict()))
 
 
-@router.get("/posts/{int:post_id}", response={200: PostDetail, **ERRORS}, summary="A post and its people")
+@router.get(
+    "/posts/{int:post_id}",
+    response={200: PostDetail, **ERRORS},
+    summary="A post and its people",
+    operation_id="get_post",
+)
 def post_detail(request, post_id: int):
     post = get_visible_or_404(
         jobs.with_occupancy(Post.objects.all(), clock.today()), request.auth, pk=post_id
@@ -541,6 +547,7 @@ class AgreementOut(Schema):
     "/projects/{int:project_id}/employment",
     response={200: EmploymentOut, **ERRORS},
     summary="Employment linkage of a project: required, signed, active, shortfall, compliant",
+    operation_id="get_project_employment",
 )
 def employment(request, project_id: int):
     return services.compliance(_project(request, project_id)).as_dict()
@@ -593,6 +600,7 @@ class ComplianceOut(Schema):
     "/benefits/employment",
     response={200: ComplianceOut, **ERRORS},
     summary="Employment compliance by town and for the county, inside the caller's area",
+    operation_id="get_employment_by_town",
 )
 def employment_by_town(request, region: str = "", on: date | None = None):
     prefix = scope.region_param(request.auth, region)

@@ -63,9 +63,9 @@ class AllocationIn(Schema):
     document_no: str = ""
 
 
-class ReversalIn(Schema):
+class AllocationReversalIn(Schema):
     amount: str | None = MONEY
-    reason: str = ""
+    reason: str
 
 
 class AllocationOut(Schema):
@@ -130,8 +130,8 @@ class DisbursementOut(Schema):
         return yuan(obj.allocation.available)
 
 
-class ReasonIn(Schema):
-    reason: str = ""
+class DisbursementReversalIn(Schema):
+    reason: str
 
 
 def _source(request, source_id: int) -> FundSource:
@@ -158,7 +158,7 @@ def create_source(request, payload: SourceIn):
 
 
 @router.get("/sources/{int:source_id}", response={200: SourceOut, **ERRORS}, summary="One source")
-def source_detail(request, source_id: int):
+def get_source(request, source_id: int):
     return _source(request, source_id)
 
 
@@ -197,7 +197,7 @@ def create_allocation(request, payload: AllocationIn):
 
 
 @router.get("/allocations/{int:allocation_id}", response={200: AllocationOut, **ERRORS}, summary="One")
-def allocation_detail(request, allocation_id: int):
+def get_allocation(request, allocation_id: int):
     return _allocation(request, allocation_id)
 
 
@@ -207,7 +207,7 @@ def allocation_detail(request, allocation_id: int):
     response={201: AllocationOut, **ERRORS},
     summary="Reverse (part of) the unpaid allocation, with a reason",
 )
-def reverse_allocation(request, allocation_id: int, payload: ReversalIn):
+def reverse_allocation(request, allocation_id: int, payload: AllocationReversalIn):
     allocation = _allocation(request, allocation_id)
     entry = services.reverse_allocation(
         request.auth, allocation, amount=payload.amount, reason=payload.reason
@@ -251,7 +251,7 @@ def create_disbursement(request, payload: DisbursementIn):
     response={201: DisbursementOut, **ERRORS},
     summary="Reverse a payment, with a reason",
 )
-def reverse_disbursement(request, disbursement_id: int, payload: ReasonIn):
+def reverse_disbursement(request, disbursement_id: int, payload: DisbursementReversalIn):
     payment = get_visible_or_404(Disbursement.objects.all(), request.auth, pk=disbursement_id)
     entry = services.reverse_disbursement(request.auth, payment, reason=payload.reason)
     return Status(201, entry)
@@ -260,7 +260,7 @@ def reverse_disbursement(request, disbursement_id: int, payload: ReasonIn):
 @router.get(
     "/execution", response=dict[str, list[dict]], summary="Execution rate per project, source, town, level"
 )
-def execution(request):
+def get_execution(request):
     allocations = Allocation.objects.visible_to(request.auth)
     return {
         dimension: [stats.plain(row) for row in stats.execution(allocations, dimension)]
@@ -269,7 +269,7 @@ def execution(request):
 
 
 @router.get("/idle", response=list[AllocationOut], summary="Allocations idle beyond the policy's days")
-def idle(request):
+def list_idle_funds(request):
     return services.idle_allocations(Allocation.objects.visible_to(request.auth))[:1000]
 
 

@@ -87,7 +87,7 @@ class RequestOut(Schema):
     reason: str
 
 
-class TransitionIn(Schema):
+class LectureRequestTransitionIn(Schema):
     action: str = Field(
         "", description="approve, reject, withdraw, confirm, reschedule, cancel, deliver, no_show, close"
     )
@@ -166,7 +166,7 @@ def list_lecturers(request):
 
 
 @router.get("/lecturers/{lecturer_id}", response={200: LecturerOut, **ERRORS}, summary="One lecturer")
-def lecturer_detail(request, lecturer_id: int):
+def get_lecturer(request, lecturer_id: int):
     return get_visible_or_404(Lecturer.objects.prefetch_related("topics"), request.auth, pk=lecturer_id)
 
 
@@ -198,7 +198,7 @@ def create_request(request, payload: RequestIn):
 
 
 @router.get("/requests/{request_id}", response={200: RequestOut, **ERRORS}, summary="One lecture request")
-def request_detail(request, request_id: int):
+def get_request(request, request_id: int):
     return _request(request, request_id)
 
 
@@ -207,7 +207,7 @@ def request_detail(request, request_id: int):
     response={200: RequestOut, **ERRORS},
     summary="Approve, confirm, deliver, reschedule, cancel… a lecture",
 )
-def request_transition(request, request_id: int, payload: TransitionIn):
+def transition_request(request, request_id: int, payload: LectureRequestTransitionIn):
     lecture = _request(request, request_id)
     params = payload.dict(exclude={"action", "lecturer_id", "preferred_lecturer_id"})
     params["lecturer"] = _lecturer(request, payload.lecturer_id, "lecturer_id")
@@ -229,13 +229,13 @@ def file_feedback(request, request_id: int, payload: FeedbackIn):
 @router.get(
     "/requests/{request_id}/feedback", response={200: FeedbackOut, **ERRORS}, summary="A lecture's feedback"
 )
-def feedback_detail(request, request_id: int):
+def get_feedback(request, request_id: int):
     lecture = _request(request, request_id)
     return get_object_or_404(Feedback, lecture=lecture)
 
 
 @router.get("/statistics", response=StatisticsOut, summary="Statistics per lecturer, topic, unit and month")
-def statistics(request):
+def get_lecture_statistics(request):
     lectures = LectureRequest.objects.visible_to(request.auth)
     totals = stats.county_totals(lectures)
     return {
@@ -270,7 +270,7 @@ class DraftIn(Schema):
     text: str = Field("", description="The draft. (A file is handed in on the page.)")
 
 
-class ReviewIn(Schema):
+class DraftReviewIn(Schema):
     accept: bool
     comment: str = Field("", description="Required when the draft is returned.")
 
@@ -331,7 +331,7 @@ def submit_draft(request, payload: DraftIn):
 
 
 @router.get("/drafts/{draft_id}", response={200: DraftOut, **ERRORS}, summary="One draft")
-def draft_detail(request, draft_id: int):
+def get_draft(request, draft_id: int):
     return _draft(request, draft_id)
 
 
@@ -340,7 +340,7 @@ def draft_detail(request, draft_id: int):
     response={200: DraftOut, **ERRORS},
     summary="Accept a draft, or return it with comments",
 )
-def review_draft(request, draft_id: int, payload: ReviewIn):
+def review_draft(request, draft_id: int, payload: DraftReviewIn):
     draft = _draft(request, draft_id)
     return services.review_draft(request.auth, draft, accept=payload.accept, comment=payload.comment)
 

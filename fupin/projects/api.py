@@ -132,12 +132,12 @@ class ProjectOut(Schema):
         return obj.is_behind(clock.today())
 
 
-class TransitionIn(Schema):
+class ProjectTransitionIn(Schema):
     action: str = Field(description="submit, town_approve, return, reject, enter_library, remove, plan, …")
     reason: str = Field("", description="return, reject, remove, refuse_start, terminate: required")
 
 
-class EventOut(Schema):
+class ProjectEventOut(Schema):
     action: str
     label: str
     actor: str
@@ -263,7 +263,7 @@ def create_project(request, payload: ProjectIn):
 
 
 @router.get("/projects/statistics", response=dict[str, list[StatRow]], summary="Counts and amounts")
-def statistics(request):
+def get_project_statistics(request):
     rows = Project.objects.visible_to(request.auth)
     return {dimension: stat_rows(rows, dimension) for dimension in ("town", "type", "year", "state")}
 
@@ -278,13 +278,13 @@ def stat_rows(rows, dimension: str) -> list[dict]:
 
 
 @router.get("/projects/{int:project_id}", response={200: ProjectOut, **ERRORS}, summary="One project")
-def project_detail(request, project_id: int):
+def get_project(request, project_id: int):
     _project(request, project_id)
     return with_money(Project.objects.filter(pk=project_id)).get()
 
 
 @router.patch("/projects/{int:project_id}", response={200: ProjectOut, **ERRORS}, summary="Change a draft")
-def project_update(request, project_id: int, payload: ProjectPatch):
+def update_project(request, project_id: int, payload: ProjectPatch):
     project = _project(request, project_id)
     data = payload.dict(exclude_unset=True)
     ids = data.pop("beneficiary_ids", None)
@@ -298,16 +298,18 @@ def project_update(request, project_id: int, payload: ProjectPatch):
     response={200: ProjectOut, **ERRORS},
     summary="Take a step of the lifecycle",
 )
-def project_transition(request, project_id: int, payload: TransitionIn):
+def transition_project(request, project_id: int, payload: ProjectTransitionIn):
     project = _project(request, project_id)
     services.transition(request.auth, project, payload.action, payload.reason)
     return with_money(Project.objects.filter(pk=project_id)).get()
 
 
 @router.get(
-    "/projects/{int:project_id}/timeline", response={200: list[EventOut], **ERRORS}, summary="Every step"
+    "/projects/{int:project_id}/timeline",
+    response={200: list[ProjectEventOut], **ERRORS},
+    summary="Every step",
 )
-def project_timeline(request, project_id: int):
+def get_project_timeline(request, project_id: int):
     project = _project(request, project_id)
     return [event_out(e) for e in timeline(project)]
 
@@ -377,7 +379,7 @@ def list_reviews(request):
 
 
 @router.get("/reviews/{int:review_id}", response={200: ReviewOut, **ERRORS}, summary="One review")
-def review_detail(request, review_id: int):
+def get_review(request, review_id: int):
     review = get_visible_or_404(Review.objects.select_related("project"), request.auth, pk=review_id)
     return review_out(request.auth, review)
 
@@ -426,7 +428,7 @@ def review_out(user, review: Review) -> dict:
 
 
 # --- Implementation plan, procurement, progress, acceptance, assets -------------------------------
-class PlanIn(Schema):
+class ProjectPlanIn(Schema):
     construction: str | None = None
     schedule: str | None = None
     budget: str | None = None
@@ -435,7 +437,7 @@ class PlanIn(Schema):
     risks: str | None = None
 
 
-class PlanOut(Schema):
+class ProjectPlanOut(Schema):
     construction: str
     schedule: str
     budget: str
@@ -541,7 +543,7 @@ def plan_out(project: Project) -> dict:
 
 @router.get(
     "/projects/{int:project_id}/plan",
-    response={200: PlanOut, **ERRORS},
+    response={200: ProjectPlanOut, **ERRORS},
     summary="The implementation plan and which required sections are missing",
 )
 def get_plan(request, project_id: int):
@@ -550,10 +552,10 @@ def get_plan(request, project_id: int):
 
 @router.put(
     "/projects/{int:project_id}/plan",
-    response={200: PlanOut, **ERRORS},
+    response={200: ProjectPlanOut, **ERRORS},
     summary="Save the implementation plan (sections not sent stay as they are)",
 )
-def put_plan(request, project_id: int, payload: PlanIn):
+def put_plan(request, project_id: int, payload: ProjectPlanIn):
     project = _project(request, project_id)
     services.save_plan(request.auth, project, **payload.dict(exclude_unset=True))
     return plan_out(project)

@@ -270,7 +270,7 @@ def create_household(request, payload: HouseholdIn):
 @router.get(
     "/households/{int:household_id}", response={200: HouseholdOut, 404: ErrorOut}, summary="One household"
 )
-def household_detail(request, household_id: int):
+def get_household(request, household_id: int):
     return _household(request, household_id)
 
 
@@ -294,7 +294,7 @@ def update_household(request, household_id: int, payload: HouseholdPatch):
     return _household(request, household_id)
 
 
-class TransitionIn(Schema):
+class HouseholdTransitionIn(Schema):
     action: str = Field(
         description="A gate step (village_review, first_notice, town_review, second_notice, county_approval, "
         "verification, consent, notice, announcement), or start_exit, objection, resolve_objection, "
@@ -326,7 +326,7 @@ GATE_ACTIONS = {step for steps in GATE_STEPS.values() for step in steps} - {Step
     response={200: HouseholdOut, **ERRORS},
     summary="Take the next step of the entry or exit gate",
 )
-def household_transition(request, household_id: int, payload: TransitionIn):
+def transition_household(request, household_id: int, payload: HouseholdTransitionIn):
     household = _household(request, household_id)
     user, action = request.auth, payload.action
     procedure = household.procedures.filter(finished_at__isnull=True).first()
@@ -483,7 +483,7 @@ def import_households(request, file: File[UploadedFile], mode: Form[str] = "appl
 
 
 @router.get("/imports/{int:job_id}", response={200: ImportOut, 404: ErrorOut}, summary="Follow an import")
-def import_status(request, job_id: int):
+def get_import_status(request, job_id: int):
     return get_visible_or_404(ImportJob, request.auth, pk=job_id)
 
 
@@ -547,7 +547,7 @@ def _case(request, case_id: int) -> MonitoringCase:
 
 
 @router.get("/monitoring", response={200: list[MonitoringOut]}, summary="Monitored households (防返贫)")
-def monitoring_list(request, state: str | None = None, type: str | None = None):
+def list_monitoring_cases(request, state: str | None = None, type: str | None = None):
     cases = MonitoringCase.objects.filter(household__in=Household.objects.visible_to(request.auth))
     if state:
         cases = cases.filter(state=state)
@@ -559,7 +559,7 @@ def monitoring_list(request, state: str | None = None, type: str | None = None):
 @router.post(
     "/monitoring", response={201: MonitoringOut, **ERRORS}, summary="Put a household under monitoring"
 )
-def monitoring_open(request, payload: MonitoringIn):
+def open_monitoring_case(request, payload: MonitoringIn):
     found_on = payload.found_on or clock.today()
     if payload.household is not None:
         new = payload.household
@@ -591,7 +591,7 @@ def monitoring_open(request, payload: MonitoringIn):
 @router.post(
     "/monitoring/{int:case_id}/measures", response={201: MeasureOut, **ERRORS}, summary="Record a measure"
 )
-def monitoring_measure(request, case_id: int, payload: MeasureIn):
+def add_monitoring_measure(request, case_id: int, payload: MeasureIn):
     case = _case(request, case_id)
     measure = services.add_measure(
         request.auth, case, payload.kind, payload.description, payload.taken_on, payload.until
@@ -604,7 +604,7 @@ def monitoring_measure(request, case_id: int, payload: MeasureIn):
     response={200: MonitoringOut, **ERRORS},
     summary="Take the next identification step, or clear the risk",
 )
-def monitoring_transition(request, case_id: int, payload: MonitoringTransitionIn):
+def transition_monitoring_case(request, case_id: int, payload: MonitoringTransitionIn):
     case = _case(request, case_id)
     if payload.action == "clear":
         services.clear_risk(request.auth, case)
@@ -620,5 +620,5 @@ def monitoring_transition(request, case_id: int, payload: MonitoringTransitionIn
     response={200: list[MonitoringOut], 404: ErrorOut},
     summary="Monitoring cases of a household",
 )
-def household_monitoring(request, household_id: int):
+def list_household_monitoring(request, household_id: int):
     return MonitoringCase.objects.filter(household=_household(request, household_id))

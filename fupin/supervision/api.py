@@ -28,7 +28,7 @@ public = Router(tags=["supervision (public)"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
-class EventOut(Schema):
+class ProblemEventOut(Schema):
     action: str
     actor: str | None
     role: str = Field(alias="actor_role")
@@ -94,7 +94,7 @@ class ProblemDetail(ProblemOut):
     requested_deadline: date | None
     closed_on: date | None
     closed_on_time: bool | None
-    events: list[EventOut]
+    events: list[ProblemEventOut]
 
     @staticmethod
     def resolve_events(obj):
@@ -169,11 +169,11 @@ def _problem(request, problem_id: int) -> Problem:
     response={200: ProblemDetail, 404: ErrorOut},
     summary="A problem and its timeline",
 )
-def problem_detail(request, problem_id: int):
+def get_problem(request, problem_id: int):
     return _problem(request, problem_id)
 
 
-class TransitionIn(Schema):
+class ProblemTransitionIn(Schema):
     action: str
     comment: str = ""
     unit: str = ""
@@ -183,7 +183,7 @@ class TransitionIn(Schema):
     beyond_campaign_end: bool = False
 
 
-def _transition(request, problem, payload: TransitionIn, attachments=()):
+def _transition(request, problem, payload: ProblemTransitionIn, attachments=()):
     person = None
     if payload.person:
         person = User.objects.filter(username=payload.person, is_active=True).first()
@@ -209,7 +209,7 @@ def _transition(request, problem, payload: TransitionIn, attachments=()):
     response={200: ProblemDetail, **ERRORS},
     summary="Take an action on a problem",
 )
-def problem_transition(request, problem_id: int, payload: TransitionIn):
+def transition_problem(request, problem_id: int, payload: ProblemTransitionIn):
     return _transition(request, _problem(request, problem_id), payload)
 
 
@@ -218,7 +218,7 @@ def problem_transition(request, problem_id: int, payload: TransitionIn):
     response={200: ProblemDetail, **ERRORS},
     summary="Upload evidence: with action=submit it is the rectification report",
 )
-def problem_attachments(
+def add_problem_attachments(
     request,
     problem_id: int,
     files: File[list[UploadedFile]],
@@ -227,11 +227,11 @@ def problem_attachments(
 ):
     if action not in ("comment", "submit"):
         raise DomainError(_("Attachments go with a comment or a rectification report."), field="action")
-    payload = TransitionIn(action=action, comment=comment)
+    payload = ProblemTransitionIn(action=action, comment=comment)
     return _transition(request, _problem(request, problem_id), payload, attachments=files)
 
 
-class StatsOut(Schema):
+class ProblemStatsOut(Schema):
     key: str
     found: int
     closed: int
@@ -252,10 +252,10 @@ class StatsFilters(Schema):
 
 @router.get(
     "/problems/stats",
-    response={200: list[StatsOut], 400: ErrorOut},
+    response={200: list[ProblemStatsOut], 400: ErrorOut},
     summary="Found, rectified, on time, overdue; clearance and on-time rates",
 )
-def problem_stats(request, filters: Query[StatsFilters]):
+def get_problem_stats(request, filters: Query[StatsFilters]):
     if filters.group and filters.group not in stats.GROUPS:
         raise DomainError(_("Group by campaign, unit, town, category or month."), field="group")
     problems = queries.filtered(
@@ -344,7 +344,7 @@ def create_campaign(request, payload: CampaignIn):
 
 
 @router.get("/campaigns/{int:campaign_id}", response={200: CampaignOut, 404: ErrorOut}, summary="A campaign")
-def campaign_detail(request, campaign_id: int):
+def get_campaign(request, campaign_id: int):
     return get_visible_or_404(Campaign, request.auth, pk=campaign_id)
 
 
@@ -449,7 +449,7 @@ def file_complaint(request, response: HttpResponse, payload: ComplaintIn):
     response={200: ComplaintStatus, 404: ErrorOut},
     summary="Look up a complaint's status by its code",
 )
-def complaint_status(request, lookup_code: str):
+def get_complaint_status(request, lookup_code: str):
     return get_object_or_404(Complaint, code=lookup_code.strip().upper())
 
 

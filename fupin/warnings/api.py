@@ -39,7 +39,7 @@ class WarningPage(Schema):
     count: int
 
 
-class EventOut(Schema):
+class WarningEventOut(Schema):
     kind: str
     from_state: str
     to_state: str
@@ -61,11 +61,11 @@ class WarningDetail(WarningOut):
     close_reason: str
     closed_on: date | None
     acknowledged_on: date | None
-    history: list[EventOut]
+    history: list[WarningEventOut]
     actions: list[str]
 
 
-class TransitionIn(Schema):
+class WarningTransitionIn(Schema):
     action: str = Field(description="acknowledge | verify | close | dismiss")
     note: str = ""
 
@@ -124,7 +124,7 @@ def list_rules(request):
     ]
 
 
-class StatsOut(Schema):
+class WarningStatsOut(Schema):
     open: int
     by_level: dict[str, int]
     by_rule: dict[str, int]
@@ -134,9 +134,9 @@ class StatsOut(Schema):
 
 
 @router.get(
-    "/warnings/stats", response={200: StatsOut, **ERRORS}, summary="Open warnings by level, rule, town"
+    "/warnings/stats", response={200: WarningStatsOut, **ERRORS}, summary="Open warnings by level, rule, town"
 )
-def warning_stats(request, region: str | None = None):
+def get_warning_stats(request, region: str | None = None):
     return queries.stats(request.auth, region)
 
 
@@ -153,7 +153,7 @@ class InboxOut(Schema):
 
 
 @router.get("/inbox", response=InboxOut, summary="My to-do: warnings to handle, and what waits elsewhere")
-def inbox(request, page: PageNumber = 1):
+def list_inbox(request, page: PageNumber = 1):
     warnings = queries.most_urgent_first(queries.to_handle(request.auth))
     start = (page - 1) * 20
     return {
@@ -190,7 +190,7 @@ def get_warning(request, warning_id: Id):
     response={200: WarningDetail, **ERRORS},
     summary="Acknowledge, verify, close or dismiss a warning",
 )
-def post_transition(request, warning_id: Id, payload: TransitionIn):
+def transition_warning(request, warning_id: Id, payload: WarningTransitionIn):
     warning = get_visible_or_404(Warning, request.auth, pk=warning_id)
     warning = services.transition(request.auth, warning, payload.action, payload.note)
     return _detail(request, warning)
