@@ -6,6 +6,10 @@ from datetime import date
 import pytest
 
 from fupin.benefits import services
+from fupin.conftest import PASSWORD
+from fupin.core import services as core
+from fupin.core.enums import Role
+from fupin.core.models import Region, User
 from fupin.employment.tests.jobs_fixtures import cadre, clock, post, workshop  # noqa: F401
 from fupin.projects.enums import ProjectState
 from fupin.projects.models import Project
@@ -66,3 +70,16 @@ def households(sima_officer, project):
 @pytest.fixture
 def revenue(project, sima_officer):
     return revenue_of(project, sima_officer)
+
+
+def village_reviewer():
+    """A second 司马镇 officer who records the village review: who drew up a plan may not also approve it."""
+    existing = User.objects.filter(username="sima-review").first()
+    return existing or core.create_user(
+        None,
+        username="sima-review",
+        password=PASSWORD,
+        region=Region.objects.get(code="370828107000"),
+        roles=[Role.TOWN_OFFICER],
+        display_name="司马镇复核员",
+    )
