@@ -83,6 +83,21 @@ POLICIES: dict[str, Policy] = {
             "working_age_to", gettext_lazy("Working age up to"), gettext_lazy("years of age"), int, 60, 50, 70
         ),
         _p(
+            "employment_min_monthly_wage",
+            gettext_lazy("Lowest monthly wage of an agreement that counts as a job"),
+            gettext_lazy("yuan/month"),
+            Decimal,
+            "1000.00",
+        ),
+        _p(
+            "employment_min_months",
+            gettext_lazy("Shortest agreement that counts as a job"),
+            gettext_lazy("months"),
+            int,
+            6,
+            1,
+        ),
+        _p(
             "monitoring_line",
             gettext_lazy("Monitoring line for relapse prevention"),
             gettext_lazy("yuan/person/year"),
