@@ -98,6 +98,15 @@ POLICIES: dict[str, Policy] = {
             1,
         ),
         _p(
+            "employment_allow_post_and_workshop",
+            gettext_lazy("A public-welfare post and a workshop job over the same months (1 allows, 0 not)"),
+            gettext_lazy("1 or 0"),
+            int,
+            0,
+            0,
+            1,
+        ),
+        _p(
             "monitoring_line",
             gettext_lazy("Monitoring line for relapse prevention"),
             gettext_lazy("yuan/person/year"),
