@@ -20,6 +20,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils.translation import gettext as _
 
 from fupin.core import audit, clock, inputs, policy
+from fupin.core.duties import ensure_different_person
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.money import parse_amount
 from fupin.core.scope import require_role
@@ -258,6 +259,11 @@ def approve(actor, plan: DistributionPlan, *, reviewed_on, note) -> Distribution
     require_role(actor, *WRITERS)
     plan = _lock(plan)
     _refuse_state(plan, PlanState.DRAFT)
+    ensure_different_person(
+        actor,
+        plan.created_by_id,
+        _("who drew up the distribution plan may not also record its village review"),
+    )
     reviewed_on = _date(reviewed_on, "reviewed_on")
     if reviewed_on < plan.revenue.received_on:
         raise DomainError(_("The review cannot precede the revenue it distributes."), field="reviewed_on")

@@ -12,12 +12,15 @@ from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.money import parse_amount
 from fupin.core.scope import require_role
 from fupin.employment.services import required_text
+from fupin.projects.enums import ProjectState
 from fupin.projects.models import Project
 
 from .enums import WRITERS, PlanState, RevenueKind
 from .models import Revenue
 
 # --- The income ledger (收益台账) -------------------------------------------------------------------
+# A project earns only once it stands: accepted on completion (竣工验收), handed over, or in operation.
+EARNING_STATES = (ProjectState.ACCEPTED, ProjectState.HANDED_OVER, ProjectState.OPERATING)
 PERIOD = re.compile(r"^(20\d\d)(-Q[1-4]|-(0[1-9]|1[0-2]))?$")
 
 
@@ -30,10 +33,24 @@ def _period(value) -> str:
     return text
 
 
+def ensure_earning(project: Project) -> None:
+    """Revenue before acceptance would be a figure the project cannot have earned yet."""
+    if project.state not in EARNING_STATES:
+        raise DomainError(
+            _(
+                "Revenue can be recorded only for a project that has been accepted on completion "
+                "or is in operation; this project is: %(state)s."
+            )
+            % {"state": project.get_state_display()},
+            field="project",
+        )
+
+
 @transaction.atomic
 def record_revenue(actor, project: Project, *, period, kind, amount, received_on, evidence="") -> Revenue:
     """Append a revenue entry to the project's income ledger. Side effects: the row and its audit event."""
     require_role(actor, *WRITERS)
+    ensure_earning(project)
     period = _period(period)
     if kind not in RevenueKind.values:
         raise DomainError(

@@ -83,6 +83,30 @@ POLICIES: dict[str, Policy] = {
             "working_age_to", gettext_lazy("Working age up to"), gettext_lazy("years of age"), int, 60, 50, 70
         ),
         _p(
+            "employment_min_monthly_wage",
+            gettext_lazy("Lowest monthly wage of an agreement that counts as a job"),
+            gettext_lazy("yuan/month"),
+            Decimal,
+            "1000.00",
+        ),
+        _p(
+            "employment_min_months",
+            gettext_lazy("Shortest agreement that counts as a job"),
+            gettext_lazy("months"),
+            int,
+            6,
+            1,
+        ),
+        _p(
+            "employment_allow_post_and_workshop",
+            gettext_lazy("A public-welfare post and a workshop job over the same months (1 allows, 0 not)"),
+            gettext_lazy("1 or 0"),
+            int,
+            0,
+            0,
+            1,
+        ),
+        _p(
             "monitoring_line",
             gettext_lazy("Monitoring line for relapse prevention"),
             gettext_lazy("yuan/person/year"),

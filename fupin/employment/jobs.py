@@ -205,6 +205,24 @@ def check_member_in_area(actor, member: Member) -> None:
         raise DomainError(_("No such person in your area."), field="member_id")
 
 
+def check_post_and_workshop_apart(member: Member, employer, started_on) -> None:
+    """A 公益岗位 and a workshop job over the same months only where policy allows it
+    (`employment_allow_post_and_workshop`, 0 by default): a public post is for who has no other work."""
+    if policy.value("employment_allow_post_and_workshop", employer.region_code, started_on.year):
+        return
+    other = {"post__isnull": False} if isinstance(employer, Workshop) else {"workshop__isnull": False}
+    held = Placement.objects.filter(member=member, **other).current(started_on).first()
+    if held is not None:
+        raise TransitionRefused(
+            _(
+                "%(name)s already holds %(employer)s from %(day)s: a public-welfare post and a workshop job "
+                "over the same months are not allowed."
+            )
+            % {"name": member.name, "employer": held.employer, "day": held.started_on},
+            field="member_id",
+        )
+
+
 @transaction.atomic
 def place(
     actor,
@@ -249,6 +267,7 @@ def place(
             % {"name": member.name, "employer": employer},
             field="member_id",
         )
+    check_post_and_workshop_apart(member, employer, started_on)
     taken = occupied(employer, started_on)
     if taken >= size(employer):
         raise TransitionRefused(

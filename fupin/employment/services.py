@@ -117,6 +117,52 @@ def check_employable(member: Member, region_code: str) -> None:
         raise DomainError(_("The person lives outside the project's county."), field="member_id")
 
 
+def months_covered(starts_on: date, ends_on: date) -> int:
+    """Whole months from `starts_on` to `ends_on` inclusive: 2025-01-01 to 2025-06-30 is 6."""
+    after = ends_on.toordinal() + 1
+    months = (ends_on.year - starts_on.year) * 12 + ends_on.month - starts_on.month + 1
+    while months > 0 and _add_months(starts_on, months).toordinal() > after:
+        months -= 1
+    return max(months, 0)
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - date(year, month, 1)).days
+    return date(year, month, min(day.day, last))
+
+
+def check_counts_as_job(project: Project, member: Member, *, starts_on: date, ends_on: date, wage) -> None:
+    """The job rule: at least the policy's monthly wage and months, a person of working age on the start.
+
+    An agreement that would not count as a job is refused rather than recorded and left out of compliance:
+    every recorded agreement counts, so the compliance figures stay one plain count of agreements."""
+    region, year = project.region_code, starts_on.year
+    lowest = policy.value("employment_min_monthly_wage", region, year)
+    if wage < lowest:
+        raise DomainError(
+            _("A monthly wage below %(lowest)s yuan does not count as a job.") % {"lowest": lowest},
+            field="monthly_wage",
+        )
+    shortest = policy.value("employment_min_months", region, year)
+    if months_covered(starts_on, ends_on) < shortest:
+        raise DomainError(
+            _("An agreement shorter than %(months)s months does not count as a job.") % {"months": shortest},
+            field="ends_on",
+        )
+    age = member.age_on(starts_on)
+    youngest = policy.value("working_age_from", region, year)
+    oldest = policy.value("working_age_to", region, year)
+    if not youngest <= age <= oldest:
+        raise DomainError(
+            _("%(name)s is %(age)s on the start date: working age is %(from)s to %(to)s.")
+            % {"name": member.name, "age": age, "from": youngest, "to": oldest},
+            field="member_id",
+            code="not_employable",
+        )
+
+
 @transaction.atomic
 def sign_agreement(
     actor, project: Project, *, member: Member, position, starts_on, ends_on, monthly_wage, evidence=""
@@ -139,12 +185,29 @@ def sign_agreement(
         raise DomainError(_("The end date lies before the start date."), field="ends_on")
     member = Member.objects.select_related("household").get(pk=member.pk)
     check_employable(member, project.region_code)
+    check_counts_as_job(project, member, starts_on=starts_on, ends_on=ends_on, wage=wage)
     overlapping = EmploymentAgreement.objects.filter(
-        project=project, member=member, starts_on__lte=ends_on, ends_on__gte=starts_on
-    )
-    if overlapping.exists():
+        member=member, starts_on__lte=ends_on, ends_on__gte=starts_on
+    ).select_related("project")
+    same_project = overlapping.filter(project=project).first()
+    if same_project is not None:
         raise TransitionRefused(
             _("%(name)s already has an agreement with this project for that time.") % {"name": member.name},
+            field="member_id",
+        )
+    other = overlapping.order_by("starts_on", "id").first()
+    if other is not None:  # one person counts for one project at a time
+        raise TransitionRefused(
+            _(
+                "%(name)s already has an agreement with the project “%(project)s” from %(start)s to %(end)s: "
+                "one person counts for one project at a time."
+            )
+            % {
+                "name": member.name,
+                "project": other.project.name,
+                "start": other.starts_on,
+                "end": other.ends_on,
+            },
             field="member_id",
         )
     agreement = EmploymentAgreement.objects.create(

@@ -143,14 +143,20 @@ def sign_agreements(actor, project: Project, rng, used: set[int]) -> int:
     if need == 0:
         return 0
     target = JOBS.get(project.name, need + rng.choice([-2, -1, 0, 0, 1]))
-    able = Member.objects.living().filter(labour__in=ABLE_TO_WORK).exclude(pk__in=used)
+    start = date(project.year, 12, 1)
+    # Only people of working age on the start count as a job (policy's default ages, 16 to 60).
+    able = Member.objects.living().filter(
+        labour__in=ABLE_TO_WORK,
+        birth_date__lte=date(start.year - 16, start.month, start.day),
+        birth_date__gt=date(start.year - 61, start.month, start.day),
+    )
+    able = able.exclude(pk__in=used)
     people = list(able.filter(household__in=project.beneficiaries.all()).order_by("id")[: target + 1])
     if len(people) < target + 1:
         more = able.filter(household__region_code__startswith=project.region_code[:9])
         more = more.filter(household__status__in=REGISTERED_STATUSES).exclude(pk__in=[p.pk for p in people])
         people += list(more.order_by("id")[: target + 1 - len(people)])
     signed = 0
-    start = date(project.year, 12, 1)
     until = date(clock.today().year + 1, 12, 31)
     for i, person in enumerate(people):
         ended = i == target  # one more, whose agreement has ended: signed, no longer at work

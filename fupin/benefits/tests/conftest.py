@@ -6,7 +6,13 @@ from datetime import date
 import pytest
 
 from fupin.benefits import services
+from fupin.conftest import PASSWORD
+from fupin.core import services as core
+from fupin.core.enums import Role
+from fupin.core.models import Region, User
 from fupin.employment.tests.jobs_fixtures import cadre, clock, post, workshop  # noqa: F401
+from fupin.projects.enums import ProjectState
+from fupin.projects.models import Project
 from fupin.projects.tests import conftest as projects
 from fupin.registry import services as registry
 from fupin.registry.enums import Status
@@ -14,7 +20,20 @@ from fupin.registry.models import Household
 from fupin.registry.tests.conftest import SIMA_VILLAGE, person
 
 # The project fixtures, shared under their own names.
-finance, pool, project, source = projects.finance, projects.pool, projects.project, projects.source
+finance, pool, source = projects.finance, projects.pool, projects.source
+
+
+def in_operation(project):
+    """Put a project straight into 运营管护: revenue is recorded only for projects accepted or operating."""
+    Project.objects.filter(pk=project.pk).update(state=ProjectState.OPERATING)
+    project.refresh_from_db()
+    return project
+
+
+@pytest.fixture
+def project(sima_officer, pool):
+    """The 司马镇 project of the projects' fixtures, in operation."""
+    return in_operation(projects.make_project(sima_officer))
 
 
 def make_household(officer, sequence, *, size=2, status=Status.NOT_LIFTED, **first):
@@ -51,3 +70,16 @@ def households(sima_officer, project):
 @pytest.fixture
 def revenue(project, sima_officer):
     return revenue_of(project, sima_officer)
+
+
+def village_reviewer():
+    """A second 司马镇 officer who records the village review: who drew up a plan may not also approve it."""
+    existing = User.objects.filter(username="sima-review").first()
+    return existing or core.create_user(
+        None,
+        username="sima-review",
+        password=PASSWORD,
+        region=Region.objects.get(code="370828107000"),
+        roles=[Role.TOWN_OFFICER],
+        display_name="司马镇复核员",
+    )

@@ -6,17 +6,19 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from fupin.benefits import dividends, services
 from fupin.benefits.enums import PlanState
 from fupin.benefits.models import DistributionLine, DistributionPlan, Payment
 from fupin.core import policy
+from fupin.core.duties import DutiesNotSeparated
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.models import AuditEvent, Region
 from fupin.registry.enums import Status
 from fupin.registry.models import Member
 
-from .conftest import make_household
+from .conftest import make_household, village_reviewer
 
 REVIEW = date(2025, 9, 26)  # a Friday before the National Day week
 
@@ -26,7 +28,7 @@ def plan_for(actor, project, revenue, method="equal", **extra):
 
 
 def on_notice(plan, actor):
-    dividends.approve(actor, plan, reviewed_on=REVIEW, note="村民代表会议到会25人，同意25人")
+    dividends.approve(village_reviewer(), plan, reviewed_on=REVIEW, note="村民代表会议到会25人，同意25人")
     return dividends.disclose(actor, plan, notice_starts_on=REVIEW)
 
 
@@ -165,7 +167,7 @@ def test_only_writers_draw_up_plans(households, project, revenue, inspector):
 # --- Review, notice, deadline --------------------------------------------------------------------
 def test_review_starts_the_working_day_deadline(households, project, revenue, sima_officer):
     plan = plan_for(sima_officer, project, revenue)
-    plan = dividends.approve(sima_officer, plan, reviewed_on=REVIEW, note="村民代表会议通过")
+    plan = dividends.approve(village_reviewer(), plan, reviewed_on=REVIEW, note="村民代表会议通过")
     # 10 working days from Friday 26 Sep 2025: 9-28 (Sunday, worked) counts, 10-1..10-8 do not.
     assert plan.payment_deadline == date(2025, 10, 16)
     assert not plan.is_overdue(date(2025, 10, 16)) and plan.is_overdue(date(2025, 10, 17))
@@ -176,24 +178,35 @@ def test_review_starts_the_working_day_deadline(households, project, revenue, si
     assert AuditEvent.objects.filter(action__startswith="benefits.plan.").count() == 3
 
 
+def test_who_drew_up_the_plan_may_not_record_its_review(households, project, revenue, sima_officer):
+    plan = plan_for(sima_officer, project, revenue)
+    with translation.override("zh-hans"), pytest.raises(DutiesNotSeparated) as refused:
+        dividends.approve(sima_officer, plan, reviewed_on=REVIEW, note="村民代表会议通过")
+    assert refused.value.code == "separation_of_duties" and "state" in refused.value.fields
+    assert refused.value.message == "职责分离：分配方案的制定人不得同时登记该方案的村级审议。"
+    plan.refresh_from_db()
+    assert plan.state == PlanState.DRAFT and plan.reviewed_on is None
+    assert not AuditEvent.objects.filter(action="benefits.plan.approve").exists()
+
+
 def test_review_and_notice_guards(households, project, revenue, sima_officer):
     plan = plan_for(sima_officer, project, revenue)
     with pytest.raises(TransitionRefused):
         dividends.disclose(sima_officer, plan, notice_starts_on=REVIEW)
     with pytest.raises(DomainError) as refused:
-        dividends.approve(sima_officer, plan, reviewed_on=REVIEW, note=" ")
+        dividends.approve(village_reviewer(), plan, reviewed_on=REVIEW, note=" ")
     assert list(refused.value.fields) == ["review_note"]
     with pytest.raises(DomainError, match="未来"):
-        dividends.approve(sima_officer, plan, reviewed_on=date(2099, 1, 1), note="通过")
+        dividends.approve(village_reviewer(), plan, reviewed_on=date(2099, 1, 1), note="通过")
     with pytest.raises(DomainError) as refused:
-        dividends.approve(sima_officer, plan, reviewed_on=date(2025, 1, 1), note="通过")
+        dividends.approve(village_reviewer(), plan, reviewed_on=date(2025, 1, 1), note="通过")
     assert list(refused.value.fields) == ["reviewed_on"]
-    plan = dividends.approve(sima_officer, plan, reviewed_on=REVIEW, note="通过")
+    plan = dividends.approve(village_reviewer(), plan, reviewed_on=REVIEW, note="通过")
     with pytest.raises(DomainError) as refused:
         dividends.disclose(sima_officer, plan, notice_starts_on=date(2025, 9, 1))
     assert list(refused.value.fields) == ["notice_starts_on"]
     with pytest.raises(TransitionRefused):
-        dividends.approve(sima_officer, plan, reviewed_on=REVIEW, note="再次通过")
+        dividends.approve(village_reviewer(), plan, reviewed_on=REVIEW, note="再次通过")
     assert DistributionPlan.objects.get().state == PlanState.APPROVED
 
 
@@ -302,7 +315,7 @@ def test_a_household_with_no_living_member_cannot_be_paid(plan, sima_officer):
 
 def test_payments_wait_for_the_notice(households, project, revenue, sima_officer):
     plan = plan_for(sima_officer, project, revenue)
-    dividends.approve(sima_officer, plan, reviewed_on=REVIEW, note="通过")
+    dividends.approve(village_reviewer(), plan, reviewed_on=REVIEW, note="通过")
     with pytest.raises(TransitionRefused):
         pay(sima_officer, plan, plan.lines.first())
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from fupin.benefits.models import DistributionPlan, Payment
+from fupin.benefits.tests.conftest import village_reviewer
 from fupin.core.tests.test_api import assert_error
 
 
@@ -29,7 +30,11 @@ def test_a_plan_from_revenue_to_every_households_dividend(
         "17830"
     )
     url = f"/api/v1/distributions/{plan['id']}"
-    answer = client.post(f"{url}/approve", {"reviewed_on": "2025-09-26", "review_note": "村民代表会议通过"})
+    review = {"reviewed_on": "2025-09-26", "review_note": "村民代表会议通过"}
+    # Who drew up the plan may not record its village review (职责分离).
+    error = assert_error(client.post(f"{url}/approve", review), 400, "separation_of_duties")
+    assert "职责分离" in error["message"] and "制定人" in error["message"]
+    answer = api_as(village_reviewer()).post(f"{url}/approve", review)
     assert answer.status_code == 200 and answer.json()["payment_deadline"] == "2025-10-16"
     answer = client.post(f"{url}/disclose", {"notice_starts_on": "2025-09-26"})
     assert answer.json()["state"] == "disclosed" and answer.json()["notice_ends_on"] == "2025-10-10"
@@ -56,7 +61,7 @@ def test_a_plan_from_revenue_to_every_households_dividend(
     )
 
 
-def test_bad_plans_and_payments_answer_400(client, project, revenue, households):
+def test_bad_plans_and_payments_answer_400(client, api_as, project, revenue, households):
     error = assert_error(
         create(client, project, revenue, collective_share="20000"), 400, "shares_do_not_add_up"
     )
@@ -72,7 +77,7 @@ def test_bad_plans_and_payments_answer_400(client, project, revenue, households)
     pay["channel"] = "cash"
     # Not yet approved and on notice: refused.
     assert_error(client.post(f"{url}/payments", {"payments": [pay]}), 400, "transition_refused")
-    client.post(f"{url}/approve", {"reviewed_on": "2025-09-26", "review_note": "通过"})
+    api_as(village_reviewer()).post(f"{url}/approve", {"reviewed_on": "2025-09-26", "review_note": "通过"})
     client.post(f"{url}/disclose", {"notice_starts_on": "2025-09-26"})
     more = {**pay, "amount": str(Decimal(line["amount"]) + Decimal("0.01"))}
     error = assert_error(client.post(f"{url}/payments", {"payments": [more]}), 400, "exceeds_share")

@@ -19,7 +19,7 @@ from fupin.benefits.enums import Channel, PlanState
 from fupin.benefits.models import DistributionPlan, Payment, Revenue
 from fupin.core.tests.test_browser import log_in
 
-from .conftest import revenue_of
+from .conftest import revenue_of, village_reviewer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,7 +51,7 @@ def shoot_both(page, phone_page, name):
 
 def on_notice(actor, project):
     plan = dividends.create_plan(actor, project, revenue=revenue_of(project, actor), method="equal")
-    dividends.approve(actor, plan, reviewed_on=date(2025, 9, 26), note="村民代表会议审议通过")
+    dividends.approve(village_reviewer(), plan, reviewed_on=date(2025, 9, 26), note="村民代表会议审议通过")
     return dividends.disclose(actor, plan, notice_starts_on=date(2025, 9, 26))
 
 
@@ -92,6 +92,11 @@ def test_a_revenue_is_recorded_planned_approved_and_paid(
     expect(page.get_by_test_id("plan-state")).to_have_text("草稿")
     shoot_both(page, phone_page, "plan-draft")
 
+    # A second officer records the village review: who drew up the plan may not also approve it.
+    village_reviewer()
+    page.context.clear_cookies()
+    log_in(page, "sima-review")
+    page.goto(f"/benefits/distributions/{plan.pk}/")
     review = page.get_by_test_id("approve-form")
     review.get_by_label("村级审议日期").fill("2025-09-26")
     review.get_by_label("村级审议情况").fill("村民代表会议审议通过：应到21人，实到19人，同意19票")

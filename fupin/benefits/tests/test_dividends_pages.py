@@ -9,6 +9,7 @@ from django.test import Client
 from fupin.benefits import dividends
 from fupin.benefits.enums import PlanState
 from fupin.benefits.models import DistributionPlan, Payment
+from fupin.benefits.tests.conftest import village_reviewer
 
 
 def logged_in(user) -> Client:
@@ -40,7 +41,9 @@ def test_a_plan_through_the_pages(officer, project, revenue, households):
     assert answer.status_code == 302 and answer["Location"] == f"/benefits/distributions/{plan.pk}/"
     assert plan.lines.count() == 5 and plan.lines.first().amount == plan.total / 5
     url = f"/benefits/distributions/{plan.pk}/"
-    officer.post(url, {"action": "approve", "reviewed_on": "2025-09-26", "review_note": "村民代表会议通过"})
+    review = {"action": "approve", "reviewed_on": "2025-09-26", "review_note": "村民代表会议通过"}
+    assert "职责分离" in officer.post(url, review).content.decode()  # who drew it up may not review it
+    logged_in(village_reviewer()).post(url, review)
     officer.post(url, {"action": "disclose", "notice_starts_on": "2025-09-26"})
     plan.refresh_from_db()
     assert plan.state == PlanState.DISCLOSED
@@ -68,7 +71,7 @@ def test_refusals_show_next_to_the_field(officer, project, revenue, households):
     )
     assert answer.status_code == 200 and 'data-testid="error-collective_share"' in answer.content.decode()
     assert not DistributionPlan.objects.exists()
-    plan = dividends.create_plan(project.created_by, project, revenue=revenue, method="equal")
+    plan = dividends.create_plan(village_reviewer(), project, revenue=revenue, method="equal")
     answer = officer.post(
         f"/benefits/distributions/{plan.pk}/",
         {"action": "approve", "reviewed_on": "2099-01-01", "review_note": "x"},
@@ -80,7 +83,7 @@ def test_refusals_show_next_to_the_field(officer, project, revenue, households):
 
 def test_the_notice_masks_names(officer, project, revenue, households, sima_officer):
     plan = dividends.create_plan(sima_officer, project, revenue=revenue, method="equal")
-    dividends.approve(sima_officer, plan, reviewed_on=date(2025, 9, 26), note="通过")
+    dividends.approve(village_reviewer(), plan, reviewed_on=date(2025, 9, 26), note="通过")
     page = officer.get(f"/benefits/distributions/{plan.pk}/notice/").content.decode()
     head = households[0].head.name
     assert head not in page and head[0] in page and households[0].number in page
@@ -91,7 +94,7 @@ def test_the_list_shows_overdue_plans_and_other_towns_see_nothing(
     officer, project, revenue, households, sima_officer, jishu_officer, django_assert_max_num_queries
 ):
     plan = dividends.create_plan(sima_officer, project, revenue=revenue, method="equal")
-    dividends.approve(sima_officer, plan, reviewed_on=date(2025, 9, 26), note="通过")
+    dividends.approve(village_reviewer(), plan, reviewed_on=date(2025, 9, 26), note="通过")
     with django_assert_max_num_queries(12):
         page = officer.get("/benefits/distributions/?state=overdue").content.decode()
     assert 'data-testid="overdue-alert"' in page and project.name in page
@@ -105,7 +108,7 @@ def test_the_list_shows_overdue_plans_and_other_towns_see_nothing(
 
 def test_the_household_page_shows_its_dividends(officer, project, revenue, households, sima_officer):
     plan = dividends.create_plan(sima_officer, project, revenue=revenue, method="equal")
-    dividends.approve(sima_officer, plan, reviewed_on=date(2025, 9, 26), note="通过")
+    dividends.approve(village_reviewer(), plan, reviewed_on=date(2025, 9, 26), note="通过")
     dividends.disclose(sima_officer, plan, notice_starts_on=date(2025, 9, 26))
     line = plan.lines.get(household=households[0])
     dividends.record_payments(
@@ -130,7 +133,7 @@ def test_the_project_page_shows_the_amount_paid_to_the_fen(
     officer, project, revenue, households, sima_officer
 ):
     plan = dividends.create_plan(sima_officer, project, revenue=revenue, method="equal")
-    dividends.approve(sima_officer, plan, reviewed_on=date(2025, 9, 26), note="通过")
+    dividends.approve(village_reviewer(), plan, reviewed_on=date(2025, 9, 26), note="通过")
     dividends.disclose(sima_officer, plan, notice_starts_on=date(2025, 9, 26))
     dividends.record_payments(
         sima_officer,

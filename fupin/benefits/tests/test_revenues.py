@@ -6,12 +6,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from fupin.benefits import services
 from fupin.benefits.models import Revenue
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.models import AuditEvent
 from fupin.core.tests.test_api import assert_error
+from fupin.projects.models import Project
 
 
 def record(actor, project, amount="17830.00", **extra):
@@ -109,3 +111,21 @@ def test_the_api_records_lists_and_reverses(api_as, project, sima_officer, finan
     rows = api_as(inspector).get(url).json()
     assert [r["amount"] for r in rows] == ["12000.50", "-12000.50"]
     assert_error(api_as(jishu_officer).get(url), 404, "not_found")
+
+
+@pytest.mark.parametrize("state", ["draft", "planned", "implementing", "completed", "terminated"])
+def test_revenue_is_refused_before_the_project_is_accepted(project, sima_officer, state):
+    Project.objects.filter(pk=project.pk).update(state=state)
+    project.refresh_from_db()
+    with translation.override("zh-hans"), pytest.raises(DomainError) as refused:
+        record(sima_officer, project)
+    assert "project" in refused.value.fields
+    assert "竣工验收" in refused.value.message and "运营管护" in refused.value.message
+    assert not Revenue.objects.exists()
+
+
+@pytest.mark.parametrize("state", ["accepted", "handed_over", "operating"])
+def test_revenue_is_recorded_once_accepted_handed_over_or_operating(project, sima_officer, state):
+    Project.objects.filter(pk=project.pk).update(state=state)
+    project.refresh_from_db()
+    assert record(sima_officer, project).project_id == project.pk

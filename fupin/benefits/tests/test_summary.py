@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from fupin.benefits import dividends, summary
+from fupin.benefits.tests.conftest import village_reviewer
 from fupin.core.tests.test_api import assert_error
 from fupin.employment import jobs, services
 
@@ -22,7 +23,7 @@ def reached(households, project, revenue, sima_officer, workshop, post, clock, t
     plan = dividends.create_plan(
         sima_officer, project, revenue=revenue, method="equal", collective_share="830"
     )
-    dividends.approve(sima_officer, plan, reviewed_on=date(2025, 9, 26), note="通过")
+    dividends.approve(village_reviewer(), plan, reviewed_on=date(2025, 9, 26), note="通过")
     dividends.disclose(sima_officer, plan, notice_starts_on=date(2025, 9, 26))
     entries = [
         {"household_id": line.household_id, "recipient": line.recipient, "amount": line.amount}

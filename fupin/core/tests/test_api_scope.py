@@ -335,10 +335,18 @@ def benefit_objects(project, sima_officer):
 
     from fupin.benefits import dividends
     from fupin.benefits import services as benefits
+    from fupin.projects.models import Project
 
+    # Revenue is recorded only once a project is accepted or in operation: the walk's project stays
+    # under way for the other objects, so it is in operation only while its revenue is recorded.
+    state = project.state
+    Project.objects.filter(pk=project.pk).update(state="operating")
+    project.refresh_from_db()
     revenue = benefits.record_revenue(
         sima_officer, project, period="2019", kind="rent", amount="1000", received_on=date(2019, 12, 20)
     )
+    Project.objects.filter(pk=project.pk).update(state=state)
+    project.refresh_from_db()
     plan = dividends.create_plan(
         sima_officer, project, revenue=revenue, method="shares", collective_share="1000"
     )

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from fupin.core import policy
 from fupin.core.errors import DomainError
@@ -13,6 +14,7 @@ from fupin.core.tests.test_api import assert_error
 from fupin.employment import services
 from fupin.employment.models import EmploymentAgreement
 from fupin.projects.models import Project
+from fupin.projects.tests.conftest import make_project
 from fupin.registry.enums import Status
 from fupin.registry.models import Member
 
@@ -182,3 +184,52 @@ def test_the_api_refuses_with_the_reason(api_as, project, household, sima_office
 
 def test_other_towns_see_nothing(api_as, project, jishu_officer):
     assert_error(api_as(jishu_officer).get(f"/api/v1/projects/{project.pk}/employment"), 404, "not_found")
+
+
+# --- The job rule (issue 12): wage, months and age from policy; one project at a time -----------------
+@pytest.mark.parametrize(
+    ("extra", "field", "words"),
+    [
+        ({"monthly_wage": "999.99"}, "monthly_wage", "1000.00 元"),
+        ({"ends_on": date(2018, 11, 29)}, "ends_on", "6 个月"),
+    ],
+)
+def test_an_agreement_below_the_job_rule_is_refused(project, household, sima_officer, extra, field, words):
+    with translation.override("zh-hans"), pytest.raises(DomainError) as refused:
+        sign(sima_officer, project, household.head, **extra)
+    assert field in refused.value.fields and words in refused.value.message
+    assert not EmploymentAgreement.objects.exists()
+
+
+def test_the_job_rule_at_its_boundaries_and_from_policy(
+    project, household, sima_officer, county_admin, jinxiang
+):
+    # Exactly 1,000 yuan and exactly six months (1 June to 30 November) count.
+    sign(sima_officer, project, household.head, monthly_wage="1000.00", ends_on=date(2018, 11, 30))
+    assert services.months_covered(date(2018, 6, 1), date(2018, 11, 30)) == 6
+    assert services.months_covered(date(2018, 6, 1), date(2018, 11, 29)) == 5
+    policy.set_value(county_admin, "employment_min_monthly_wage", jinxiang, None, "2500")
+    with pytest.raises(DomainError) as refused:
+        sign(sima_officer, project, household.members.exclude(pk=household.head.pk).first())
+    assert "monthly_wage" in refused.value.fields
+
+
+def test_a_person_outside_working_age_is_refused(project, household, sima_officer):
+    head = household.head
+    Member.objects.filter(pk=head.pk).update(birth_date=date(1955, 1, 1))  # 63 on the start
+    with translation.override("zh-hans"), pytest.raises(DomainError) as refused:
+        sign(sima_officer, project, head)
+    assert "member_id" in refused.value.fields and "劳动年龄" in refused.value.message
+    assert not EmploymentAgreement.objects.exists()
+
+
+def test_one_person_counts_for_one_project_at_a_time(project, household, sima_officer):
+    other = make_project(sima_officer, name="第二个扶贫产业项目")
+    sign(sima_officer, project, household.head)
+    with translation.override("zh-hans"), pytest.raises(DomainError) as refused:
+        sign(sima_officer, other, household.head, starts_on=date(2019, 1, 1), ends_on=date(2019, 12, 31))
+    assert "member_id" in refused.value.fields and project.name in refused.value.message
+    assert EmploymentAgreement.objects.filter(project=other).count() == 0
+    # After the first agreement ends, the person may work for the other project.
+    sign(sima_officer, other, household.head, starts_on=date(2019, 6, 1), ends_on=date(2019, 12, 31))
+    assert EmploymentAgreement.objects.filter(member=household.head).count() == 2

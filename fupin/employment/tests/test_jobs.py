@@ -7,10 +7,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from fupin.core import policy
 from fupin.core.errors import DomainError, TransitionRefused
-from fupin.core.models import AuditEvent
+from fupin.core.models import AuditEvent, Region
 from fupin.employment import jobs
 from fupin.employment.models import Placement, Post, WorkRecord, Workshop, WorkshopAssessment
 from fupin.registry.enums import Status
@@ -102,7 +103,12 @@ def test_a_post_uses_its_wage_and_its_places(sima_officer, post):
     assert placement.monthly_wage == Decimal("500.00") and placement.post == post
 
 
-def test_the_same_person_is_not_placed_twice_with_the_same_employer(sima_officer, workshop, post):
+def test_the_same_person_is_not_placed_twice_with_the_same_employer(
+    sima_officer, workshop, post, county_admin
+):
+    # The county allows a post beside a workshop job here; without that the post is refused (test below).
+    county = Region.objects.get(code="370828000000")
+    policy.set_value(county_admin, "employment_allow_post_and_workshop", county, None, "1")
     person = make_household(sima_officer, 1).head
     placement = place(sima_officer, person, workshop)
     with pytest.raises(TransitionRefused) as twice:
@@ -293,3 +299,19 @@ def test_bad_assessments_write_nothing(sima_officer, workshop, quarter, status, 
 def test_a_closed_workshop_is_cleared(sima_officer, clock):
     closed = make_workshop(sima_officer, closed_on=date(2018, 12, 31))
     assert jobs.suggest_status(closed, "2019-Q1")[0] == "cleared"
+
+
+def test_a_post_and_a_workshop_job_over_the_same_months_are_refused(
+    sima_officer, workshop, post, county_admin
+):
+    person = make_household(sima_officer, 1).head
+    place(sima_officer, person, post)
+    with translation.override("zh-hans"), pytest.raises(DomainError) as refused:
+        place(sima_officer, person, workshop, started_on=date(2019, 3, 1))
+    assert "member_id" in refused.value.fields and "公益岗位" in refused.value.message
+    assert not Placement.objects.filter(workshop=workshop).exists()
+    # Where the county allows both, the workshop job is recorded.
+    policy.set_value(
+        county_admin, "employment_allow_post_and_workshop", Region.objects.get(code="370828000000"), None, "1"
+    )
+    assert place(sima_officer, person, workshop, started_on=date(2019, 3, 1)).workshop_id == workshop.pk
