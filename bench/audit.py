@@ -32,7 +32,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.registry import ensure_database, log, setup_django, write_section  # noqa: E402
+from bench.registry import (  # noqa: E402
+    ensure_database,
+    log,
+    result_of_child,
+    setup_django,
+    verdict,
+    write_section,
+)
 
 SECTION = "## Audit chain (issue 11)"
 POSTGRES_URL = os.environ.get("BENCH_AUDIT_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fupin_audit")
@@ -258,17 +265,7 @@ def child(engine: str, args) -> dict:
         env["DATABASE_URL"] = POSTGRES_URL
     command = [sys.executable, __file__, "--engine", engine, "--events", str(args.events)]
     command += ["--baseline-events", str(args.baseline_events)]
-    output = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
-    sys.stderr.write(output.stderr)
-    for line in output.stdout.splitlines():
-        if line.startswith("RESULT "):
-            return json.loads(line[7:])
-        print(line)
-    raise SystemExit(f"{engine}: no result")
-
-
-def verdict(value: float, target: float) -> str:
-    return "**met**" if value <= target else "**missed**"
+    return result_of_child(command, env, engine)
 
 
 def render(results: list[dict]) -> str:

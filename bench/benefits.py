@@ -25,7 +25,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,7 +34,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.registry import log, percentile, setup_django, write_section  # noqa: E402
+from bench.registry import (  # noqa: E402
+    log,
+    percentile,
+    result_of_child,
+    setup_django,
+    verdict,
+    write_section,
+)
 
 SECTION = "## Benefits (issue 5)"
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/fupin_bench_benefits"
@@ -449,17 +455,7 @@ def child(engine: str, args) -> dict:
     command += ["--projects", str(args.projects), "--agreements", str(args.agreements)]
     command += ["--households", str(args.households), "--runs", str(args.runs)]
     command += ["--plan-households", str(args.plan_households), "--plan-rounds", str(args.plan_rounds)]
-    output = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
-    sys.stderr.write(output.stderr)
-    for line in output.stdout.splitlines():
-        if line.startswith("RESULT "):
-            return json.loads(line[7:])
-        print(line)
-    raise SystemExit(f"{engine}: no result")
-
-
-def verdict(value: float, target: float) -> str:
-    return "**met**" if value <= target else "**missed**"
+    return result_of_child(command, env, engine)
 
 
 def render(results: list[dict]) -> str:

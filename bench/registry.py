@@ -977,6 +977,18 @@ def verdict(value: float, target: float) -> str:
     return "**met**" if value <= target else "**missed**"
 
 
+def result_of_child(command: list[str], env: dict, label: str) -> dict:
+    """Run one engine's half of a benchmark in its own process and return the JSON it prints after
+    "RESULT "; the rest of its output is passed through."""
+    output = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+    sys.stderr.write(output.stderr)
+    for line in output.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[7:])
+        print(line)
+    raise SystemExit(f"{label}: no result")
+
+
 def render(results: dict) -> str:
     """The RESULTS.md section: machine, sizes, every figure against its target, what limits the misses."""
     m, lines = results["machine"], []

@@ -49,6 +49,7 @@ from bench.registry import (  # noqa: E402  (generic helpers of the registry ben
     setup_django,
     start_server,
     stop_server,
+    verdict,
     write_section,
 )
 
@@ -658,10 +659,6 @@ def database_settings() -> str:
             cursor.execute(f"SHOW {name}")
             values.append(f"{name} {cursor.fetchone()[0]}")
     return ", ".join(values)
-
-
-def verdict(value: float, target: float) -> str:
-    return "**met**" if value <= target else "**missed**"
 
 
 def render(results: dict) -> str:
