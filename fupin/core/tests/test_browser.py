@@ -1,6 +1,7 @@
 """In Debian's chromium: log in through the real page, see the region tree in Chinese, log out."""
 
 import os
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -13,6 +14,8 @@ def log_in(page, username, password="correct-horse-battery"):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
+    # Wait for the redirect: a click on the next page's menu must not land on the login page still shown.
+    expect(page).not_to_have_url(re.compile(r"/login/"))
 
 
 def test_county_admin_sees_the_towns_and_logs_out(page, county_admin):
