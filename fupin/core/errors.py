@@ -23,6 +23,13 @@ class TransitionRefused(DomainError):
     code = "transition_refused"
 
 
+class StateConflict(TransitionRefused):
+    """The object is not in a state that allows the action (the API answers 409, not 400)."""
+
+    code = "state_conflict"
+    status = 409
+
+
 def show_error(request, exc: DomainError, form=None) -> None:
     """Put the message next to its field when the form has it, else at the top of the page."""
     from django.contrib import messages
