@@ -108,6 +108,7 @@ def test_a_refused_transition_says_why(api_as, lecture_admin, file_request):
 def test_the_lecturer_confirms_but_may_not_approve(api_as, lecturer_user, approved, file_request, liu):
     lecture = approved()
     client = api_as(lecturer_user)
+    assert client.get(f"/api/v1/lectures/requests/{lecture.pk}").json()["actions"] == ["confirm"]
     assert (
         client.post(f"/api/v1/lectures/requests/{lecture.pk}/transitions", {"action": "confirm"}).json()[
             "state"

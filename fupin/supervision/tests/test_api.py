@@ -199,5 +199,7 @@ def test_a_step_the_problems_state_does_not_allow_is_a_409_conflict(api_as, insp
         "state_conflict",
     )
     assert body["message"] == "问题处于“已登记”状态，不能“核查销号”。"
+    offered = api_as(inspector).get(f"/api/v1/problems/{problem.pk}").json()["actions"]
+    assert offered == ["assign", "reject", "duplicate", "comment"]  # what the table allows, nothing else
     problem.refresh_from_db()
     assert problem.state == "registered" and not problem.events.filter(action="verify").exists()
