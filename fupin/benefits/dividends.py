@@ -30,7 +30,7 @@ from fupin.registry.enums import Status
 from fupin.registry.models import Household, Member
 
 from .distribution import household_pool, split, to_fen
-from .enums import WRITERS, Channel, Method, PlanState, Recipient
+from .enums import PLANS, WRITERS, Channel, Method, PlanState, Recipient
 from .models import DistributionLine, DistributionPlan, Payment, Revenue
 
 ZERO = Decimal("0.00")
@@ -233,15 +233,6 @@ def _lock(plan: DistributionPlan) -> DistributionPlan:
     return DistributionPlan.objects.select_for_update().get(pk=plan.pk)
 
 
-def _refuse_state(plan: DistributionPlan, *allowed: str) -> None:
-    if plan.state not in allowed:
-        raise TransitionRefused(
-            _("The plan is “%(state)s”: this step is not possible now.")
-            % {"state": plan.get_state_display()},
-            field="state",
-        )
-
-
 def _date(value, field) -> date:
     labels = {"paid_on": _("date paid"), "notice_starts_on": _("Notice posted on"), "reviewed_on": _("Date")}
     if value in (None, ""):
@@ -256,9 +247,8 @@ def _date(value, field) -> date:
 def approve(actor, plan: DistributionPlan, *, reviewed_on, note) -> DistributionPlan:
     """Record the village review that approved the plan; from that day the payment deadline runs
     (`dividend_payment_days` working days)."""
-    require_role(actor, *WRITERS)
     plan = _lock(plan)
-    _refuse_state(plan, PlanState.DRAFT)
+    step = PLANS.check(actor, plan, "approve")
     ensure_different_person(
         actor,
         plan.created_by_id,
@@ -272,7 +262,7 @@ def approve(actor, plan: DistributionPlan, *, reviewed_on, note) -> Distribution
             _("Record the village review: meeting, attendance and the votes."), field="review_note"
         )
     days = policy.value("dividend_payment_days", plan.region_code, reviewed_on.year)
-    plan.state = PlanState.APPROVED
+    plan.state = step.target
     plan.reviewed_on, plan.review_note = reviewed_on, note.strip()
     plan.payment_deadline = add_working_days(reviewed_on, days)
     plan.save(update_fields=["state", "reviewed_on", "review_note", "payment_deadline"])
@@ -290,14 +280,13 @@ def approve(actor, plan: DistributionPlan, *, reviewed_on, note) -> Distribution
 @transaction.atomic
 def disclose(actor, plan: DistributionPlan, *, notice_starts_on) -> DistributionPlan:
     """Put the approved plan on public notice for the policy's days (names masked on the notice)."""
-    require_role(actor, *WRITERS)
     plan = _lock(plan)
-    _refuse_state(plan, PlanState.APPROVED)
+    step = PLANS.check(actor, plan, "disclose")
     starts_on = _date(notice_starts_on, "notice_starts_on")
     if starts_on < plan.reviewed_on:
         raise DomainError(_("The notice cannot start before the village review."), field="notice_starts_on")
     days = policy.value("dividend_notice_days", plan.region_code, starts_on.year)
-    plan.state = PlanState.DISCLOSED
+    plan.state = step.target
     plan.notice_starts_on, plan.notice_ends_on = starts_on, add_working_days(starts_on, days)
     plan.save(update_fields=["state", "notice_starts_on", "notice_ends_on"])
     audit.record(
@@ -313,13 +302,10 @@ def disclose(actor, plan: DistributionPlan, *, notice_starts_on) -> Distribution
 @transaction.atomic
 def cancel(actor, plan: DistributionPlan, *, reason) -> DistributionPlan:
     """Withdraw a plan nothing has been paid from; its revenue entry can then be planned again."""
-    require_role(actor, *WRITERS)
     plan = _lock(plan)
-    _refuse_state(plan, PlanState.DRAFT, PlanState.APPROVED, PlanState.DISCLOSED)
-    if not (reason or "").strip():
-        raise DomainError(_("This field is required."), field="reason")
+    step = PLANS.check(actor, plan, "cancel", reason=reason)
     before = plan.state
-    plan.state, plan.reason = PlanState.CANCELLED, reason.strip()
+    plan.state, plan.reason = step.target, reason.strip()
     plan.save(update_fields=["state", "reason"])
     audit.record(
         actor=actor,
@@ -409,9 +395,8 @@ def record_payments(actor, plan: DistributionPlan, payments: list[dict]) -> list
     on notice. When every line is paid the plan is paid in full. Side effects: the payments, one audit
     event for the batch listing each payment (and one when the plan is paid in full), the plan's state.
     """
-    require_role(actor, *WRITERS)
     plan = _lock(plan)
-    _refuse_state(plan, PlanState.DISCLOSED, PlanState.PAYING)
+    PLANS.check(actor, plan, "pay")
     if not payments:
         raise DomainError(_("No payment given."), field="payments")
     book = _PaymentBook.of(plan, payments)

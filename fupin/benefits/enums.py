@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.access import Action, roles_for
+from fupin.core.transitions import Step, Workflow
 
 # Who writes: the county, the towns and finance; the inspector reads (core/access.py).
 WRITERS = roles_for(Action.WRITE_BENEFITS)
@@ -39,6 +40,28 @@ class PlanState(models.TextChoices):
     PAID = "paid", _("Paid in full")
     CANCELLED = "cancelled", _("Cancelled")
 
+
+# A distribution plan's workflow: the one table its services enforce and its page shows. Paying leads to
+# "being paid" or, once every line is paid, to "paid in full": the service decides (no target here).
+_P = PlanState
+PLANS = Workflow(
+    "benefits.plan",
+    [
+        Step("approve", frozenset({_P.DRAFT}), _P.APPROVED, WRITERS, _("Record the village review")),
+        Step("disclose", frozenset({_P.APPROVED}), _P.DISCLOSED, WRITERS, _("Put the plan on public notice")),
+        Step("pay", frozenset({_P.DISCLOSED, _P.PAYING}), None, WRITERS, _("Record the payments")),
+        Step(
+            "cancel",
+            frozenset({_P.DRAFT, _P.APPROVED, _P.DISCLOSED}),
+            _P.CANCELLED,
+            WRITERS,
+            _("Cancel the plan"),
+            reason=True,
+        ),
+    ],
+    refusal=_("The plan is “%(state)s”: this step is not possible now."),
+    reason_refusal=_("This field is required."),
+)
 
 # Plans that still owe money to someone: the payment deadline applies to them.
 UNPAID_STATES = (PlanState.APPROVED, PlanState.DISCLOSED, PlanState.PAYING)

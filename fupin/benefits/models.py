@@ -133,14 +133,6 @@ class DistributionPlan(models.Model):
         return self.is_overdue(clock.today())
 
     @property
-    def payable(self) -> bool:
-        return self.state in (PlanState.DISCLOSED, PlanState.PAYING)
-
-    @property
-    def cancellable(self) -> bool:
-        return self.state in (PlanState.DRAFT, PlanState.APPROVED, PlanState.DISCLOSED)
-
-    @property
     def paid_late(self) -> bool:
         return (
             self.paid_on is not None

@@ -19,7 +19,7 @@ from fupin.core.scope import require_role
 from fupin.projects.models import Project
 
 from . import dividends, ledger, queries, services, summary
-from .enums import UNPAID_STATES, WRITERS, Method, PlanState, Recipient
+from .enums import PLANS, UNPAID_STATES, WRITERS, Method, PlanState, Recipient
 from .forms import CancelForm, NoticeForm, PayForm, PlanForm, RevenueForm, ReversalForm, ReviewForm
 from .models import DistributionPlan, Payment
 
@@ -249,8 +249,8 @@ DONE = {
 @login_required
 def plan_detail(request, pk: int):
     plan = _plan(request, pk)
-    writer = _can_write(request.user)
-    action = request.POST.get("action") if request.method == "POST" and writer else None
+    steps = {step.action for step in PLANS.allowed(request.user, plan)}
+    action = request.POST.get("action") if request.method == "POST" else None
     forms = {
         "approve": ReviewForm(initial={"reviewed_on": clock.today()}),
         "disclose": NoticeForm(initial={"notice_starts_on": clock.today()}),
@@ -279,7 +279,8 @@ def plan_detail(request, pk: int):
             "plan": plan,
             "lines": lines,
             "totals": dividends.plan_totals(plan),
-            "forms": forms if writer else {},
+            "forms": forms,
+            "steps": steps,  # the workflow's answer (enums.PLANS): a form is shown for each
             "overdue": plan.is_overdue(clock.today()),
             "today": clock.today(),
         },

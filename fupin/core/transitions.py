@@ -23,6 +23,7 @@ from . import access
 from .errors import DomainError, StateConflict
 
 REFUSAL = gettext_lazy("What is “%(state)s” cannot be given “%(action)s”.")
+REASON_REFUSAL = gettext_lazy("Give the reason.")
 Who = Callable[[object, object], bool]  # (user, obj) -> may this user take the step on this object?
 
 
@@ -35,6 +36,9 @@ class Step:
     verb: str  # what the button says (lazy translation)
     reason: bool = False  # a reason is required
     who: Who | None = field(default=None, compare=False)
+    # This step's own words, where the workflow's do not fit (both may use %(state)s and %(action)s).
+    refusal: str | None = field(default=None, compare=False)
+    reason_refusal: str | None = field(default=None, compare=False)
 
     def starts_from(self, state: str) -> bool:
         return state in self.sources
@@ -49,6 +53,8 @@ class Workflow:
         steps: Iterable[Step],
         *,
         refusal=REFUSAL,
+        reason_refusal=REASON_REFUSAL,
+        reason_field: str = "reason",
         state_of: Callable[[object], str] = lambda obj: obj.state,
         state_label: Callable[[object], str] = lambda obj: obj.get_state_display(),
     ):
@@ -59,6 +65,7 @@ class Workflow:
                 raise ValueError(f"{name}: action {step.action!r} declared twice")
             self.steps[step.action] = step
         self.refusal = refusal
+        self.reason_refusal, self.reason_field = reason_refusal, reason_field
         self.state_of = state_of
         self.state_label = state_label
 
@@ -94,10 +101,9 @@ class Workflow:
         step = self.step(action)
         if not self.permits(actor, obj, step):
             raise access.refused()
+        words = {"state": self.state_label(obj), "action": step.verb}
         if not step.starts_from(self.state_of(obj)):
-            raise StateConflict(
-                self.refusal % {"state": self.state_label(obj), "action": step.verb}, field="state"
-            )
+            raise StateConflict((step.refusal or self.refusal) % words, field="state")
         if step.reason and not (reason or "").strip():
-            raise DomainError(_("Give the reason."), field="reason")
+            raise DomainError((step.reason_refusal or self.reason_refusal) % words, field=self.reason_field)
         return step

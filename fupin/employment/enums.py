@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.access import Action, roles_for
+from fupin.core.transitions import Step, Workflow
 from fupin.projects.enums import ProjectType
 
 # Who registers workshops, posts and quarterly statuses and signs agreements (core/access.py).
@@ -57,9 +58,24 @@ class OfferState(models.TextChoices):
     DECLINED = "declined", _("Declined")  # 已谢绝
 
 
-# An offer leaves "offered" once, for one of these.
-OFFER_TRANSITIONS = {OfferState.OFFERED: {OfferState.ACCEPTED, OfferState.DECLINED}}
-
 # Who places people, records their months and wages and acts on the matching list: the writers and
 # the village cadres, who know the village's people (workshops, posts and quarterly statuses: WRITERS).
 MATCHERS = roles_for(Action.MATCH)
+
+# An offer leaves "offered" once: taken up (a placement starts) or declined for a reason.
+OFFERS = Workflow(
+    "employment.offer",
+    [
+        Step("accept", frozenset({OfferState.OFFERED}), OfferState.ACCEPTED, MATCHERS, _("Mark as accepted")),
+        Step(
+            "decline",
+            frozenset({OfferState.OFFERED}),
+            OfferState.DECLINED,
+            MATCHERS,
+            _("Mark as declined"),
+            reason=True,
+        ),
+    ],
+    refusal=_("This offer was already %(state)s."),
+    reason_refusal=_("Say why the offer was declined."),
+)

@@ -21,7 +21,7 @@ from fupin.registry.enums import ABLE_TO_WORK, REGISTERED_STATUSES, Work
 from fupin.registry.models import Member
 
 from . import jobs
-from .enums import MATCHERS, OfferState
+from .enums import MATCHERS, OFFERS, OfferState
 from .models import Offer, Placement, Post, Workshop
 from .services import check_employable
 
@@ -199,13 +199,8 @@ def make_offer(
     return offer
 
 
-def _open(offer: Offer) -> Offer:
-    offer = Offer.objects.select_for_update().get(pk=offer.pk)
-    if offer.state != OfferState.OFFERED:
-        raise TransitionRefused(
-            _("This offer was already %(state)s.") % {"state": offer.get_state_display()}, field="offer_id"
-        )
-    return offer
+def _lock(offer: Offer) -> Offer:
+    return Offer.objects.select_for_update().get(pk=offer.pk)
 
 
 @transaction.atomic
@@ -213,8 +208,8 @@ def accept_offer(actor, offer: Offer, *, started_on: date | None = None) -> Offe
     """The person took the job: the placement starts on `started_on` (today), created by jobs.place in
     this same transaction, so that a refused placement (no free place any more…) leaves the offer open.
     Side effects: the placement and its audit event, the offer accepted and its audit event."""
-    require_role(actor, *MATCHERS)
-    offer = _open(offer)
+    offer = _lock(offer)
+    step = OFFERS.check(actor, offer, "accept")
     placement = jobs.place(
         actor,
         member=offer.member,
@@ -223,7 +218,7 @@ def accept_offer(actor, offer: Offer, *, started_on: date | None = None) -> Offe
         started_on=started_on or clock.today(),
         monthly_wage=offer.monthly_wage,
     )
-    offer.state, offer.placement = OfferState.ACCEPTED, placement
+    offer.state, offer.placement = step.target, placement
     offer.decided_on, offer.decided_by = clock.today(), actor
     offer.save(update_fields=["state", "placement", "decided_on", "decided_by"])
     audit.record(
@@ -241,12 +236,9 @@ def accept_offer(actor, offer: Offer, *, started_on: date | None = None) -> Offe
 def decline_offer(actor, offer: Offer, *, reason) -> Offer:
     """The person turned the job down, for a reason that is recorded (required).
     Side effects: the offer declined with its reason, and an audit event."""
-    require_role(actor, *MATCHERS)
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Say why the offer was declined."), field="reason")
-    offer = _open(offer)
-    offer.state, offer.reason = OfferState.DECLINED, reason[:200]
+    offer = _lock(offer)
+    step = OFFERS.check(actor, offer, "decline", reason=reason)
+    offer.state, offer.reason = step.target, reason.strip()[:200]
     offer.decided_on, offer.decided_by = clock.today(), actor
     offer.save(update_fields=["state", "reason", "decided_on", "decided_by"])
     audit.record(

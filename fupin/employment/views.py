@@ -25,7 +25,7 @@ from fupin.registry.enums import ABLE_TO_WORK, REGISTERED_STATUSES
 from fupin.registry.models import Household, Member
 
 from . import compliance, jobs, matching, queries, services
-from .enums import MATCHERS, WRITERS, WorkshopStatus
+from .enums import MATCHERS, OFFERS, WRITERS, WorkshopStatus
 from .forms import AgreementForm
 from .models import Offer, Placement, Post, WorkRecord, Workshop
 from .queries import narrowed, workshop_rows
@@ -345,7 +345,7 @@ def matching_list(request):
     except DomainError:
         raise Http404 from None
     page = Paginator(people, MATCHING_PAGE).get_page(request.GET.get("page"))
-    cards = matching.attach(page.object_list)
+    cards = _with_steps(request.user, matching.attach(page.object_list))
     villages = (
         Region.objects.visible_to(request.user)
         .filter(level__in=["town", "village"])
@@ -365,8 +365,16 @@ def matching_list(request):
     )
 
 
+def _with_steps(user, cards):
+    """Each open offer's buttons: the steps the workflow (enums.OFFERS) lets this user take."""
+    for card in cards:
+        if card.offer is not None:
+            card.offer.steps = {step.action for step in OFFERS.allowed(user, card.offer)}
+    return cards
+
+
 def _card(request, member, note="", done=False):
-    candidate = matching.attach([member])[0]
+    candidate = _with_steps(request.user, matching.attach([member]))[0]
     return render(
         request,
         "employment/jobs/_card.html",

@@ -13,7 +13,7 @@ from fupin.core.errors import DomainError
 from fupin.core.scope import get_visible_or_404
 
 from . import services, stats
-from .enums import BookingKind
+from .enums import LECTURES, BookingKind
 from .models import Booking, Feedback, Lecturer, LectureRequest, LessonDraft, Topic, Tour
 
 # Who reads lectures and drafts is the access policy's (core/access.py), asked by TokenAuth for every route.
@@ -85,6 +85,14 @@ class RequestOut(Schema):
     starts_at: datetime | None
     ends_at: datetime | None
     reason: str
+
+
+class RequestDetail(RequestOut):
+    actions: list[str] = Field(description="The steps the caller may take now (the page's buttons)")
+
+    @staticmethod
+    def resolve_actions(obj, context):
+        return [step.action for step in LECTURES.allowed(context["request"].auth, obj)]
 
 
 class LectureRequestTransitionIn(Schema):
@@ -197,14 +205,14 @@ def create_request(request, payload: RequestIn):
     return Status(201, lecture)
 
 
-@router.get("/requests/{request_id}", response={200: RequestOut, **ERRORS}, summary="One lecture request")
+@router.get("/requests/{request_id}", response={200: RequestDetail, **ERRORS}, summary="One lecture request")
 def get_request(request, request_id: int):
     return _request(request, request_id)
 
 
 @router.post(
     "/requests/{request_id}/transitions",
-    response={200: RequestOut, **ERRORS},
+    response={200: RequestDetail, **ERRORS},
     summary="Approve, confirm, deliver, reschedule, cancel… a lecture",
 )
 def transition_request(request, request_id: int, payload: LectureRequestTransitionIn):

@@ -13,17 +13,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import audit, clock, inputs, policy, scope, uploads
+from fupin.core import access, audit, clock, inputs, policy, scope, uploads
 from fupin.core.enums import Role
-from fupin.core.errors import DomainError, TransitionRefused
+from fupin.core.errors import DomainError, StateConflict, TransitionRefused
 from fupin.core.scope import require_role
 
 from . import scoring
 from .enums import (
-    ACTION_VERBS,
-    TRANSITIONS,
+    DRAFTS,
+    LECTURES,
     BookingKind,
-    DraftState,
     LectureMode,
     LecturerStatus,
     RequestState,
@@ -123,11 +122,16 @@ def create_topic(
     return topic
 
 
+def may_manage_lecturer(user, lecturer: Lecturer) -> bool:
+    """A lecturer's calendar and drafts: the lecturer themself, or the lecture office."""
+    return user.has_role(ADMIN) or (lecturer.user_id is not None and lecturer.user_id == user.pk)
+
+
 @transaction.atomic
 def submit_draft(actor, *, lecturer: Lecturer, topic: Topic, text: str = "", attachment=None) -> LessonDraft:
     """A lecturer hands in a lesson draft (text, a PDF or Word file, or both) for the central review."""
-    if not (actor.has_role(ADMIN) or lecturer.user_id == actor.pk):
-        require_role(actor, ADMIN)
+    if not may_manage_lecturer(actor, lecturer):
+        raise access.refused()
     text = (text or "").strip()
     if not text and not attachment:
         raise DomainError(_("Write the draft or attach its file."), field="text")
@@ -155,13 +159,10 @@ def submit_draft(actor, *, lecturer: Lecturer, topic: Topic, text: str = "", att
 
 @transaction.atomic
 def review_draft(actor, draft: LessonDraft, *, accept: bool, comment: str = "") -> LessonDraft:
-    require_role(actor, ADMIN)
+    """Accept the draft, or return it with what to improve (enums.DRAFTS)."""
     draft.refresh_from_db(from_queryset=LessonDraft.objects.select_for_update())
-    if draft.state != DraftState.SUBMITTED:
-        raise TransitionRefused(_("This draft was already reviewed."), field="state")
-    if not accept and not (comment or "").strip():
-        raise DomainError(_("Say what to improve when returning a draft."), field="review_comment")
-    draft.state = DraftState.ACCEPTED if accept else DraftState.RETURNED
+    step = DRAFTS.check(actor, draft, "accept" if accept else "return", reason=comment)
+    draft.state = step.target
     draft.review_comment, draft.reviewed_at = (comment or "").strip(), clock.now()
     draft.save(update_fields=["state", "review_comment", "reviewed_at"])
     audit.record(
@@ -261,8 +262,8 @@ def lock_and_check(lecturer: Lecturer, starts_at, blocked_until, buffer, exclude
 
 @transaction.atomic
 def add_unavailability(actor, lecturer: Lecturer, *, starts_at, ends_at, note: str = "") -> Booking:
-    if not (actor.has_role(ADMIN) or lecturer.user_id == actor.pk):
-        require_role(actor, ADMIN)
+    if not may_manage_lecturer(actor, lecturer):
+        raise access.refused()
     check_times(starts_at, ends_at)
     locked = lock_and_check(lecturer, starts_at, ends_at, travel_buffer(lecturer.region_code))
     booking = book(
@@ -287,8 +288,8 @@ def add_unavailability(actor, lecturer: Lecturer, *, starts_at, ends_at, note: s
 def remove_unavailability(actor, booking: Booking) -> None:
     """Free a period the lecturer had marked unavailable (never a lecture's booking: that is a transition)."""
     lecturer = booking.lecturer
-    if not (actor.has_role(ADMIN) or lecturer.user_id == actor.pk):
-        require_role(actor, ADMIN)
+    if not may_manage_lecturer(actor, lecturer):
+        raise access.refused()
     if booking.kind != BookingKind.UNAVAILABLE:
         raise DomainError(_("Only an unavailability period can be removed here."), field="booking")
     Lecturer.objects.select_for_update().get(pk=lecturer.pk)
@@ -393,38 +394,6 @@ def create_request(
     return lecture
 
 
-def allowed_actions(user, lecture: LectureRequest) -> list[str]:
-    """The transitions this user may take on this lecture now, for the buttons on its page."""
-    actions = []
-    for action, (sources, _target, roles) in TRANSITIONS.items():
-        if lecture.state in sources and user.has_role(*roles):
-            if action in {"confirm", "deliver"} and not owns_or_admin(user, lecture):
-                continue
-            actions.append(action)
-    return actions
-
-
-def owns_or_admin(user, lecture: LectureRequest) -> bool:
-    return user.has_role(ADMIN) or (lecture.lecturer is not None and lecture.lecturer.user_id == user.pk)
-
-
-def _guard(actor, lecture: LectureRequest, action: str) -> str:
-    """Check role and state for `action`; returns the state it leads to."""
-    if action not in TRANSITIONS:
-        raise DomainError(_("Unknown action “%(action)s”.") % {"action": action}, field="action")
-    sources, target, roles = TRANSITIONS[action]
-    require_role(actor, *roles)
-    if action in {"confirm", "deliver"} and not owns_or_admin(actor, lecture):
-        require_role(actor, ADMIN)
-    if lecture.state not in sources:
-        raise TransitionRefused(
-            _("A lecture that is “%(state)s” cannot be given “%(action)s”.")
-            % {"state": lecture.get_state_display(), "action": ACTION_VERBS[action]},
-            field="state",
-        )
-    return target
-
-
 def _record(actor, lecture, action, before, note=""):
     audit.record(
         actor=actor,
@@ -435,12 +404,6 @@ def _record(actor, lecture, action, before, note=""):
         after=audit.snapshot(lecture, REQUEST_FIELDS),
         note=note,
     )
-
-
-def _require_reason(reason) -> str:
-    if not (reason or "").strip():
-        raise DomainError(_("Give the reason."), field="reason")
-    return reason.strip()
 
 
 def _approve(actor, lecture, *, lecturer: Lecturer | None = None, starts_at=None, ends_at=None, **_ignored):
@@ -487,10 +450,6 @@ def _release(actor, lecture, *, reason="", **_ignored):
     lecture.reason = (reason or "").strip()
 
 
-def _with_reason(actor, lecture, *, reason="", **_ignored):
-    _release(actor, lecture, reason=_require_reason(reason))
-
-
 def _deliver(actor, lecture, **_ignored):
     if clock.now() < lecture.starts_at:
         raise TransitionRefused(
@@ -516,11 +475,11 @@ def _nothing(actor, lecture, **_ignored):
 
 STEPS = {
     "approve": _approve,
-    "reject": _with_reason,
+    "reject": _release,
     "withdraw": _release,
     "confirm": _nothing,
     "reschedule": _reschedule,
-    "cancel": _with_reason,
+    "cancel": _release,
     "deliver": _deliver,
     "no_show": _no_show,
     "close": _nothing,
@@ -529,15 +488,16 @@ STEPS = {
 
 @transaction.atomic
 def transition(actor, lecture: LectureRequest, action: str, **params) -> LectureRequest:
-    """Take `action` on `lecture` (see enums.TRANSITIONS). Side effects: the lecturer's booking is made
+    """Take `action` on `lecture` (see enums.LECTURES). Side effects: the lecturer's booking is made
     (approve), freed (reschedule, withdraw, reject, cancel) or kept; one audit event."""
-    _guard(actor, lecture, action)
-    # Lock and re-read the row, then check again: another user may have acted in the meantime.
+    if action not in STEPS:  # the feedback step has its own service: it writes the form, too
+        raise DomainError(_("Unknown action “%(action)s”.") % {"action": action}, field="action")
+    # Lock and re-read the row before the check: another user may have acted in the meantime.
     lecture.refresh_from_db(from_queryset=LectureRequest.objects.select_for_update())
-    target = _guard(actor, lecture, action)
+    step = LECTURES.check(actor, lecture, action, reason=params.get("reason", ""))
     before = audit.snapshot(lecture, REQUEST_FIELDS)
     STEPS[action](actor, lecture, **params)
-    lecture.state = target
+    lecture.state = step.target
     lecture.save()
     _record(actor, lecture, action, before, note=lecture.reason)
     return lecture
@@ -646,21 +606,13 @@ def file_feedback(
 ) -> Feedback:
     """The host unit fills the feedback form once, after the lecture ended. Side effects: the lecture
     moves to "feedback received"; one audit event."""
-    if not (
-        actor.has_role(ADMIN)
-        or (actor.has_role(Role.REQUESTER) and lecture.requested_by_id == actor.pk)
-        or (actor.has_role(Role.REQUESTER) and actor.unit and lecture.unit == actor.unit)
-    ):
-        require_role(actor, ADMIN)
     lecture.refresh_from_db(from_queryset=LectureRequest.objects.select_for_update())
-    if Feedback.objects.filter(lecture=lecture).exists():
-        raise TransitionRefused(_("This lecture already has its feedback form."), field="lecture")
-    if lecture.state != RequestState.DELIVERED:
-        raise TransitionRefused(
-            _("Feedback is filed for a delivered lecture; this one is “%(state)s”.")
-            % {"state": lecture.get_state_display()},
-            field="lecture",
-        )
+    try:
+        step = LECTURES.check(actor, lecture, "feedback")
+    except StateConflict:
+        if Feedback.objects.filter(lecture=lecture).exists():  # say why, in the words people know
+            raise StateConflict(_("This lecture already has its feedback form."), field="state") from None
+        raise
     if clock.now() < lecture.ends_at:
         raise TransitionRefused(
             _("The lecture ends at %(time)s: the feedback form opens then.")
@@ -689,7 +641,7 @@ def file_feedback(
         **checked,
     )
     before = audit.snapshot(lecture, REQUEST_FIELDS)
-    lecture.state = RequestState.FEEDBACK_RECEIVED
+    lecture.state = step.target
     lecture.save(update_fields=["state"])
     audit.record(
         actor=actor,

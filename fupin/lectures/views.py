@@ -18,9 +18,10 @@ from fupin.core.scope import get_visible_or_404
 
 from . import exports, scoring, services, stats
 from .enums import (
-    ACTION_VERBS,
     BOOKED_STATES,
     DELIVERED_STATES,
+    DRAFTS,
+    LECTURES,
     BookingKind,
     DraftState,
     RequestState,
@@ -40,8 +41,9 @@ from .models import Booking, Feedback, Lecturer, LectureRequest, LessonDraft, To
 
 PAGE_SIZE = 30
 # Actions that need more than a click: they have their own forms on the detail page.
-FORM_ACTIONS = {"approve", "reschedule"}
-REASON_ACTIONS = {"reject", "cancel", "no_show"}
+FORM_ACTIONS = {"approve", "reschedule", "feedback"}
+# A step whose reason is optional but recorded (a required one is the table's: Step.reason).
+NOTE_ACTIONS = {"no_show"}
 
 
 def _lecture(request, pk) -> LectureRequest:
@@ -95,7 +97,8 @@ def request_new(request):
 
 def _detail_context(request, lecture, approve_form=None, clashes=None, reschedule_form=None):
     user = request.user
-    actions = services.allowed_actions(user, lecture)
+    steps = LECTURES.allowed(user, lecture)
+    actions = {step.action for step in steps}
     if approve_form is None and "approve" in actions:
         approve_form = ApproveForm(
             user=user,
@@ -119,11 +122,12 @@ def _detail_context(request, lecture, approve_form=None, clashes=None, reschedul
         "approve_form": approve_form,
         "reschedule_form": reschedule_form,
         "clashes": clashes or [],
-        "buttons": [(a, ACTION_VERBS[a]) for a in actions if a not in FORM_ACTIONS],
-        "reason_actions": REASON_ACTIONS,
+        # The steps a click takes (approve, reschedule and the feedback form have their own forms).
+        "buttons": [step for step in steps if step.action not in FORM_ACTIONS],
+        "note_actions": NOTE_ACTIONS,
         "feedback": feedback,
         "criteria": _criteria_rows(feedback),
-        "can_file_feedback": lecture.state == RequestState.DELIVERED and _may_file_feedback(user, lecture),
+        "can_file_feedback": "feedback" in actions,
     }
 
 
@@ -131,12 +135,6 @@ def _criteria_rows(feedback):
     if feedback is None:
         return []
     return [(label, getattr(feedback, field)) for field, label, _weight in scoring.CRITERIA]
-
-
-def _may_file_feedback(user, lecture) -> bool:
-    return access.may(user, Action.MANAGE_LECTURES) or (
-        user.has_role(Role.REQUESTER) and lecture.unit == user.unit
-    )
 
 
 @login_required
@@ -192,7 +190,7 @@ def request_act(request, pk, action):
         raise Http404
     try:
         services.transition(request.user, lecture, action, reason=request.POST.get("reason", ""))
-        messages.success(request, _("Done: %(action)s.") % {"action": ACTION_VERBS.get(action, action)})
+        messages.success(request, _("Done: %(action)s.") % {"action": LECTURES.step(action).verb})
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("lecture-request", pk=lecture.pk)
@@ -339,7 +337,7 @@ def draft_new(request):
 @login_required
 def draft_detail(request, pk):
     draft = _draft(request, pk)
-    can_review = access.may(request.user, Action.MANAGE_LECTURES) and draft.state == DraftState.SUBMITTED
+    can_review = bool(DRAFTS.allowed(request.user, draft))
     return render(
         request,
         "lectures/draft_detail.html",
@@ -362,7 +360,7 @@ def draft_review(request, pk):
         return redirect("lecture-draft", pk=draft.pk)
     except DomainError as exc:
         show_error(request, exc, form)
-    context = {"draft": draft, "review_form": form if draft.state == DraftState.SUBMITTED else None}
+    context = {"draft": draft, "review_form": form if DRAFTS.allowed(request.user, draft) else None}
     return render(request, "lectures/draft_detail.html", context, status=400)
 
 
@@ -379,14 +377,8 @@ def _lecturer(request, pk) -> Lecturer:
     return get_visible_or_404(Lecturer.objects.prefetch_related("topics"), request.user, pk=pk)
 
 
-def _may_manage_calendar(user, lecturer) -> bool:
-    return access.may(user, Action.MANAGE_LECTURES) or (
-        lecturer.user_id is not None and lecturer.user_id == user.pk
-    )
-
-
 def _lecturer_context(request, lecturer, form=None):
-    can_manage = _may_manage_calendar(request.user, lecturer)
+    can_manage = services.may_manage_lecturer(request.user, lecturer)
     upcoming = Booking.objects.filter(lecturer=lecturer, blocked_until__gt=clock.now())
     lectures = (
         LectureRequest.objects.visible_to(request.user)

@@ -21,6 +21,7 @@ from fupin.core.ratelimit import RateLimited
 from fupin.core.scope import get_visible_or_404
 
 from . import queries, services, stats
+from .enums import PROBLEMS
 from .models import Campaign, Complaint, Grid, Problem
 
 router = Router(tags=["supervision"])
@@ -95,10 +96,15 @@ class ProblemDetail(ProblemOut):
     closed_on: date | None
     closed_on_time: bool | None
     events: list[ProblemEventOut]
+    actions: list[str] = Field(description="The steps the caller may take now (the page's choices)")
 
     @staticmethod
     def resolve_events(obj):
         return list(obj.events.select_related("actor").prefetch_related("attachments"))
+
+    @staticmethod
+    def resolve_actions(obj, context):
+        return [step.action for step in PROBLEMS.allowed(context["request"].auth, obj)]
 
 
 class ProblemPage(Schema):

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.core.access import Action as AccessAction
 from fupin.core.access import Kind, roles_for
+from fupin.core.enums import Role
+from fupin.core.transitions import Step, Workflow
 
 
 class Use(models.TextChoices):
@@ -102,24 +104,49 @@ class Action(models.TextChoices):
     COMMENT = "comment", _("Comment")
 
 
-# action → (states it may start from, state it leads to (None: unchanged), who may take it).
-# "responsible" means the problem's responsible person (or, without one, the roles in RESPONSIBLE).
-TRANSITIONS = {
-    Action.ASSIGN: ({State.REGISTERED}, State.ASSIGNED, "supervisor"),
-    Action.REJECT: ({State.REGISTERED}, State.REJECTED, "supervisor"),
-    Action.DUPLICATE: ({State.REGISTERED, State.ASSIGNED}, State.DUPLICATE, "supervisor"),
-    Action.SEND_BACK: ({State.ASSIGNED, State.RECTIFYING}, State.REGISTERED, "responsible"),
-    Action.START: ({State.ASSIGNED}, State.RECTIFYING, "responsible"),
-    Action.SUBMIT: ({State.RECTIFYING}, State.PENDING_VERIFICATION, "responsible"),
-    Action.VERIFY: ({State.PENDING_VERIFICATION}, State.CLOSED, "supervisor"),
-    Action.REWORK: ({State.PENDING_VERIFICATION}, State.RECTIFYING, "supervisor"),
-    Action.SUSPEND: ({State.ASSIGNED, State.RECTIFYING}, State.SUSPENDED, "supervisor"),
-    Action.RESUME: ({State.SUSPENDED}, None, "supervisor"),  # back to the state before the suspension
-    Action.REQUEST_EXTENSION: ({State.ASSIGNED, State.RECTIFYING}, None, "responsible"),
-    Action.EXTEND: ({State.ASSIGNED, State.RECTIFYING, State.PENDING_VERIFICATION}, None, "supervisor"),
-    Action.REOPEN: ({State.CLOSED}, State.RECTIFYING, "supervisor"),
-    Action.COMMENT: (set(State.values), None, "anyone"),
-}
+def is_responsible(user, problem) -> bool:
+    """The problem's responsible person; without one, whoever the policy lets rectify."""
+    if problem.responsible_id:
+        return problem.responsible_id == user.pk
+    return user.has_role(*RESPONSIBLE)
+
+
+EVERYONE = tuple(Role.values)  # the responsible person may hold any role: `is_responsible` decides
+_ASSIGNED = {State.ASSIGNED, State.RECTIFYING}
+
+
+def _step(action, sources, target, who, reason=False) -> Step:
+    roles, test = (SUPERVISORS, None) if who == "supervisor" else (EVERYONE, is_responsible)
+    if who == "anyone":
+        test = None
+    return Step(action.value, frozenset(sources), target, roles, action.label, reason, test)
+
+
+# A problem's workflow: the one table its service enforces and its page and API show. A target of None
+# leaves the state as it is (resume goes back to the state before the suspension). A reason is the
+# comment on the timeline.
+PROBLEMS = Workflow(
+    "supervision.problem",
+    [
+        _step(Action.ASSIGN, {State.REGISTERED}, State.ASSIGNED, "supervisor"),
+        _step(Action.REJECT, {State.REGISTERED}, State.REJECTED, "supervisor", reason=True),
+        _step(Action.DUPLICATE, {State.REGISTERED, State.ASSIGNED}, State.DUPLICATE, "supervisor"),
+        _step(Action.SEND_BACK, _ASSIGNED, State.REGISTERED, "responsible", reason=True),
+        _step(Action.START, {State.ASSIGNED}, State.RECTIFYING, "responsible"),
+        _step(Action.SUBMIT, {State.RECTIFYING}, State.PENDING_VERIFICATION, "responsible", reason=True),
+        _step(Action.VERIFY, {State.PENDING_VERIFICATION}, State.CLOSED, "supervisor"),
+        _step(Action.REWORK, {State.PENDING_VERIFICATION}, State.RECTIFYING, "supervisor", reason=True),
+        _step(Action.SUSPEND, _ASSIGNED, State.SUSPENDED, "supervisor", reason=True),
+        _step(Action.RESUME, {State.SUSPENDED}, None, "supervisor"),
+        _step(Action.REQUEST_EXTENSION, _ASSIGNED, None, "responsible", reason=True),
+        _step(Action.EXTEND, {*_ASSIGNED, State.PENDING_VERIFICATION}, None, "supervisor"),
+        _step(Action.REOPEN, {State.CLOSED}, State.RECTIFYING, "supervisor", reason=True),
+        _step(Action.COMMENT, set(State.values), None, "anyone", reason=True),
+    ],
+    refusal=_("“%(action)s” is not possible while the problem is “%(state)s”."),
+    reason_refusal=_("Write a comment: it is required for “%(action)s”."),
+    reason_field="comment",
+)
 
 
 class ComplaintChannel(models.TextChoices):
@@ -133,6 +160,53 @@ class ComplaintState(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted: a problem was opened")
     DISMISSED = "dismissed", _("Dismissed")
     ANSWERED = "answered", _("Answered")
+
+
+REPLY_DUE = "reply_due"  # accepted, and the problem it opened is closed: the reply is recorded now
+
+
+def complaint_stage(complaint) -> str:
+    """A complaint's state for its workflow: "accepted" counts as "reply due" once its problem is closed."""
+    if complaint.state == ComplaintState.ACCEPTED:
+        problem = getattr(complaint, "problem", None)  # the reverse one-to-one raises when there is none
+        if problem is not None and problem.state == State.CLOSED:
+            return REPLY_DUE
+    return complaint.state
+
+
+# A complaint's workflow: accepted (it opens a problem) or dismissed once, and answered when that problem
+# is closed. The reply itself is the answer step's data, checked by its service.
+COMPLAINTS = Workflow(
+    "supervision.complaint",
+    [
+        Step(
+            "accept",
+            frozenset({ComplaintState.RECEIVED}),
+            ComplaintState.ACCEPTED,
+            SUPERVISORS,
+            _("Accept: open a problem"),
+        ),
+        Step(
+            "dismiss",
+            frozenset({ComplaintState.RECEIVED}),
+            ComplaintState.DISMISSED,
+            SUPERVISORS,
+            _("Dismiss"),
+            reason=True,
+        ),
+        Step(
+            "answer",
+            frozenset({REPLY_DUE}),
+            ComplaintState.ANSWERED,
+            SUPERVISORS,
+            _("Record the reply"),
+            refusal=_("The reply is recorded when the problem the complaint opened is closed."),
+        ),
+    ],
+    refusal=_("This complaint was already decided."),
+    reason_refusal=_("Give the reason for dismissing."),
+    state_of=complaint_stage,
+)
 
 
 AUDIT_ACTIONS = {

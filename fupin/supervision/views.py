@@ -19,7 +19,19 @@ from fupin.core.ratelimit import RateLimited
 from fupin.core.scope import county_of, get_visible_or_404
 
 from . import exports, queries, services, stats
-from .enums import CATEGORIES, USE_KINDS, Action, Aspect, ComplaintState, Method, State, UrbanCategory, Use
+from .enums import (
+    CATEGORIES,
+    COMPLAINTS,
+    PROBLEMS,
+    USE_KINDS,
+    Action,
+    Aspect,
+    ComplaintState,
+    Method,
+    State,
+    UrbanCategory,
+    Use,
+)
 from .models import Attachment, Campaign, Complaint, Grid, Problem
 
 PAGE_SIZE = 30
@@ -126,11 +138,11 @@ def _problem(request, problem_id):
 @login_required
 def problem_detail(request, problem_id: int):
     problem = _problem(request, problem_id)
-    actions = [a for a in services.allowed_actions(request.user, problem) if a != Action.COMMENT]
+    actions = [step for step in PROBLEMS.allowed(request.user, problem) if step.action != Action.COMMENT]
     context = {
         "problem": problem,
         "events": problem.events.select_related("actor").prefetch_related("attachments"),
-        "actions": [Action(a) for a in actions],
+        "actions": actions,
         "today": clock.today(),
         "people": User.objects.filter(
             is_active=True, **scope.within_lookup(county_of(problem.region_code), "region__code")
@@ -420,6 +432,8 @@ def assessment(request):
 def complaint_list(request):
     complaints = Complaint.objects.visible_to(request.user).select_related("problem")
     page = Paginator(complaints, PAGE_SIZE).get_page(request.GET.get("page"))
+    for complaint in page:
+        complaint.steps = {step.action for step in COMPLAINTS.allowed(request.user, complaint)}
     return render(
         request,
         "supervision/complaint_list.html",

@@ -173,7 +173,7 @@ def _detail(request, warning: Warning) -> dict:
         closed_on=warning.closed_on,
         acknowledged_on=warning.acknowledged_on,
         history=list(warning.events.select_related("actor")),
-        actions=[t.value for t in services.allowed_transitions(request.auth, warning)],
+        actions=[step.action for step in services.allowed_transitions(request.auth, warning)],
     )
     return data
 

@@ -36,13 +36,7 @@ class Transition(models.TextChoices):
     DISMISS = "dismiss", _("Dismiss as false alarm")  # 误报
 
 
-# action: (the states it starts from, the state it leads to, whether a note is required)
-TRANSITIONS = {
-    Transition.ACKNOWLEDGE: (frozenset({State.PENDING}), State.VERIFYING, False),
-    Transition.VERIFY: (frozenset({State.VERIFYING}), State.HANDLING, False),
-    Transition.CLOSE: (frozenset({State.HANDLING}), State.DONE, True),
-    Transition.DISMISS: (frozenset({State.PENDING, State.VERIFYING}), State.DISMISSED, True),
-}
+# Which step leads where, who takes it and which needs a note: workflow.WARNINGS.
 
 # Event kinds written by the scan (the people's transitions use the Transition values).
 RAISED, LEVEL_CHANGED, CLEARED, ESCALATED = "raised", "level", "cleared", "escalated"

@@ -10,11 +10,10 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from fupin.core import access, audit, clock, workdays
-from fupin.core.access import Action
+from fupin.core import audit, clock, workdays
 from fupin.core.enums import RegionLevel
-from fupin.core.errors import DomainError
 from fupin.core.models import Region
+from fupin.core.transitions import Step
 
 from .enums import (
     CLEARED,
@@ -25,13 +24,13 @@ from .enums import (
     OPEN_STATES,
     RAISED,
     RANK,
-    TRANSITIONS,
     Level,
     State,
     Transition,
 )
 from .models import Warning, WarningEvent
 from .rules import RULES
+from .workflow import WARNINGS
 
 
 @dataclass
@@ -209,61 +208,30 @@ def scan(county_code: str | None = None, today: date | None = None) -> dict[str,
 
 
 # --- A person's handling --------------------------------------------------------------------------------
-def may_handle(user, warning: Warning) -> bool:
-    rule = RULES.get(warning.rule)
-    return (
-        rule is not None
-        and access.may(user, Action.HANDLE_WARNING)
-        and user.has_role(*rule.handlers)
-        and warning.state in OPEN_STATES
-    )
-
-
-def allowed_transitions(user, warning: Warning) -> list[Transition]:
-    if not may_handle(user, warning):
-        return []
-    return [t for t, (starts, _to, _note) in TRANSITIONS.items() if warning.state in starts]
+def allowed_transitions(user, warning: Warning) -> list[Step]:
+    """The steps this user may take on the warning now (workflow.WARNINGS): the page's buttons."""
+    return WARNINGS.allowed(user, warning)
 
 
 @transaction.atomic
 def transition(actor, warning: Warning, action: str, note: str = "") -> Warning:
     """Move a warning one step (签收, 核实, 办结, 误报) by a handler of its rule in its area. The caller has
     fetched `warning` through `visible_to` (outside the area is 404)."""
-    access.require(actor, Action.HANDLE_WARNING)
-    rule = RULES.get(warning.rule)
-    if rule is None or not actor.has_role(*rule.handlers):
-        raise access.refused()
-    try:
-        step = Transition(action)
-    except ValueError:
-        raise DomainError(_("Unknown action “%(action)s”.") % {"action": action}, field="action") from None
     warning = Warning.objects.select_for_update().get(pk=warning.pk)
-    starts, to_state, needs_note = TRANSITIONS[step]
-    if warning.state not in starts:
-        raise DomainError(
-            _("A warning that is “%(state)s” cannot be “%(action)s”.")
-            % {"state": warning.get_state_display(), "action": step.label},
-            field="action",
-        )
+    step = WARNINGS.check(actor, warning, action, reason=note)
     note = (note or "").strip()
-    if needs_note and not note:
-        message = (
-            _("Give the reason why the warning is a false alarm.")
-            if step == Transition.DISMISS
-            else _("Describe how the warning was handled.")
-        )
-        raise DomainError(message, field="note")
     before = _snapshot(warning)
     today = clock.today()
+    to_state = step.target
     warning.state, warning.updated_on = to_state, today
-    if step == Transition.ACKNOWLEDGE:
+    if step.action == Transition.ACKNOWLEDGE:
         warning.acknowledged_on = today
     if to_state not in OPEN_STATES:
         warning.closed_on, warning.close_reason = today, note
     warning.save(update_fields=["state", "updated_on", "acknowledged_on", "closed_on", "close_reason"])
     WarningEvent.objects.create(
         warning=warning,
-        kind=step.value,
+        kind=step.action,
         from_state=before["state"],
         to_state=to_state,
         level=warning.level,
@@ -276,7 +244,7 @@ def transition(actor, warning: Warning, action: str, note: str = "") -> Warning:
         region_code=warning.region_code,
         target=warning,
         before=before,
-        after={**_snapshot(warning), "action": step.value},
+        after={**_snapshot(warning), "action": step.action},
         note=note,
     )
     return warning

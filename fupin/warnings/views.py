@@ -14,7 +14,7 @@ from fupin.core.errors import DomainError
 from fupin.core.scope import get_visible_or_404
 
 from . import exports, queries, services
-from .enums import EVENT_LABELS, TRANSITIONS, Level, State
+from .enums import EVENT_LABELS, Level, State
 from .models import Warning
 from .rules import RULES
 
@@ -77,9 +77,7 @@ def warning_detail(request, warning_id: int):
     for event in events:
         event.label = EVENT_LABELS.get(event.kind, event.kind)
         event.state_label = dict(State.choices).get(event.to_state, "")
-    actions = [
-        (t.value, t.label, TRANSITIONS[t][2]) for t in services.allowed_transitions(request.user, warning)
-    ]
+    actions = [(s.action, s.verb, s.reason) for s in services.allowed_transitions(request.user, warning)]
     context = {
         "warning": warning,
         "rule": RULES.get(warning.rule),

@@ -76,7 +76,7 @@ def test_bad_plans_and_payments_answer_400(client, api_as, project, revenue, hou
     pay = {"household_id": line["household_id"], "amount": line["amount"], "paid_on": "2025-10-13"}
     pay["channel"] = "cash"
     # Not yet approved and on notice: refused.
-    assert_error(client.post(f"{url}/payments", {"payments": [pay]}), 400, "transition_refused")
+    assert_error(client.post(f"{url}/payments", {"payments": [pay]}), 409, "state_conflict")
     api_as(village_reviewer()).post(f"{url}/approve", {"reviewed_on": "2025-09-26", "review_note": "通过"})
     client.post(f"{url}/disclose", {"notice_starts_on": "2025-09-26"})
     more = {**pay, "amount": str(Decimal(line["amount"]) + Decimal("0.01"))}

@@ -1,13 +1,14 @@
 """The distribution pages: a plan drawn up, reviewed, put on notice and paid through the forms, the
 printable notice with masked names, the county list with the overdue plans, a household's dividends."""
 
+import re
 from datetime import date
 
 import pytest
 from django.test import Client
 
 from fupin.benefits import dividends
-from fupin.benefits.enums import PlanState
+from fupin.benefits.enums import PLANS, PlanState
 from fupin.benefits.models import DistributionPlan, Payment
 from fupin.benefits.tests.conftest import village_reviewer
 
@@ -150,3 +151,43 @@ def test_the_project_page_shows_the_amount_paid_to_the_fen(
     )
     page = officer.get(f"/benefits/projects/{project.pk}/distributions/").content.decode()
     assert 'data-testid="plan-paid">17830.00<' in page
+
+
+def plan_forms(client, plan) -> list[str]:
+    html = client.get(f"/benefits/distributions/{plan.pk}/").content.decode()
+    forms = re.findall(r'data-testid="(approve|disclose|cancel)-form"', html)
+    return forms + (["pay"] if 'name="lines"' in html else [])
+
+
+def test_the_plan_page_shows_exactly_the_steps_the_workflow_allows_each_role(
+    officer, sima_officer, inspector, project, revenue, households
+):
+    plan = dividends.create_plan(
+        sima_officer, project, revenue=revenue, method="equal", household_ids=[h.pk for h in households[:3]]
+    )
+    reader = logged_in(inspector)
+
+    assert plan_forms(officer, plan) == ["approve", "cancel"]
+    assert plan_forms(reader, plan) == []  # the inspector reads the plan and writes nothing
+    dividends.approve(village_reviewer(), plan, reviewed_on=date(2025, 9, 26), note="通过")
+    dividends.disclose(sima_officer, plan, notice_starts_on=date(2025, 9, 26))
+    assert plan_forms(officer, plan) == ["cancel", "pay"]
+    assert plan_forms(reader, plan) == []
+    plan.refresh_from_db()
+    for user, client in ((sima_officer, officer), (inspector, reader)):
+        assert sorted(plan_forms(client, plan)) == sorted(s.action for s in PLANS.allowed(user, plan))
+
+
+def test_a_step_the_plans_state_does_not_allow_answers_409(
+    api_as, sima_officer, project, revenue, households
+):
+    plan = dividends.create_plan(
+        sima_officer, project, revenue=revenue, method="equal", household_ids=[households[0].pk]
+    )
+    answer = api_as(sima_officer).post(
+        f"/api/v1/distributions/{plan.pk}/disclose", {"notice_starts_on": "2025-09-26"}
+    )
+    assert answer.status_code == 409 and answer.json()["code"] == "state_conflict"
+    assert answer.json()["message"] == "方案当前为“草稿”，现在不能进行这一步。"
+    plan.refresh_from_db()
+    assert plan.state == PlanState.DRAFT and plan.notice_starts_on is None

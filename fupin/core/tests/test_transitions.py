@@ -63,3 +63,38 @@ def test_an_action_is_declared_once():
     step = Step("open", frozenset({"shut"}), "open", ("keeper",), "开门")
     with pytest.raises(ValueError):
         Workflow("twice", [step, step])
+
+
+def test_a_workflow_or_a_step_may_say_its_refusals_in_its_own_words():
+    flow = Workflow(
+        "gate",
+        [
+            Step("open", frozenset({"shut"}), "open", ("keeper",), "开门", refusal="门已经开了。"),
+            Step("lock", frozenset({"shut"}), "locked", ("keeper",), "上锁", reason=True),
+            Step(
+                "seal",
+                frozenset({"shut"}),
+                "sealed",
+                ("keeper",),
+                "封门",
+                reason=True,
+                reason_refusal="说明封门的原因。",
+            ),
+        ],
+        refusal="“%(state)s”的门不能“%(action)s”。",
+        reason_refusal="“%(action)s”要写备注。",
+        reason_field="comment",
+    )
+    keeper = user("kim", "keeper")
+    with pytest.raises(StateConflict) as conflict:
+        flow.check(keeper, door("open"), "open")
+    assert conflict.value.message == "门已经开了。"
+    with pytest.raises(StateConflict) as conflict:
+        flow.check(keeper, door("open"), "lock")
+    assert conflict.value.message == "“开着”的门不能“上锁”。"
+    with pytest.raises(DomainError) as missing:
+        flow.check(keeper, door("shut"), "lock")
+    assert missing.value.fields == {"comment": "“上锁”要写备注。"}
+    with pytest.raises(DomainError) as missing:
+        flow.check(keeper, door("shut"), "seal")
+    assert missing.value.fields == {"comment": "说明封门的原因。"}

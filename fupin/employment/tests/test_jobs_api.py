@@ -175,7 +175,7 @@ def test_matching_offers_accept_and_decline(
     accepted = api_as(cadre).post(accept, {"started_on": "2019-07-02"})
     assert accepted.status_code == 200, accepted.content
     assert accepted.json()["state"] == "accepted" and accepted.json()["placement_id"]
-    assert_error(api_as(cadre).post(accept, {}), 400, "transition_refused")
+    assert_error(api_as(cadre).post(accept, {}), 409, "state_conflict")  # already taken up
     second = api_as(cadre).post("/api/v1/offers", {**body, "member_id": people[1].pk}).json()
     decline = f"/api/v1/offers/{second['id']}/decline"
     assert_error(api_as(cadre).post(decline, {"reason": ""}), 400, "invalid")

@@ -1,6 +1,7 @@
 """Pages of workshops, posts and matching: scope, masked IDs, the forms, query counts, htmx offers and
 a phone in a real browser."""
 
+import re
 from datetime import date
 
 import pytest
@@ -8,6 +9,7 @@ from django.test import Client
 
 from fupin.conftest import PASSWORD
 from fupin.employment import jobs, matching
+from fupin.employment.enums import OFFERS
 from fupin.employment.models import Offer, Placement, WorkRecord, WorkshopAssessment
 
 from .conftest import make_household
@@ -136,3 +138,12 @@ def test_a_cadre_offers_a_post_on_a_phone_and_records_the_outcome(
     placement = Placement.objects.get()
     assert placement.post == post and placement.member.name == "户主1"
     assert Offer.objects.get().state == "accepted"
+
+
+def test_an_offers_card_shows_exactly_the_steps_the_workflow_allows(sima_officer, cadre, inspector, post):
+    person = make_household(sima_officer, 1).head
+    offer = matching.make_offer(cadre, member=person, post=post)
+    for user, expected in ((cadre, ["accept", "decline"]), (inspector, [])):
+        html = login(user).get("/benefits/matching/").content.decode()
+        shown = re.findall(rf"/benefits/offers/{offer.pk}/(\w+)/", html)
+        assert shown == expected == [s.action for s in OFFERS.allowed(user, offer)]

@@ -99,8 +99,8 @@ def test_a_refused_transition_says_why(api_as, lecture_admin, file_request):
         api_as(lecture_admin).post(
             f"/api/v1/lectures/requests/{lecture.pk}/transitions", {"action": "close"}
         ),
-        400,
-        "transition_refused",
+        409,
+        "state_conflict",
     )
     assert body["message"] == "处于“已提交”状态的宣讲不能执行“结束归档”。"
 
@@ -108,6 +108,7 @@ def test_a_refused_transition_says_why(api_as, lecture_admin, file_request):
 def test_the_lecturer_confirms_but_may_not_approve(api_as, lecturer_user, approved, file_request, liu):
     lecture = approved()
     client = api_as(lecturer_user)
+    assert client.get(f"/api/v1/lectures/requests/{lecture.pk}").json()["actions"] == ["confirm"]
     assert (
         client.post(f"/api/v1/lectures/requests/{lecture.pk}/transitions", {"action": "confirm"}).json()[
             "state"
@@ -132,7 +133,7 @@ def test_feedback_through_the_api_once(api_as, requester, delivered):
 
     assert created.status_code == 201, created.content
     assert created.json()["weighted_score"] == "4.00" and created.json()["lecture_id"] == delivered.pk
-    assert_error(again, 400, "transition_refused")
+    assert_error(again, 409, "state_conflict")
     assert client.get(url).json()["attendance"] == 210
     assert Feedback.objects.count() == 1
 

@@ -141,6 +141,8 @@ def test_drafts_by_api(api_as, lecturer_user, lecture_admin, requester, liu, top
     )
     assert returned.status_code == 200 and returned.json()["state"] == "returned"
     assert lecturer.get(f"/api/v1/lectures/drafts/{draft_id}").json()["review_comment"] == "补充案例"
+    again = admin.post(f"/api/v1/lectures/drafts/{draft_id}/review", {"accept": True})
+    assert assert_error(again, 409, "state_conflict")["message"] == "该讲稿已审核。"
 
     assert lecturer.post(f"/api/v1/lectures/drafts/{draft_id}/review", {"accept": True}).status_code == 403
     assert api_as(requester).get("/api/v1/lectures/drafts").status_code == 403

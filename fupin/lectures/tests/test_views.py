@@ -1,10 +1,13 @@
 """The lecture pages: the request form, approval with clashes shown first, actions, feedback, print
 pages, statistics; scope (404), roles (403) and query counts of the lists."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from fupin.lectures import services
+from fupin.lectures.enums import LECTURES
 from fupin.lectures.models import Feedback, LectureRequest
 
 from .conftest import at
@@ -211,3 +214,21 @@ def test_a_unit_sees_only_its_own_requests_and_a_lecturer_only_theirs(
     lecturer = as_user(lecturer_user)
     assert lecturer.get(reverse("lecture-request", args=[mine.pk])).status_code == 200
     assert lecturer.get(reverse("lecture-request", args=[others.pk])).status_code == 404
+
+
+def step_buttons(page) -> list[str]:
+    return re.findall(r'data-testid="step-(\w+)"', page.content.decode())
+
+
+def test_the_page_shows_exactly_the_steps_the_workflow_allows_each_role(
+    as_user, approved, lecture_admin, lecturer_user, requester
+):
+    lecture = services.transition(lecturer_user, approved(), "confirm")
+    url = reverse("lecture-request", args=[lecture.pk])
+
+    assert step_buttons(as_user(lecture_admin).get(url)) == ["withdraw", "cancel", "deliver", "no_show"]
+    assert step_buttons(as_user(lecturer_user).get(url)) == ["deliver"]  # their own lecture
+    assert step_buttons(as_user(requester).get(url)) == ["withdraw"]  # and the change form
+    for user in (lecture_admin, lecturer_user, requester):
+        shown = set(step_buttons(as_user(user).get(url)))
+        assert shown == {s.action for s in LECTURES.allowed(user, lecture)} - {"reschedule"}

@@ -27,8 +27,6 @@ from .grids import (
 )
 from .problems import (
     ESCALATION_CHUNK,
-    NEEDS_COMMENT,
-    allowed_actions,
     check_evidence,
     default_deadline,
     escalate,
@@ -43,11 +41,9 @@ __all__ = [
     "COMPLAINTS_PER_PHONE",
     "ESCALATION_CHUNK",
     "INSPECTORS",
-    "NEEDS_COMMENT",
     "SUBJECT_SOURCES",
     "accept_complaint",
     "add_shift",
-    "allowed_actions",
     "answer_complaint",
     "check_evidence",
     "create_campaign",

@@ -8,15 +8,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fupin.core import audit, clock, inputs, ratelimit
-from fupin.core.errors import DomainError, TransitionRefused
+from fupin.core.errors import DomainError
 from fupin.core.models import Region
-from fupin.core.scope import require_role
 
 from ..enums import (
-    SUPERVISORS,
+    COMPLAINTS,
     ComplaintChannel,
-    ComplaintState,
-    State,
 )
 from ..models import (
     Complaint,
@@ -89,10 +86,8 @@ def receive_complaint(
 
 @transaction.atomic
 def accept_complaint(actor, complaint: Complaint, *, use: str, category: str, title: str) -> Problem:
-    require_role(actor, *SUPERVISORS)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if complaint.state != ComplaintState.RECEIVED:
-        raise TransitionRefused(_("This complaint was already decided."))
+    step = COMPLAINTS.check(actor, complaint, "accept")
     problem = open_problem(
         actor,
         use=use,
@@ -103,7 +98,7 @@ def accept_complaint(actor, complaint: Complaint, *, use: str, category: str, ti
         description=complaint.content,
         complaint=complaint,
     )
-    complaint.state = ComplaintState.ACCEPTED
+    complaint.state = step.target
     complaint.save(update_fields=["state"])
     audit.record(
         actor=actor,
@@ -117,13 +112,9 @@ def accept_complaint(actor, complaint: Complaint, *, use: str, category: str, ti
 
 @transaction.atomic
 def dismiss_complaint(actor, complaint: Complaint, reason: str) -> Complaint:
-    require_role(actor, *SUPERVISORS)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if complaint.state != ComplaintState.RECEIVED:
-        raise TransitionRefused(_("This complaint was already decided."))
-    if not (reason or "").strip():
-        raise DomainError(_("Give the reason for dismissing."), field="reason")
-    complaint.state, complaint.reason = ComplaintState.DISMISSED, reason.strip()
+    step = COMPLAINTS.check(actor, complaint, "dismiss", reason=reason)
+    complaint.state, complaint.reason = step.target, reason.strip()
     complaint.save(update_fields=["state", "reason"])
     audit.record(
         actor=actor,
@@ -138,14 +129,11 @@ def dismiss_complaint(actor, complaint: Complaint, reason: str) -> Complaint:
 @transaction.atomic
 def answer_complaint(actor, complaint: Complaint, reply: str) -> Complaint:
     """Record the reply given to the complainant once the problem the complaint opened is closed."""
-    require_role(actor, *SUPERVISORS)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    problem = getattr(complaint, "problem", None)
-    if complaint.state != ComplaintState.ACCEPTED or problem is None or problem.state != State.CLOSED:
-        raise TransitionRefused(_("The reply is recorded when the problem the complaint opened is closed."))
+    step = COMPLAINTS.check(actor, complaint, "answer")
     if not (reply or "").strip():
         raise DomainError(_("Write the reply given to the complainant."), field="reply")
-    complaint.state, complaint.reply = ComplaintState.ANSWERED, reply.strip()
+    complaint.state, complaint.reply = step.target, reply.strip()
     complaint.save(update_fields=["state", "reply"])
     audit.record(
         actor=actor,

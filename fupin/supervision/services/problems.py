@@ -3,14 +3,13 @@ workflow with the timeline event of each, and the daily escalation of problems p
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from fupin.core import access, audit, clock, policy, uploads, workdays
 from fupin.core.enums import Role
-from fupin.core.errors import DomainError, TransitionRefused
+from fupin.core.errors import DomainError
 from fupin.core.models import Region, User
 from fupin.core.scope import county_of, covers, within_lookup
 
@@ -18,9 +17,9 @@ from ..enums import (
     CATEGORIES,
     CLOCK_STATES,
     ESCALATION_ORDER,
+    PROBLEMS,
     RESPONSIBLE,
     SUPERVISORS,
-    TRANSITIONS,
     USE_KINDS,
     Action,
     Escalation,
@@ -172,41 +171,10 @@ def _event(problem, actor, action, comment="", data=None) -> ProblemEvent:
     )
 
 
-def allowed_actions(user, problem: Problem) -> list[str]:
-    """The actions this user may take on the problem now: the pages offer only these."""
-    return [
-        action
-        for action, (sources, _target, who) in TRANSITIONS.items()
-        if problem.state in sources and _may(user, problem, who)
-    ]
-
-
-def _may(actor, problem: Problem, who: str) -> bool:
-    if who == "anyone":
-        return True
-    if who == "supervisor":
-        return actor.has_role(*SUPERVISORS)
-    if problem.responsible_id:
-        return problem.responsible_id == actor.pk
-    return actor.has_role(*RESPONSIBLE)
-
-
 def check_evidence(upload):
     """An evidence file (an image or a PDF, by its content) under the name it is stored as; others are
     refused with the field's name."""
     return uploads.checked_file(upload, uploads.EVIDENCE, field="attachments", label=_("Evidence"))
-
-
-NEEDS_COMMENT = {
-    Action.REJECT,
-    Action.SEND_BACK,
-    Action.SUBMIT,
-    Action.REWORK,
-    Action.SUSPEND,
-    Action.REQUEST_EXTENSION,
-    Action.REOPEN,
-    Action.COMMENT,
-}
 
 
 @transaction.atomic
@@ -227,22 +195,8 @@ def transition(
     """Take one action on a problem; every action is an event on its timeline (and in the audit chain)."""
     today = today or clock.today()
     problem = Problem.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=problem.pk)
-    if action not in TRANSITIONS:
-        raise DomainError(_("Unknown action “%(action)s”.") % {"action": action}, field="action")
-    sources, target, who = TRANSITIONS[action]
-    if problem.state not in sources:
-        raise TransitionRefused(
-            _("“%(action)s” is not possible while the problem is “%(state)s”.")
-            % {"action": Action(action).label, "state": State(problem.state).label}
-        )
-    if not _may(actor, problem, who):
-        raise PermissionDenied(_("Your role does not allow this action."))
+    step = PROBLEMS.check(actor, problem, action, reason=comment)
     comment = (comment or "").strip()
-    if action in NEEDS_COMMENT and not comment:
-        raise DomainError(
-            _("Write a comment: it is required for “%(action)s”.") % {"action": Action(action).label},
-            field="comment",
-        )
     checked = [check_evidence(upload) for upload in attachments]
     if action == Action.SUBMIT and not checked:
         raise DomainError(
@@ -264,8 +218,8 @@ def transition(
         duplicate_of=duplicate_of,
         beyond_campaign_end=beyond_campaign_end,
     )
-    if target is not None:
-        problem.state = target
+    if step.target is not None:
+        problem.state = step.target
     problem.save()
     event = _event(problem, actor, action, comment, data)
     for stored, found in checked:

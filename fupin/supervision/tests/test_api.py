@@ -190,3 +190,16 @@ def test_list_query_count_does_not_grow(api_as, inspector, campaign, django_asse
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(client.get("/api/v1/problems").json()["items"]) == 20
+
+
+def test_a_step_the_problems_state_does_not_allow_is_a_409_conflict(api_as, inspector, problem):
+    body = assert_error(
+        api_as(inspector).post(f"/api/v1/problems/{problem.pk}/transitions", {"action": "verify"}),
+        409,
+        "state_conflict",
+    )
+    assert body["message"] == "问题处于“已登记”状态，不能“核查销号”。"
+    offered = api_as(inspector).get(f"/api/v1/problems/{problem.pk}").json()["actions"]
+    assert offered == ["assign", "reject", "duplicate", "comment"]  # what the table allows, nothing else
+    problem.refresh_from_db()
+    assert problem.state == "registered" and not problem.events.filter(action="verify").exists()

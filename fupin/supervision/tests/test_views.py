@@ -1,6 +1,7 @@
 """Supervision pages: ledger (overdue first) and export, problem page and actions, statistics, campaigns,
 grids and duty, assessment, complaints and the public form."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from openpyxl import load_workbook
 
 from fupin.core.models import Region
 from fupin.supervision import services
+from fupin.supervision.enums import PROBLEMS
 from fupin.supervision.models import Complaint, Problem
 
 from .conftest import PDF, PNG
@@ -234,3 +236,54 @@ def test_the_ledger_export_writes_a_formula_title_as_text_and_survives_control_c
     titles = {row[4].value: row[4] for row in load_workbook(path).active.iter_rows(min_row=2)}
     assert set(titles) == {formula, "控制字符"}
     assert titles[formula].data_type == "s" and titles[formula].quotePrefix
+
+
+def action_options(response) -> list[str]:
+    html = response.content.decode()
+    select = re.search(r'<select[^>]*name="action"[^>]*>(.*?)</select>', html, re.S)
+    return re.findall(r'<option value="(\w+)"', select.group(1)) if select else []
+
+
+def test_the_problem_page_offers_exactly_the_steps_the_workflow_allows_each_role(
+    as_user, inspector, sima_officer, problem
+):
+    services.transition(
+        inspector,
+        problem,
+        "assign",
+        unit="司马镇人民政府",
+        person=sima_officer,
+        deadline=timezone.localdate() + timedelta(days=20),
+        beyond_campaign_end=True,
+    )
+    url = f"/problems/{problem.pk}/"
+    problem.refresh_from_db()
+
+    assert action_options(as_user(inspector).get(url)) == ["duplicate", "suspend", "extend"]
+    assert action_options(as_user(sima_officer).get(url)) == ["send_back", "start", "request_extension"]
+    for user in (inspector, sima_officer):
+        allowed = [s.action for s in PROBLEMS.allowed(user, problem) if s.action != "comment"]
+        assert action_options(as_user(user).get(url)) == allowed
+
+
+def test_the_complaint_list_offers_the_steps_of_each_complaints_state(as_user, inspector, sima_officer):
+    complaint = services.receive_complaint(
+        None, channel="letter", content="反映某村光伏收益被挪作他用，请调查", region_code="370828107200"
+    )
+    client = as_user(inspector)
+
+    def decisions():
+        card = re.search(
+            rf'data-testid="complaint-{complaint.code}"(.*?)</div></div>',
+            client.get("/complaints/").content.decode(),
+            re.S,
+        )
+        return re.findall(r'name="decision" value="(\w+)"', card.group(1))
+
+    assert decisions() == ["accept", "dismiss"]
+    problem = services.accept_complaint(
+        inspector, complaint, use="projects", category="benefits", title="挪用"
+    )
+    assert decisions() == []  # the reply waits for the problem to be closed
+    Problem.objects.filter(pk=problem.pk).update(state="closed")
+    assert decisions() == ["answer"]

@@ -1,13 +1,16 @@
 """A person's handling: 待签收 → 核实中 → 处置中 → 已办结, or 误报 with a reason; each by a handler of the
 rule in the warning's area, through the service, the API and the page."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from fupin.core.errors import DomainError
+from fupin.core.errors import DomainError, StateConflict
 from fupin.core.models import AuditEvent
 from fupin.warnings import services
 from fupin.warnings.models import Warning
+from fupin.warnings.workflow import WARNINGS
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +37,9 @@ def test_dismissing_needs_a_reason(town_warning, sima_officer):
 
 
 def test_closing_needs_a_note_and_steps_keep_their_order(town_warning, sima_officer):
-    with pytest.raises(DomainError) as refused:
+    with pytest.raises(StateConflict) as refused:
         services.transition(sima_officer, town_warning, "close", "已处理")
-    assert "action" in refused.value.fields
+    assert refused.value.fields == {"state": "处于“待签收”状态的预警不能“办结”。"}
     with pytest.raises(DomainError):
         services.transition(sima_officer, town_warning, "jump")
     services.transition(sima_officer, town_warning, "acknowledge")
@@ -63,6 +66,9 @@ def test_api_transitions_answer_403_404_and_400(api_as, town_warning, sima_offic
     answer = api_as(sima_officer).post(url, {"action": "acknowledge", "note": "收到"})
     assert answer.status_code == 200
     assert answer.json()["state"] == "verifying" and answer.json()["actions"] == ["verify", "dismiss"]
+    again = api_as(sima_officer).post(url, {"action": "acknowledge"})  # a step the state no longer allows
+    assert again.status_code == 409 and again.json()["code"] == "state_conflict"
+    assert again.json()["fields"] == {"state": "处于“核实中”状态的预警不能“签收”。"}
 
 
 def test_the_page_form_moves_the_warning(client, town_warning, sima_officer):
@@ -74,6 +80,18 @@ def test_the_page_form_moves_the_warning(client, town_warning, sima_officer):
     assert "误报" in answer.content.decode() and Warning.objects.get(pk=town_warning.pk).state == "pending"
     client.post(url, {"action": "acknowledge", "note": ""})
     assert Warning.objects.get(pk=town_warning.pk).state == "verifying"
+
+
+def test_the_page_shows_exactly_the_steps_the_workflow_allows_each_role(
+    client, town_warning, sima_officer, inspector
+):
+    services.transition(sima_officer, town_warning, "acknowledge")
+    town_warning.refresh_from_db()
+    for user, expected in ((sima_officer, ["verify", "dismiss"]), (inspector, [])):
+        client.force_login(user)
+        html = client.get(f"/warnings/{town_warning.pk}/").content.decode()
+        assert re.findall(r'name="action" value="(\w+)"', html) == expected
+        assert expected == [s.action for s in WARNINGS.allowed(user, town_warning)]
 
 
 def test_the_inspector_reads_but_gets_no_form(client, town_warning, inspector):
