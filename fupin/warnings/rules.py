@@ -44,6 +44,8 @@ class Rule:
     handlers: tuple[str, ...]  # roles that handle its warnings in the subject's area
     evaluate: Callable[[str, date], list[Finding]]
     higher_is_worse: bool = True
+    # The role that owns the rule: it reviews the warnings dismissed as false alarms (误报复核).
+    owner: str = Role.COUNTY_ADMIN
 
     def policy_key(self, level: str) -> str:
         return f"warning_{self.code}_{level}"
@@ -391,6 +393,7 @@ RULES: dict[str, Rule] = {
             (60, 90, 180),
             (FINANCE, COUNTY),
             funds_idle,
+            owner=FINANCE,
         ),
         Rule(
             "funds_slow",
@@ -402,6 +405,7 @@ RULES: dict[str, Rule] = {
             (10, 20, 30),
             (FINANCE, COUNTY),
             funds_slow,
+            owner=FINANCE,
         ),
         Rule(
             "project_not_started",
