@@ -14,6 +14,8 @@ CHARTS = ("chart-towns", "chart-rules", "chart-levels", "chart-trend")
 
 
 def _open_stats(page, county_admin):
+    # A busy machine (the shared CI box) answers the first requests of a live server slowly.
+    page.set_default_navigation_timeout(60_000)
     errors = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
