@@ -17,6 +17,8 @@ run: env
 	$(PY) -m fupin demo
 	@# A signed checkpoint of each audit chain (/public/audit/); cron runs it daily. A refusal is shown, not fatal.
 	-$(PY) -m fupin audit checkpoint
+	@# The worker's daily warning scan re-queues itself each day; this queues the first (or nothing).
+	$(PY) -m fupin warnings schedule
 	@echo ""
 	@echo "  扶贫项目资金跟踪问效平台 → http://$(HOST):$(PORT)/"
 	@echo "  演示账号（密码均为 fupin-demo）：admin 县级管理员 · sima 司马镇专干 · jishu 鸡黍镇专干 · cadre 村干部"
@@ -24,7 +26,7 @@ run: env
 	@echo "  lectureadmin · lecturer · requester 清风讲堂 · gridstaff · dispatcher 城市管理"
 	@echo "  API 文档 → http://$(HOST):$(PORT)/api/v1/docs"
 	@echo ""
-	@# The background worker (imports, exports) runs beside the web server and stops with it.
+	@# The background worker (imports, exports, warning scans, webhooks) runs beside the web server and stops with it.
 	$(PY) -m fupin db_worker --no-reload --interval 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn fupin.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 --no-control-socket \

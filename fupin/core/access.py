@@ -397,6 +397,9 @@ ROUTES: list[tuple[str, Rule]] = [
     (r"^/lectures/my-feedback/", rule(reads(K.LECTURES), action=A.GIVE_LECTURE)),
     (r"^/lectures(/|$)", rule(reads(K.LECTURES))),
     # risk warnings; the inbox is everyone's (it lists what waits for the user, each part as they read it)
+    (r"^/warnings/stats(/|$)", rule(reads(K.WARNINGS))),  # the page and the API: counts of rows one reads
+    (r"^/warnings/settings(/|$)", rule(reads(K.WARNINGS), action=A.CONFIGURE)),
+    (r"^/warnings/(reviews/|\d+/review/)", rule(reads(K.WARNINGS), action=A.HANDLE_WARNING)),
     (r"^/warnings(/|\.|$)", rule(reads(K.WARNINGS))),
     (r"^/inbox(/|$)", OPEN),
     # oversight, configuration

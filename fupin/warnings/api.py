@@ -124,6 +124,12 @@ def list_rules(request):
     ]
 
 
+class MonthOut(Schema):
+    month: str = Field(description="YYYY-MM")
+    raised: int
+    closed: int
+
+
 class WarningStatsOut(Schema):
     open: int
     by_level: dict[str, int]
@@ -131,6 +137,10 @@ class WarningStatsOut(Schema):
     by_town: dict[str, int]
     closed: int
     escalated: int
+    handled: int = Field(description="closed by a person: handled or dismissed")
+    average_days_to_close: float | None = Field(description="of those closed by a person")
+    closed_on_time_share: float | None = Field(description="percent closed within their level's days")
+    trend: list[MonthOut] = Field(description="raised and closed per month, the last 12 months")
 
 
 @router.get(
@@ -148,21 +158,24 @@ class WaitingOut(Schema):
 
 class InboxOut(Schema):
     warnings: list[WarningOut]
-    count: int
+    count: int = Field(description="warnings to handle")
     elsewhere: list[WaitingOut]
+    total: int = Field(description="warnings to handle and everything waiting elsewhere (the header's count)")
 
 
 @router.get("/inbox", response=InboxOut, summary="My to-do: warnings to handle, and what waits elsewhere")
 def list_inbox(request, page: PageNumber = 1):
     warnings = queries.most_urgent_first(queries.to_handle(request.auth))
     start = (page - 1) * 20
+    elsewhere = [
+        {"label": label, "count": n, "url": url} for label, n, url in queries.waiting_elsewhere(request.auth)
+    ]
+    count = warnings.count()
     return {
         "warnings": list(warnings[start : start + 20]),
-        "count": warnings.count(),
-        "elsewhere": [
-            {"label": label, "count": n, "url": url}
-            for label, n, url in queries.waiting_elsewhere(request.auth)
-        ],
+        "count": count,
+        "elsewhere": elsewhere,
+        "total": count + sum(item["count"] for item in elsewhere),
     }
 
 

@@ -29,6 +29,13 @@ OPEN_STATES = frozenset({State.PENDING, State.VERIFYING, State.HANDLING})
 HANDLED_STATES = frozenset({State.DONE, State.DISMISSED})
 
 
+class Review(models.TextChoices):
+    """The rule owner's review of a false alarm (误报复核)."""
+
+    CONFIRMED = "confirmed", _("Dismissal confirmed")
+    REJECTED = "rejected", _("Dismissal rejected")
+
+
 class Transition(models.TextChoices):
     ACKNOWLEDGE = "acknowledge", _("Acknowledge")  # 签收
     VERIFY = "verify", _("Confirm and handle")  # 核实属实，开始处置
@@ -40,11 +47,13 @@ class Transition(models.TextChoices):
 
 # Event kinds written by the scan (the people's transitions use the Transition values).
 RAISED, LEVEL_CHANGED, CLEARED, ESCALATED = "raised", "level", "cleared", "escalated"
+REVIEWED = "reviewed"  # the rule owner's review of a false alarm (reviews.py)
 EVENT_LABELS = {
     RAISED: _("Raised"),
     LEVEL_CHANGED: _("Level changed"),
     CLEARED: _("Condition cleared"),
     ESCALATED: _("Escalated to the county"),
+    REVIEWED: _("False alarm reviewed"),
     **{t.value: t.label for t in Transition},
 }
 
@@ -54,7 +63,12 @@ ACTION_LABELS = {
     "warnings.cleared": _("Warning closed: condition cleared"),
     "warnings.escalated": _("Warning escalated to the county"),
     "warnings.transition": _("Warning handled"),
+    "warnings.review": _("False alarm reviewed"),
+    "warnings.webhook": _("Warning webhook set"),
 }
+
+# A warning closed by a person within this many days of being raised was closed on time (statistics).
+ON_TIME_DAYS = {Level.RED: 7, Level.ORANGE: 15, Level.YELLOW: 30}
 
 # A red warning not acknowledged within this many working days goes up to the county.
 ESCALATION_WORKING_DAYS = 2

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from fupin.core.access import Kind
 from fupin.core.scope import RegionScopedQuerySet
 
-from .enums import OPEN_STATES, Level, State
+from .enums import OPEN_STATES, Level, Review, State
 
 
 class WarningQuerySet(RegionScopedQuerySet):
@@ -39,6 +39,14 @@ class Warning(models.Model):
     # For a warning closed by a person: the day the scan found the condition gone (then a new warning may
     # be raised when it comes back).
     condition_cleared_on = models.DateField(null=True, blank=True)
+    # A false alarm is reviewed by the rule's owner (rules.Rule.owner): confirmed, or rejected (then the
+    # next scan raises the warning afresh while the condition lasts).
+    review = models.CharField(_("review"), max_length=10, choices=Review.choices, blank=True)
+    review_note = models.TextField(_("review note"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
 
     objects = WarningQuerySet.as_manager()
 
@@ -92,3 +100,50 @@ class WarningEvent(models.Model):
 
     def __str__(self):
         return f"{self.warning_id} {self.kind}"
+
+
+class CountyWebhook(models.Model):
+    """A county's optional outgoing webhook: every warning raised, escalated or closed in the county is
+    POSTed to `url` as JSON, signed with `secret` (HMAC-SHA256), so that the county can bridge to its SMS
+    platform or 政务微信/钉钉."""
+
+    county = models.OneToOneField("core.Region", on_delete=models.PROTECT, related_name="+")
+    url = models.URLField(_("webhook URL"), max_length=500)
+    secret = models.CharField(_("signing secret"), max_length=200)
+    active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("webhook")
+
+    def __str__(self):
+        return f"{self.county_id} → {self.url}"
+
+
+class WebhookDelivery(models.Model):
+    """One POST to a county's webhook, retried with back-off by the worker until it is answered 2xx or
+    has failed `webhooks.MAX_ATTEMPTS` times. The body is fixed when queued: every retry sends (and
+    signs) the same bytes."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        DELIVERED = "delivered", _("Delivered to the receiver")
+        FAILED = "failed", _("Delivery failed")
+
+    webhook = models.ForeignKey(CountyWebhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(_("event"), max_length=30)
+    warning = models.ForeignKey(Warning, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField()
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_try = models.DateTimeField(_("next try"), default=timezone.now)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["status", "next_try"], name="webhook_delivery_due_idx")]
+
+    def __str__(self):
+        return f"{self.event} #{self.pk}"

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, F, Max, Min, OuterRef, Q, Sum
+from django.db.models import Exists, F, Max, Min, OuterRef, Sum
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fupin.core import policy
+from fupin.core import policy, workdays
 from fupin.core.enums import Role
 from fupin.core.policy import Policy
 
@@ -44,6 +44,8 @@ class Rule:
     handlers: tuple[str, ...]  # roles that handle its warnings in the subject's area
     evaluate: Callable[[str, date], list[Finding]]
     higher_is_worse: bool = True
+    # The role that owns the rule: it reviews the warnings dismissed as false alarms (误报复核).
+    owner: str = Role.COUNTY_ADMIN
 
     def policy_key(self, level: str) -> str:
         return f"warning_{self.code}_{level}"
@@ -226,48 +228,60 @@ def income_below_line(county: str, today: date) -> list[Finding]:
     )
     region = county.ljust(12, "0")
     lines = {year: _line(region, year) for year in {r["income_year"] for r in rows}}
+    line_texts = {year: f"{line:.2f}" for year, line in lines.items() if line}
+    text = _("Per-capita income %(income)s yuan in %(year)s, below the line of %(line)s yuan")
+    tenth = Decimal("0.1")
     found = []
     for r in rows:
         line = lines[r["income_year"]]
-        if not line or r["per_capita_income"] >= line:
+        income = r["per_capita_income"]
+        if not line or income >= line:
             continue
-        share = (r["per_capita_income"] * 100 / line).quantize(Decimal("0.1"))
         found.append(
             Finding(
                 r["id"],
                 r["region_code"],
                 f"{r['number']} {r['head__name'] or ''}".strip(),
-                share,
-                _("Per-capita income %(income)s yuan in %(year)s, below the line of %(line)s yuan")
-                % {
-                    "income": f"{r['per_capita_income']:.2f}",
-                    "year": r["income_year"],
-                    "line": f"{line:.2f}",
-                },
+                (income * 100 / line).quantize(tenth),
+                text
+                % {"income": f"{income:.2f}", "year": r["income_year"], "line": line_texts[r["income_year"]]},
             )
         )
     return found
 
 
 def problem_overdue(county: str, today: date) -> list[Finding]:
-    problems = (
+    """Problems whose clock runs past their deadline (Problem.is_overdue, computed here for the whole county:
+    the working-day arithmetic is done once per distinct deadline, not once per problem)."""
+    rows = (
         s.Problem.objects.within(county)
-        .filter(state__in=s.CLOCK_STATES, deadline__lt=today)
-        .filter(Q(duplicate_of__isnull=True))
-        .only("id", "number", "title", "region_code", "state", "deadline", "paused_days", "escalation")
+        .filter(state__in=s.CLOCK_STATES, deadline__lt=today, duplicate_of__isnull=True)
+        .values("id", "number", "title", "region_code", "deadline", "paused_days", "escalation")
     )
-    return [
-        Finding(
-            p.id,
-            p.region_code,
-            f"{p.number} {p.title}"[:200],
-            ESCALATION_STEP.get(p.escalation, 0),
-            _("Deadline %(date)s passed, %(days)s working days overdue")
-            % {"date": p.effective_deadline.isoformat(), "days": p.overdue_working_days(today)},
+    text = _("Deadline %(date)s passed, %(days)s working days overdue")
+    effective: dict[tuple, date] = {}
+    late_days: dict[date, int] = {}
+    found = []
+    for r in rows:
+        key = (r["deadline"], r["paused_days"])
+        if key not in effective:
+            paused = r["paused_days"]
+            effective[key] = workdays.add_working_days(r["deadline"], paused) if paused else r["deadline"]
+        deadline = effective[key]
+        if today <= deadline:
+            continue
+        if deadline not in late_days:
+            late_days[deadline] = workdays.working_days_between(deadline, today)
+        found.append(
+            Finding(
+                r["id"],
+                r["region_code"],
+                f"{r['number']} {r['title']}"[:200],
+                ESCALATION_STEP.get(r["escalation"], 0),
+                text % {"date": deadline.isoformat(), "days": late_days[deadline]},
+            )
         )
-        for p in problems
-        if p.is_overdue(today)
-    ]
+    return found
 
 
 def schedule_percent(year: int, today: date) -> Decimal:
@@ -391,6 +405,7 @@ RULES: dict[str, Rule] = {
             (60, 90, 180),
             (FINANCE, COUNTY),
             funds_idle,
+            owner=FINANCE,
         ),
         Rule(
             "funds_slow",
@@ -402,6 +417,7 @@ RULES: dict[str, Rule] = {
             (10, 20, 30),
             (FINANCE, COUNTY),
             funds_slow,
+            owner=FINANCE,
         ),
         Rule(
             "project_not_started",

@@ -7,6 +7,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,7 @@ from fupin.core.enums import RegionLevel
 from fupin.core.models import Region
 from fupin.core.transitions import Step
 
+from . import webhooks
 from .enums import (
     CLEARED,
     ESCALATED,
@@ -80,7 +82,14 @@ def scan_county(county_code: str, today: date | None = None) -> ScanResult:
     today = today or clock.today()
     prefix = county_code[:6]
     result = ScanResult()
-    existing = list(Warning.objects.within(prefix).filter(rule__in=list(RULES)))
+    # Only the warnings a scan can touch: the open ones, and those a person closed that still hold back a new
+    # one. The closed history (most rows after a few years) stays in the database.
+    existing = list(
+        Warning.objects.within(prefix).filter(
+            Q(state__in=OPEN_STATES) | Q(state__in=HANDLED_STATES, condition_cleared_on__isnull=True),
+            rule__in=list(RULES),
+        )
+    )
     open_by_key = {(w.rule, w.subject_id): w for w in existing if w.state in OPEN_STATES}
     # A warning a person closed holds back a new one while the condition lasts, unless it gets worse.
     handled_by_key: dict[tuple, Warning] = {}
@@ -160,6 +169,13 @@ def scan_county(county_code: str, today: date | None = None) -> ScanResult:
     WarningEvent.objects.bulk_create(events, batch_size=1000)
     if entries:
         audit.record_many(entries)
+    webhooks.queue(
+        county_code,
+        [(webhooks.RAISED, w) for w in new]
+        + [(webhooks.ESCALATED, w) for w, before in changed if RANK[w.level] > RANK[before["level"]]]
+        + [(webhooks.ESCALATED, w) for w in escalated]
+        + [(webhooks.CLOSED, w) for w, _before in closed],
+    )
     result.raised, result.changed, result.cleared, result.escalated = (
         len(new),
         len(changed),
@@ -255,9 +271,13 @@ INBOX_COUNT = "warnings_inbox_count"
 
 
 def refresh_inbox_count(request, count: int | None = None, user=None) -> None:
-    """Keep the number of warnings to handle in the session, so that the header shows it without a query
-    on every page: counted at login, on the inbox and after each handling."""
+    """Keep the number of things to do (warnings to handle and what waits elsewhere) in the session, so that
+    the header shows it without a query on every page: counted at login, on the inbox and after each
+    handling."""
+    from .inbox import total_elsewhere
     from .queries import to_handle
 
     user = user or request.user
-    request.session[INBOX_COUNT] = to_handle(user).count() if count is None else count
+    if count is None:
+        count = to_handle(user).count() + total_elsewhere(user)
+    request.session[INBOX_COUNT] = count

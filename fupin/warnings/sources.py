@@ -5,15 +5,26 @@ from fupin.benefits.enums import PlanState
 from fupin.benefits.models import DistributionPlan, Revenue
 from fupin.employment.compliance import by_project as employment_by_project
 from fupin.funds.models import Allocation, FundSource
-from fupin.projects.enums import DONE_STATES, ProjectState
-from fupin.projects.models import Project
-from fupin.registry.enums import MonitoringState
+from fupin.lectures.enums import RequestState
+from fupin.lectures.models import LectureRequest
+from fupin.projects.enums import DONE_STATES, ProjectState, ReviewState
+from fupin.projects.models import Project, Seat
+from fupin.registry.enums import GATE_STEPS, MonitoringState
 from fupin.registry.enums import Status as HouseholdStatus
-from fupin.registry.models import HelperPair, Household, MonitoringCase, Visit
+from fupin.registry.models import HelperPair, Household, MonitoringCase, Procedure, Visit
+from fupin.registry.services import APPROVAL_STEPS, STEP_ROLES
 from fupin.supervision.enums import CLOCK_STATES, Escalation
 from fupin.supervision.models import Problem
 
 __all__ = [
+    "APPROVAL_STEPS",
+    "GATE_STEPS",
+    "LectureRequest",
+    "Procedure",
+    "RequestState",
+    "ReviewState",
+    "STEP_ROLES",
+    "Seat",
     "CLOCK_STATES",
     "DONE_STATES",
     "Allocation",

@@ -39,6 +39,9 @@ def warning_list(request):
         "rules": [(code, rule.name) for code, rule in RULES.items()],
         "levels": Level.choices,
         "states": [("open", _("Open")), *State.choices],
+        "may_configure": access.may(request.user, access.Action.CONFIGURE),
+        "may_review": any(request.user.has_role(rule.owner) for rule in RULES.values())
+        and access.may(request.user, access.Action.HANDLE_WARNING),
     }
     return render(request, "warnings/warning_list.html", context)
 
@@ -97,6 +100,7 @@ def inbox(request):
     elsewhere, each as the user's roles read it."""
     warnings = queries.most_urgent_first(queries.to_handle(request.user))
     page = Paginator(warnings, PAGE_SIZE).get_page(request.GET.get("page"))
-    services.refresh_inbox_count(request, page.paginator.count)
-    context = {"page": page, "elsewhere": queries.waiting_elsewhere(request.user), "today": clock.today()}
+    elsewhere = queries.waiting_elsewhere(request.user)
+    services.refresh_inbox_count(request, page.paginator.count + sum(n for _label, n, _url in elsewhere))
+    context = {"page": page, "elsewhere": elsewhere, "today": clock.today()}
     return render(request, "warnings/inbox.html", context)

@@ -110,7 +110,7 @@ def test_the_inbox_api_lists_the_most_urgent_first(api_as, scanned, sima_officer
 
 
 def test_the_scan_task_scans_every_county(allocation, planned, time_machine):
-    from fupin.warnings.tasks import scan_all
+    from fupin.warnings.tasks import daily_scan as scan_all
 
     time_machine.move_to(TODAY)
     assert scan_all.call() == Warning.objects.count() >= 3

@@ -39,3 +39,26 @@ def test_a_scan_of_the_demo_county_is_a_bounded_number_of_queries(demo, django_a
     with django_assert_max_num_queries(55):
         result = services.scan_county(COUNTY, clock.today())
     assert result.writes == 0  # the demo scanned today already
+
+
+def test_the_inbox_counts_what_waits_in_the_other_modules(demo, api_as):
+    from fupin.core.models import User
+
+    for username, expected in [
+        ("admin", {"待审批的识别/退出环节", "待审议的分红方案"}),
+        ("expert1", {"待评分的项目评审"}),
+        ("lectureadmin", {"待审批的点课申请"}),
+    ]:
+        body = api_as(User.objects.get(username=username)).get("/api/v1/inbox").json()
+        counts = {item["label"]: item["count"] for item in body["elsewhere"]}
+        assert expected <= set(counts), username
+        assert body["total"] == body["count"] + sum(counts.values())
+
+
+def test_the_demo_leaves_a_false_alarm_for_its_owner_to_review(demo, client):
+    from fupin.core.models import User
+
+    client.force_login(User.objects.get(username="admin"))
+    assert client.get("/warnings/reviews/").context["waiting_count"] == 1
+    per_rule = Warning.objects.values("rule").distinct().count()
+    assert per_rule >= 8 and Warning.objects.count() < 800  # a believable number, not thousands
