@@ -405,6 +405,7 @@ ROUTES: list[tuple[str, Rule]] = [
     (r"^/(sw\.js|field/(manifest\.webmanifest)?)$", OPEN),
     (r"^/field/session$", OPEN),
     (r"^/field/households$", rule(REGISTRY)),
+    (r"^/field/problems$", rule(PROBLEMS)),
     (r"^/sync(/files)?$", rule(reads(K.REGISTRY, K.INSPECTION, K.URBAN))),
     # oversight, configuration
     (r"^/audit(/|$)", rule(reads(K.AUDIT))),

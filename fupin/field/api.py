@@ -115,13 +115,38 @@ def get_field_households(request, village: str | None = None):
     return package.package(request.auth, village)
 
 
+class FieldProblemOut(Schema):
+    id: int
+    number: str
+    title: str
+    description: str
+    place: str
+    deadline: date | None
+
+
+class ProblemPackageOut(Schema):
+    generated_at: datetime
+    problems: list[FieldProblemOut]
+
+
+@router.get(
+    "/field/problems",
+    response={200: ProblemPackageOut, **ERRORS},
+    summary="The problems I rectify, to keep for offline evidence",
+    description="Problems assigned to the user by name and being rectified (整改中): their evidence is sent "
+    "as records of kind `evidence` (the ledger's submit step).",
+)
+def get_field_problems(request):
+    return package.problems(request.auth)
+
+
 class RecordIn(Schema):
     uuid: UUID = Field(description="Made by the phone; a record is stored once per uuid")
     kind: Literal[tuple(RecordKind.values)]  # type: ignore[valid-type]
     made_at: datetime = Field(description="When the record was made on the phone")
     payload: dict = Field(
         description="visit: household (id), visited_on, findings, help_given, latitude, longitude, photos "
-        "(the uuids of files sent first to /sync/files)"
+        "(the uuids of files sent first to /sync/files); evidence: problem (id), comment, photos"
     )
 
 

@@ -6,6 +6,8 @@ from fupin.core import access, inputs
 from fupin.core.errors import DomainError
 from fupin.registry import services as registry
 from fupin.registry.models import HelperPair, Household
+from fupin.supervision import services as supervision
+from fupin.supervision.models import Problem
 
 
 def store_visit(actor, payload: dict, photos: list):
@@ -51,3 +53,16 @@ def store_visit(actor, payload: dict, photos: list):
 
 def _text(value) -> str:
     return value if isinstance(value, str) else ""
+
+
+def store_evidence(actor, payload: dict, photos: list):
+    """Rectification evidence (整改材料) for a problem the user rectifies: the "submit" step of the problem
+    ledger, with its photos as the evidence it requires; who may take it is the ledger's rule."""
+    problem_id = inputs.int_value(payload.get("problem"), "problem", _("problem"), low=1)
+    problem = Problem.objects.visible_to(actor).filter(pk=problem_id).first() if problem_id else None
+    if problem is None:
+        raise DomainError(_("Not found, or outside your area."), field="problem", code="not_found")
+    problem = supervision.transition(
+        actor, problem, "submit", comment=_text(payload.get("comment")), attachments=photos
+    )
+    return problem, problem.region_code

@@ -13,6 +13,7 @@ AUDIT_ACTIONS = {
 
 class RecordKind(models.TextChoices):
     VISIT = "visit", _("visit")
+    EVIDENCE = "evidence", _("rectification evidence")
 
 
 class SyncRecord(models.Model):

@@ -13,6 +13,7 @@ from fupin.core.masking import mask_id_number, mask_phone
 from fupin.core.regions import region_names
 from fupin.registry.enums import MonitoringState
 from fupin.registry.models import Household, Member, MonitoringCase, Visit
+from fupin.supervision.models import Problem
 
 # A village pinned by a cadre or an officer: more households than that is not a phone's job.
 PIN_LIMIT = 500
@@ -97,5 +98,30 @@ def _household(household: Household, names: dict, today) -> dict:
             for case in household.open_cases
             for measure in case.measures.all()
             if measure.until is None or measure.until >= today
+        ],
+    }
+
+
+def problems(user) -> dict:
+    """The problems the user rectifies now (整改中, assigned to them by name): evidence is made on site."""
+    rows = (
+        Problem.objects.visible_to(user)
+        .filter(responsible=user, state="rectifying")
+        .order_by("deadline", "pk")
+    )
+    rows = list(rows[:PIN_LIMIT])
+    names = region_names({p.region_code for p in rows})
+    return {
+        "generated_at": clock.now(),
+        "problems": [
+            {
+                "id": p.pk,
+                "number": p.number,
+                "title": p.title,
+                "description": p.description,
+                "place": names.get(p.region_code, p.region_code),
+                "deadline": p.deadline,
+            }
+            for p in rows
         ],
     }

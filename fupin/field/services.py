@@ -40,6 +40,7 @@ class Outcome:
 
 HANDLERS: dict[str, Callable] = {
     "visit": kinds.store_visit,
+    "evidence": kinds.store_evidence,
 }
 
 

@@ -76,9 +76,14 @@ def test_visits_recorded_offline_survive_a_reload_and_sync_once(
 
     log_in(page, "helper")
     page.goto("/field/")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     expect(page.get_by_test_id("households")).to_contain_text("张三")
 
+    cached = page.evaluate(
+        "async () => { const names = await caches.keys(); const found = await caches.match('/field/');"
+        " return [names, found ? found.status : null, found ? [...found.headers.keys()] : null]; }"
+    )
+    print("caches", cached)
     context.set_offline(True)
     page.reload()
     expect(page.get_by_test_id("network")).to_have_text("离线")

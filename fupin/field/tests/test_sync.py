@@ -4,6 +4,7 @@ the audit event that keeps when a record was made and when it arrived. Run on SQ
 import uuid
 from datetime import date
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import MULTIPART_CONTENT
 
@@ -249,3 +250,64 @@ def test_the_pages_sync_with_their_session_and_csrf_token(march, client, paired,
     assert refused.status_code == 403
     assert stored.status_code == 200 and stored.json()["results"][0]["status"] == "stored"
     assert Visit.objects.filter(household=paired).count() == 1
+
+
+# --- rectification evidence ------------------------------------------------------------------------
+@pytest.fixture
+def rectifying(inspector, sima_officer):
+    from fupin.supervision import services as supervision
+
+    problem = supervision.open_problem(
+        inspector,
+        use="projects",
+        category="quality",
+        title="大棚墙体开裂",
+        region_code="370828107200",
+        found_on=date(2025, 3, 1),
+    )
+    problem = supervision.transition(
+        inspector, problem, "assign", unit="司马镇人民政府", person=sima_officer, deadline=date(2025, 4, 1)
+    )
+    return supervision.transition(sima_officer, problem, "start")
+
+
+def test_evidence_recorded_on_site_submits_the_rectification_once(
+    march, api_as, rectifying, sima_officer, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client = api_as(sima_officer)
+    assert [p["id"] for p in client.get("/api/v1/field/problems").json()["problems"]] == [rectifying.pk]
+    record_uuid, photo_uuid = uuid.uuid4(), uuid.uuid4()
+    send_file(client, record_uuid, photo_uuid)
+    record = {
+        "uuid": str(record_uuid),
+        "kind": "evidence",
+        "made_at": MADE_AT,
+        "payload": {"problem": rectifying.pk, "comment": "已加固墙体", "photos": [str(photo_uuid)]},
+    }
+
+    (first,) = client.post(SYNC, {"records": [record]}).json()["results"]
+    (again,) = client.post(SYNC, {"records": [record]}).json()["results"]
+
+    assert (first["status"], first["id"]) == ("stored", rectifying.pk)
+    assert (again["status"], again["id"]) == ("duplicate", rectifying.pk)
+    rectifying.refresh_from_db()
+    assert rectifying.state == "pending_verification"
+    submit = rectifying.events.get(action="submit")
+    assert submit.comment == "已加固墙体" and submit.attachments.count() == 1
+    assert client.get("/api/v1/field/problems").json()["problems"] == []
+
+
+def test_evidence_without_a_photo_is_refused_by_the_ledgers_rule(march, api_as, rectifying, sima_officer):
+    record = {
+        "uuid": str(uuid.uuid4()),
+        "kind": "evidence",
+        "made_at": MADE_AT,
+        "payload": {"problem": rectifying.pk, "comment": "已加固墙体"},
+    }
+
+    (result,) = api_as(sima_officer).post(SYNC, {"records": [record]}).json()["results"]
+
+    assert result["status"] == "refused" and "attachments" in result["fields"]
+    rectifying.refresh_from_db()
+    assert rectifying.state == "rectifying"

@@ -9,6 +9,7 @@
   let session = null; // {username, csrf_token, …} once the server answered
   let syncing = null;
   let current = null; // the household on screen
+  let currentProblem = null; // the problem on screen
   let located = null;
 
   // --- small helpers ----------------------------------------------------------------------------------
@@ -46,9 +47,11 @@
 
   async function refreshPackage() {
     const response = await api("/api/v1/field/households");
-    if (!response.ok) return;
-    await fieldStore.keepPackage(session.username, await response.json());
+    if (response.ok) await fieldStore.keepPackage(session.username, await response.json());
+    const problems = await api("/api/v1/field/problems"); // 403 for a helper: they rectify nothing
+    if (problems.ok) await fieldStore.keepProblems(await problems.json());
     await showHouseholds();
+    await showProblems();
     if (current) await openHousehold(current.id, { keepForm: true });
   }
 
@@ -94,8 +97,66 @@
 
   function showList() {
     current = null;
+    currentProblem = null;
     $("household-view").classList.add("d-none");
+    $("problem-view").classList.add("d-none");
     $("list-view").classList.remove("d-none");
+  }
+
+  // --- problems the user rectifies: evidence made on site ------------------------------------------------
+  async function showProblems() {
+    const list = $("problems");
+    list.replaceChildren();
+    for (const problem of await fieldStore.problems()) {
+      const item = el("button", undefined, "list-group-item list-group-item-action");
+      item.type = "button";
+      item.append(el("strong", problem.title), el("span", ` ${problem.number}`, "small"));
+      item.append(el("div", `${problem.place}${problem.deadline ? ` · ${problem.deadline}` : ""}`, "small text-body-secondary"));
+      item.addEventListener("click", () => openProblem(problem.id));
+      list.append(item);
+    }
+    $("problems-section").classList.toggle("d-none", !list.children.length);
+  }
+
+  async function openProblem(id) {
+    const problem = await fieldStore.problem(id);
+    if (!problem) return;
+    currentProblem = problem;
+    $("problem-title").textContent = `${problem.title} · ${problem.number}`;
+    $("problem-facts").textContent = [problem.place, problem.deadline, problem.description].filter(Boolean).join(" · ");
+    $("evidence-form").reset();
+    $("list-view").classList.add("d-none");
+    $("problem-view").classList.remove("d-none");
+  }
+
+  async function saveEvidence(event) {
+    event.preventDefault();
+    const comment = $("evidence-comment").value.trim();
+    $("evidence-comment").classList.toggle("is-invalid", !comment);
+    if (!comment || !currentProblem) return;
+    const uuid = crypto.randomUUID();
+    const photos = [];
+    for (const file of $("evidence-photos").files) {
+      photos.push({ uuid: crypto.randomUUID(), record_uuid: uuid, blob: await resized(file), sent: false });
+    }
+    await queueRecord(
+      {
+        uuid,
+        kind: "evidence",
+        label: `${t("Evidence")} ${currentProblem.number}`,
+        payload: { problem: currentProblem.id, comment, photos: photos.map((photo) => photo.uuid) },
+      },
+      photos
+    );
+    $("evidence-form").reset();
+  }
+
+  async function queueRecord(record, photos) {
+    const owner = session ? session.username : await fieldStore.packageOwner();
+    await fieldStore.add({ ...record, made_at: new Date().toISOString(), owner, state: "pending", message: "" }, photos);
+    notice(t("Saved"));
+    await showQueue();
+    if (navigator.onLine) sync();
   }
 
   // GPS when the phone has it and the user allows it; a visit without a location is still a visit.
@@ -138,11 +199,7 @@
     const record = {
       uuid,
       kind: "visit",
-      made_at: new Date().toISOString(),
-      owner: session ? session.username : await fieldStore.packageOwner(),
       label: `${t("Visit")} ${current.head} ${current.number}`,
-      state: "pending",
-      message: "",
       payload: {
         household: current.id,
         visited_on: $("visited_on").value,
@@ -153,12 +210,9 @@
         photos: photos.map((photo) => photo.uuid),
       },
     };
-    await fieldStore.add(record, photos);
     $("visit-form").reset();
     $("visited_on").value = today();
-    notice(t("Saved"));
-    await showQueue();
-    if (navigator.onLine) sync();
+    await queueRecord(record, photos);
   }
 
   // --- the queue ----------------------------------------------------------------------------------------
@@ -173,7 +227,7 @@
       item.dataset.state = record.state;
       item.dataset.uuid = record.uuid;
       const photos = record.payload.photos.length ? ` · ${t("Photos", { count: record.payload.photos.length })}` : "";
-      item.append(el("div", `${record.label} · ${record.payload.visited_on || ""}${photos}`));
+      item.append(el("div", `${record.label}${record.payload.visited_on ? ` · ${record.payload.visited_on}` : ""}${photos}`));
       if (record.state === "refused") {
         item.classList.add("list-group-item-danger");
         item.append(el("div", `${t("Refused")}：${record.message}`, "fw-semibold"));
@@ -299,7 +353,8 @@
 
   async function start() {
     showNetwork();
-    $("back").addEventListener("click", showList);
+    document.querySelectorAll("[data-back]").forEach((button) => button.addEventListener("click", showList));
+    $("evidence-form").addEventListener("submit", saveEvidence);
     $("visit-form").addEventListener("submit", saveVisit);
     $("sync").addEventListener("click", () => sync());
     $("logout").addEventListener("click", logOut);
@@ -309,6 +364,7 @@
     });
     window.addEventListener("offline", showNetwork);
     await showHouseholds();
+    await showProblems();
     await showQueue();
     if (navigator.onLine) {
       try {

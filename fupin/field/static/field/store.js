@@ -7,6 +7,7 @@ window.fieldStore = (() => {
     upgrade(db) {
       db.createObjectStore("meta");
       db.createObjectStore("households", { keyPath: "id" });
+      db.createObjectStore("problems", { keyPath: "id" });
       db.createObjectStore("queue", { keyPath: "uuid" }).createIndex("made_at", "made_at");
       db.createObjectStore("photos", { keyPath: "uuid" }).createIndex("record_uuid", "record_uuid");
     },
@@ -21,10 +22,27 @@ window.fieldStore = (() => {
     await tx.done;
   }
 
+  async function keepProblems(data) {
+    const db = await ready;
+    const tx = db.transaction("problems", "readwrite");
+    await tx.store.clear();
+    for (const problem of data.problems) await tx.store.put(problem);
+    await tx.done;
+  }
+
+  async function problems() {
+    return (await ready).getAll("problems");
+  }
+
+  async function problem(id) {
+    return (await ready).get("problems", id);
+  }
+
   async function forgetPackage() {
     const db = await ready;
-    const tx = db.transaction(["households", "meta"], "readwrite");
+    const tx = db.transaction(["households", "problems", "meta"], "readwrite");
     await tx.objectStore("households").clear();
+    await tx.objectStore("problems").clear();
     await tx.objectStore("meta").delete("package");
     await tx.done;
   }
@@ -76,5 +94,5 @@ window.fieldStore = (() => {
     await tx.done;
   }
 
-  return { keepPackage, forgetPackage, packageOwner, households, household, queue, add, photosOf, markPhotoSent, update, remove };
+  return { keepPackage, keepProblems, problems, problem, forgetPackage, packageOwner, households, household, queue, add, photosOf, markPhotoSent, update, remove };
 })();

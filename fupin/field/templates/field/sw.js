@@ -13,6 +13,19 @@ workbox.core.setCacheNameDetails({ prefix: "fupin-field", suffix: VERSION });
 self.skipWaiting();
 workbox.core.clientsClaim();
 
+// Django varies its pages on Accept-Language and Cookie; a navigation carries headers the worker's own
+// install fetch did not, so a cached copy with those Vary headers would never match offline.
+workbox.precaching.addPlugins([
+  {
+    cacheWillUpdate: async ({ response }) => {
+      if (!response || response.status !== 200) return null; // a failed install, never a cached error
+      if (!response.headers.has("Vary")) return response;
+      const headers = new Headers(response.headers);
+      headers.delete("Vary");
+      return new Response(await response.blob(), { status: 200, statusText: response.statusText, headers });
+    },
+  },
+]);
 workbox.precaching.precacheAndRoute({{ precache|safe }}, { ignoreURLParametersMatching: [/.*/] });
 
 // Other static files the pages may ask for: from the cache first, kept a month.
