@@ -35,7 +35,7 @@ router = Router(tags=["field"], auth=AUTH)
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
-class SessionOut(Schema):
+class FieldSessionOut(Schema):
     username: str
     display_name: str
     roles: list[str]
@@ -44,7 +44,7 @@ class SessionOut(Schema):
 
 
 @router.get(
-    "/field/session", response={200: SessionOut, 401: ErrorOut}, summary="Who the field app works for"
+    "/field/session", response={200: FieldSessionOut, 401: ErrorOut}, summary="Who the field app works for"
 )
 def get_field_session(request):
     user = request.auth
@@ -57,7 +57,7 @@ def get_field_session(request):
     }
 
 
-class MemberOut(Schema):
+class FieldMemberOut(Schema):
     name: str
     relation: str
     sex: str
@@ -68,7 +68,7 @@ class MemberOut(Schema):
     phone: str = Field(description="Masked")
 
 
-class LastVisitOut(Schema):
+class FieldVisitOut(Schema):
     id: int
     visited_on: date
     helper: str
@@ -76,7 +76,7 @@ class LastVisitOut(Schema):
     help_given: str
 
 
-class MeasureOut(Schema):
+class FieldMeasureOut(Schema):
     kind: str
     description: str
     taken_on: date
@@ -92,12 +92,12 @@ class FieldHouseholdOut(Schema):
     main_cause: str
     phone: str = Field(description="Masked")
     failing_guarantees: list[str]
-    members: list[MemberOut]
-    last_visits: list[LastVisitOut]
-    open_measures: list[MeasureOut]
+    members: list[FieldMemberOut]
+    last_visits: list[FieldVisitOut]
+    open_measures: list[FieldMeasureOut]
 
 
-class PackageOut(Schema):
+class FieldPackageOut(Schema):
     generated_at: datetime
     village: str
     households: list[FieldHouseholdOut]
@@ -105,7 +105,7 @@ class PackageOut(Schema):
 
 @router.get(
     "/field/households",
-    response={200: PackageOut, **ERRORS},
+    response={200: FieldPackageOut, **ERRORS},
     summary="The households to keep for offline visits",
     description="Without `village`: the households paired with the user (a helper's all). With `village` "
     "(12 digits): that village's households the user reads, at most 500, for a cadre or officer to pin. "
@@ -140,21 +140,22 @@ def get_field_problems(request):
     return package.problems(request.auth)
 
 
-class RecordIn(Schema):
+class SyncRecordIn(Schema):
     uuid: UUID = Field(description="Made by the phone; a record is stored once per uuid")
     kind: Literal[tuple(RecordKind.values)]  # type: ignore[valid-type]
     made_at: datetime = Field(description="When the record was made on the phone")
     payload: dict = Field(
         description="visit: household (id), visited_on, findings, help_given, latitude, longitude, photos "
-        "(the uuids of files sent first to /sync/files); evidence: problem (id), comment, photos"
+        "(the uuids of files sent first to /sync/files); evidence: problem (id), comment, photos; "
+        "urban_problem: category, title, description, region (12 digits), found_on, photos"
     )
 
 
 class SyncIn(Schema):
-    records: list[RecordIn] = Field(max_length=100)
+    records: list[SyncRecordIn] = Field(max_length=100)
 
 
-class OutcomeOut(Schema):
+class SyncOutcomeOut(Schema):
     uuid: str
     status: Literal["stored", "duplicate", "refused"]
     id: int | None = Field(None, description="The stored object's id (stored, duplicate)")
@@ -163,7 +164,7 @@ class OutcomeOut(Schema):
 
 
 class SyncOut(Schema):
-    results: list[OutcomeOut]
+    results: list[SyncOutcomeOut]
 
 
 @router.post(
@@ -178,7 +179,7 @@ def submit_sync_records(request, payload: SyncIn):
     return {"results": services.sync(request.auth, payload.records)}
 
 
-class FileOut(Schema):
+class SyncFileOut(Schema):
     uuid: str
     record_uuid: str
     status: Literal["stored", "duplicate"]
@@ -187,7 +188,7 @@ class FileOut(Schema):
 
 @router.post(
     "/sync/files",
-    response={200: FileOut, 201: FileOut, **ERRORS},
+    response={200: SyncFileOut, 201: SyncFileOut, **ERRORS},
     summary="Add a photo of a record before the record is synced",
     description="Multipart: `record_uuid`, `uuid` (the file's own, made by the phone) and `file` (JPEG, PNG "
     "or WebP). Send each photo before its record; a file sent again answers 200 `duplicate`, so an "

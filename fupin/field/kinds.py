@@ -66,3 +66,24 @@ def store_evidence(actor, payload: dict, photos: list):
         actor, problem, "submit", comment=_text(payload.get("comment")), attachments=photos
     )
     return problem, problem.region_code
+
+
+def store_urban_problem(actor, payload: dict, photos: list):
+    """A grid worker's new urban problem (城市管理) found on patrol, with its photos: opened by the ledger's
+    own `open_problem` (area, category, date rules), the photos attached as the first comment's evidence."""
+    found_on = inputs.date_value(payload.get("found_on"), "found_on", _("found on"))
+    if found_on is None:
+        raise DomainError(_("Give the day the problem was found."), field="found_on")
+    problem = supervision.open_problem(
+        actor,
+        use="urban",
+        category=_text(payload.get("category")),
+        title=_text(payload.get("title")),
+        region_code=_text(payload.get("region")),
+        found_on=found_on,
+        description=_text(payload.get("description")),
+    )
+    if photos:
+        comment = _text(payload.get("description")).strip() or problem.title
+        problem = supervision.transition(actor, problem, "comment", comment=comment, attachments=photos)
+    return problem, problem.region_code

@@ -14,6 +14,7 @@ AUDIT_ACTIONS = {
 class RecordKind(models.TextChoices):
     VISIT = "visit", _("visit")
     EVIDENCE = "evidence", _("rectification evidence")
+    URBAN_PROBLEM = "urban_problem", _("urban problem")
 
 
 class SyncRecord(models.Model):

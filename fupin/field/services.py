@@ -41,6 +41,7 @@ class Outcome:
 HANDLERS: dict[str, Callable] = {
     "visit": kinds.store_visit,
     "evidence": kinds.store_evidence,
+    "urban_problem": kinds.store_urban_problem,
 }
 
 

@@ -311,3 +311,36 @@ def test_evidence_without_a_photo_is_refused_by_the_ledgers_rule(march, api_as, 
     assert result["status"] == "refused" and "attachments" in result["fields"]
     rectifying.refresh_from_db()
     assert rectifying.state == "rectifying"
+
+
+# --- a grid worker's urban problem ----------------------------------------------------------------
+def test_a_grid_workers_urban_problem_found_on_patrol_is_opened_once_with_its_photo(
+    march, api_as, make_user, settings, tmp_path
+):
+    from fupin.supervision.models import Problem
+
+    settings.MEDIA_ROOT = tmp_path
+    staff = make_user("patrol", "370828107000", roles=[Role.GRID_STAFF])
+    client = api_as(staff)
+    record_uuid, photo_uuid = uuid.uuid4(), uuid.uuid4()
+    send_file(client, record_uuid, photo_uuid)
+    payload = {"category": "road", "title": "占道经营", "description": "早市摊位占用车行道"}
+    payload["photos"] = [str(photo_uuid)]
+    record = {"uuid": str(record_uuid), "kind": "urban_problem", "made_at": MADE_AT, "payload": payload}
+    outside = {
+        "uuid": str(uuid.uuid4()),
+        "kind": "urban_problem",
+        "made_at": MADE_AT,
+        "payload": {**payload, "photos": [], "region": "370828104200", "found_on": "2025-03-09"},
+    }
+    record["payload"].update(region="370828107200", found_on="2025-03-09")
+
+    results = client.post(SYNC, {"records": [record, outside]}).json()["results"]
+    again = client.post(SYNC, {"records": [record]}).json()["results"]
+
+    assert [r["status"] for r in results] == ["stored", "refused"]
+    assert "region" in results[1]["fields"]
+    assert (again[0]["status"], again[0]["id"]) == ("duplicate", results[0]["id"])
+    (problem,) = Problem.objects.all()
+    assert (problem.use, problem.category, problem.title) == ("urban", "road", "占道经营")
+    assert problem.events.get(action="comment").attachments.count() == 1
