@@ -3,7 +3,7 @@
 (() => {
   const body = document.body;
   const t = (name, values = {}) =>
-    (body.dataset[`t${name}`] || "").replace(/%\((\w+)\)s/g, (_m, key) => String(values[key] ?? ""));
+    (body.dataset[`t${name}`] || "").replace(/\{(\w+)\}/g, (_m, key) => String(values[key] ?? ""));
   const $ = (id) => document.getElementById(id);
   const MAX_SIDE = 1600; // photos are resized on the phone: the longer side at most 1600 px
   let session = null; // {username, csrf_token, …} once the server answered

@@ -23,7 +23,7 @@
     if (!script || form.dataset.fieldChecked || form.getAttribute("action") !== script.dataset.logout) return;
     event.preventDefault();
     const count = await pending();
-    if (count && !window.confirm(script.dataset.warning.replace("%(count)s", count))) return;
+    if (count && !window.confirm(script.dataset.warning.replace("{count}", count))) return;
     form.dataset.fieldChecked = "1";
     form.submit();
   });
