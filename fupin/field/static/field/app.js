@@ -81,7 +81,8 @@
       .filter(Boolean)
       .join(" · ");
     const fill = (id, rows) => {
-      $(id).replaceChildren(...rows.map((text) => el("li", text, "list-group-item")));
+      const items = rows.length ? rows : ["—"]; // an empty list still says it is empty
+      $(id).replaceChildren(...items.map((text) => el("li", text, "list-group-item")));
     };
     fill("members", household.members.map((m) => `${m.name}（${m.relation}，${m.sex}，${m.birth_year}）${m.id_number} ${m.health}`));
     fill("measures", household.open_measures.map((m) => `${m.kind}：${m.description}（${m.taken_on}${m.until ? ` – ${m.until}` : ""}）`));
