@@ -305,7 +305,8 @@ def main() -> None:
     if not url.startswith("postgres"):
         raise SystemExit("DATABASE_URL must name a PostgreSQL database")
     ensure_database(url)
-    data_dir = tempfile.mkdtemp(prefix="bench-field-")
+    # The audit key lives in the data directory: a second run on the same database needs the same one.
+    data_dir = os.environ.get("DATA_DIR") or tempfile.mkdtemp(prefix="bench-field-")
     setup_django(data_dir)
     prepare_database()
     info = {**machine(), "load before the run": " ".join(f"{x:.2f}" for x in os.getloadavg())}
