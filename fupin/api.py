@@ -14,6 +14,7 @@ from fupin.core.api import router as core_router
 from fupin.core.errors import DomainError
 from fupin.core.inputs import INT_LIMIT, check_text
 from fupin.employment.api import router as employment_router
+from fupin.field.api import router as field_router
 from fupin.funds.api import router as funds_router
 from fupin.lectures.api import router as lectures_router
 from fupin.projects.api import router as projects_router
@@ -71,6 +72,7 @@ TAGS = [
     {"name": "funds", "description": "资金：来源、分配、支付、执行 — fund sources, allocations, payments"},
     {"name": "benefits", "description": "联农带农：收益、分红、就业 — revenues, dividends, employment"},
     {"name": "warnings", "description": "风险预警：规则、处置、待办 — risk warnings, handling, inbox"},
+    {"name": "field", "description": "离线走访：数据包、同步 — offline field app: package and sync"},
 ]
 
 
@@ -182,3 +184,4 @@ api.add_router("/funds/", funds_router)
 api.add_router("/", benefits_router)
 api.add_router("/", employment_router)
 api.add_router("/", warnings_router)
+api.add_router("/", field_router)

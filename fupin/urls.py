@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("fupin.lectures.urls")),
     path("", include("fupin.supervision.urls")),
     path("", include("fupin.warnings.urls")),
+    path("", include("fupin.field.urls")),
 ]

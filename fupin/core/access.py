@@ -402,6 +402,14 @@ ROUTES: list[tuple[str, Rule]] = [
     (r"^/warnings/(reviews/|\d+/review/)", rule(reads(K.WARNINGS), action=A.HANDLE_WARNING)),
     (r"^/warnings(/|\.|$)", rule(reads(K.WARNINGS))),
     (r"^/inbox(/|$)", OPEN),
+    # the field app (issue 17): its shell, service worker and manifest name nobody (the data comes from
+    # the API); the package is the registry's; a sync is for whoever records in the field (visits, problems
+    # and their rectification), and each record is then refused or stored by its own service's rules
+    (r"^/(sw\.js|field/(manifest\.webmanifest)?)$", OPEN),
+    (r"^/field/session$", OPEN),
+    (r"^/field/households$", rule(REGISTRY)),
+    (r"^/field/problems$", rule(PROBLEMS)),
+    (r"^/sync(/files)?$", rule(reads(K.REGISTRY, K.INSPECTION, K.URBAN))),
     # oversight, configuration
     (r"^/audit(/|$)", rule(reads(K.AUDIT))),
     (r"^/(calendar|policy)(/|$)", rule(reads(K.CONFIG))),

@@ -46,6 +46,7 @@ MENU: list[tuple[str, list[MenuEntry]]] = [
             MenuEntry(_("Households"), "registry:households", "registry"),
             MenuEntry(_("New application"), "registry:household-create", "registry"),
             MenuEntry(_("Not visited this month"), "registry:not-visited", "registry"),
+            MenuEntry(_("Field visits, offline"), "field:app", "field", Action.VISIT),
             MenuEntry(_("Monitoring"), "registry:monitoring", "registry"),
             MenuEntry(_("Changes to approve"), "registry:changes", "registry", Action.APPROVE_REGISTRY),
             MenuEntry(_("Likely duplicates"), "registry:duplicates", "registry"),

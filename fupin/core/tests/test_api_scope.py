@@ -66,6 +66,14 @@ SELF_ONLY = {
     ("GET", "/api/v1/warnings/rules"),
     ("GET", "/api/v1/warnings/stats"),
     ("GET", "/api/v1/inbox"),
+    # The field app: the caller's session, paired households and assigned problems (a pinned village
+    # outside the area is 404, field/tests/test_sync.py); a synced record names its household or problem
+    # in the body, looked up in the caller's area and refused per record; photos are the caller's own.
+    ("GET", "/api/v1/field/session"),
+    ("GET", "/api/v1/field/households"),
+    ("GET", "/api/v1/field/problems"),
+    ("POST", "/api/v1/sync"),
+    ("POST", "/api/v1/sync/files"),
 }
 
 
