@@ -155,7 +155,7 @@ class Shift(models.Model):
 
 
 class Complaint(models.Model):
-    """A complaint (12317 hotline, letter, web form); the complainant follows it with its code."""
+    """A complaint (12317 hotline, letter, visit, web form); the complainant follows it with its code."""
 
     access_kind = Kind.COMPLAINTS
 
@@ -170,7 +170,13 @@ class Complaint(models.Model):
     )
     reason = models.TextField(_("reason"), blank=True)
     reply = models.TextField(_("reply to the complainant"), blank=True)
-    received_at = models.DateTimeField(default=timezone.now)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    # Counted in working days from receipt, not from the day it was typed in (services/complaints.py).
+    decide_by = models.DateField(_("decision due"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
     source_ip = models.GenericIPAddressField(null=True, blank=True)
 
     objects = RegionScopedQuerySet.as_manager()
@@ -180,6 +186,14 @@ class Complaint(models.Model):
 
     def __str__(self):
         return self.code
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        """Still undecided after the working days allowed from receipt."""
+        return (
+            self.state == ComplaintState.RECEIVED
+            and bool(self.decide_by)
+            and (today or clock.today()) > self.decide_by
+        )
 
 
 class ProblemQuerySet(RegionScopedQuerySet):
