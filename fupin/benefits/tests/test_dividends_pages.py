@@ -149,4 +149,4 @@ def test_the_project_page_shows_the_amount_paid_to_the_fen(
         ],
     )
     page = officer.get(f"/benefits/projects/{project.pk}/distributions/").content.decode()
-    assert 'data-testid="plan-paid">17830.00<' in page
+    assert 'data-testid="plan-paid">17,830.00<' in page
