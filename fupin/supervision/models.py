@@ -19,6 +19,7 @@ from .enums import (
     OPEN_STATES,
     USE_KINDS,
     Action,
+    Aspect,
     ComplaintChannel,
     ComplaintState,
     Escalation,
@@ -67,6 +68,11 @@ class ChecklistItem(models.Model):
 
     def __str__(self):
         return self.text
+
+    @property
+    def aspect_label(self) -> str:
+        """The aspect as people read it (review → 论证评审); an aspect typed in by hand as it was typed."""
+        return Aspect(self.aspect).label if self.aspect in Aspect.values else self.aspect
 
 
 class Check(models.Model):

@@ -143,6 +143,10 @@ def problem_detail(request, problem_id: int):
         "problem": problem,
         "events": problem.events.select_related("actor").prefetch_related("attachments"),
         "actions": [Action(a) for a in actions],
+        # Link to the campaign only for who may open it (a town officer reads the problem, not the
+        # county's campaign).
+        "campaign_readable": problem.campaign_id is not None
+        and Campaign.objects.visible_to(request.user).filter(pk=problem.campaign_id).exists(),
         "today": clock.today(),
         "people": User.objects.filter(
             is_active=True, **scope.within_lookup(county_of(problem.region_code), "region__code")
