@@ -10,6 +10,7 @@ from fupin.benefits import dividends
 from fupin.benefits.enums import PlanState
 from fupin.benefits.models import DistributionPlan, Payment
 from fupin.benefits.tests.conftest import village_reviewer
+from fupin.core import money
 
 
 def logged_in(user) -> Client:
@@ -126,7 +127,7 @@ def test_the_household_page_shows_its_dividends(officer, project, revenue, house
     detail = officer.get(f"/households/{households[0].pk}/").content.decode()
     assert f"/benefits/households/{households[0].pk}/" in detail
     fragment = officer.get(f"/benefits/households/{households[0].pk}/").content.decode()
-    assert f"已领取分红 {line.amount} 元" in fragment and "2025-10-13" in fragment
+    assert f"已领取分红 {money.grouped(line.amount)} 元" in fragment and "2025-10-13" in fragment
 
 
 def test_the_project_page_shows_the_amount_paid_to_the_fen(
