@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 
+from fupin.core import money
 from fupin.core.enums import PREFIX_LENGTH
 from fupin.core.scope import within_lookup
 from fupin.employment.models import EmploymentAgreement, Placement, Post, WorkRecord, Workshop
@@ -159,7 +160,7 @@ def in_words(total: dict) -> str:
         "poverty-alleviation workshops: %(workshops)s; posts: %(posts)s, employing %(employed)s people; "
         "%(households)s poor households reached."
     ) % {
-        "dividends": (total["dividends"] / TEN_THOUSAND).quantize(Decimal("0.01")),
+        "dividends": money.grouped(total["dividends"] / TEN_THOUSAND),
         "agreements": total["agreements"],
         "workshops": total["workshops"],
         "posts": total["posts"],

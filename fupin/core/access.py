@@ -157,6 +157,7 @@ class Action(StrEnum):
     SUPERVISE_PROBLEM = "supervision.supervise"  # assign, verify, close, escalate, reopen
     RECTIFY_PROBLEM = "supervision.rectify"  # accept, rectify, ask for an extension
     EDIT_GRIDS = "supervision.grids"  # grids, shifts, and deciding complaints
+    RECORD_COMPLAINT = "supervision.complaint"  # record a complaint received by hotline, letter or visit
     # lectures
     EDIT_CATALOGUE = "lectures.catalogue"
     MANAGE_LECTURES = "lectures.manage"  # approve, schedule, review drafts, tours
@@ -195,6 +196,9 @@ ACTIONS: dict[Action, tuple[str, ...]] = {
     A.SUPERVISE_PROBLEM: (R.COUNTY_ADMIN, R.INSPECTOR, R.DISPATCHER),
     A.RECTIFY_PROBLEM: (R.TOWN_OFFICER, R.VILLAGE_CADRE, R.GRID_STAFF, R.COUNTY_ADMIN, R.FINANCE),
     A.EDIT_GRIDS: (R.COUNTY_ADMIN, R.DISPATCHER),
+    # Whoever reads complaints takes them in: the county's 12317 line, the inspector's 信访 desk, the
+    # urban-management dispatcher.
+    A.RECORD_COMPLAINT: (R.COUNTY_ADMIN, R.INSPECTOR, R.DISPATCHER),
     A.EDIT_CATALOGUE: (R.LECTURE_ADMIN,),
     A.MANAGE_LECTURES: (R.LECTURE_ADMIN,),
     A.REQUEST_LECTURE: (R.REQUESTER,),
@@ -388,6 +392,7 @@ ROUTES: list[tuple[str, Rule]] = [
     (r"^/campaigns/new/", rule(PROBLEMS, action=A.RUN_CAMPAIGN)),
     (r"^/(problems|attachments|campaigns)(/|\.|$)", rule(PROBLEMS)),
     (r"^/grids(/|$)", rule(reads(K.URBAN))),
+    (r"^/complaints/new/", rule(reads(K.COMPLAINTS), action=A.RECORD_COMPLAINT)),
     (r"^/complaints(/|$)", rule(reads(K.COMPLAINTS))),
     # lectures
     (r"^/lectures/drafts/new/", rule(reads(K.DRAFTS), action=A.PREPARE_LECTURE)),

@@ -36,3 +36,32 @@ def parse_amount(value, field: str = "amount", *, allow_zero: bool = False) -> D
 def yuan(value) -> str:
     """Two decimals as a string, as the API gives money."""
     return str(Decimal(value).quantize(CENT)) if value is not None else None
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return None
+
+
+def grouped(value) -> str:
+    """52033000 → "52,033,000.00"; nothing → "—". How pages show money (templatetag `money`)."""
+    number = _decimal(value)
+    return "—" if number is None else f"{number.quantize(CENT):,}"
+
+
+def in_yuan(value) -> str:
+    """52033000 → "52,033,000.00 元" (templatetag `yuan`)."""
+    text = grouped(value)
+    return text if text == "—" else _("%(amount)s yuan") % {"amount": text}
+
+
+def in_wan(value) -> str:
+    """52033000 → "5,203.30 万元" (templatetag `wan`): summaries, where 万元 is how figures are read."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    return _("%(amount)s 10k yuan") % {"amount": f"{(number / 10000).quantize(CENT):,}"}

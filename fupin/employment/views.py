@@ -176,7 +176,7 @@ def workshop_list(request):
 
 
 @login_required
-def workshop_detail(request, pk):
+def workshop_detail(request, pk, placement_form=None, status=200):
     workshop = get_visible_or_404(Workshop.objects.select_related("project"), request.user, pk=pk)
     year = _year(request)
     workshop = workshop_rows(Workshop.objects.filter(pk=workshop.pk).select_related("project"), year)[0]
@@ -193,9 +193,8 @@ def workshop_detail(request, pk):
             "names": region_names({workshop.region_code} | {p.member.household.region_code for p in people}),
             "people": people,
             "assessments": list(workshop.assessments.select_related("assessed_by").order_by("-quarter")),
-            "placement_form": PlacementForm(
-                employer=workshop, user=request.user, initial={"started_on": clock.today()}
-            )
+            "placement_form": placement_form
+            or PlacementForm(employer=workshop, user=request.user, initial={"started_on": clock.today()})
             if matcher
             else None,
             "record_form": WorkRecordForm(placements=active, initial={"year": year})
@@ -206,6 +205,7 @@ def workshop_detail(request, pk):
             else None,
             "suggested": WorkshopStatus(suggested).label,
         },
+        status=status,
     )
 
 
@@ -230,12 +230,22 @@ def placement_new(request, kind, pk):
                 monthly_wage=form.cleaned_data["monthly_wage"] or None,
                 **{kind: employer},
             )
-            messages.success(request, _("The person was placed."))
         except DomainError as exc:
-            _fail(request, exc)
-    else:
-        messages.error(request, _("Please correct the form."))
-    return redirect(f"employment:{kind}", pk=employer.pk)
+            _refusal_in_form(exc, form)
+        else:
+            messages.success(request, _("The person was placed."))
+            return redirect(f"employment:{kind}", pk=employer.pk)
+    # The page again with the form as it was sent and each refusal next to its field (the employer's own
+    # refusals, such as no free place, above the form): nothing was written.
+    page = workshop_detail if kind == "workshop" else post_detail
+    return page(request, pk=employer.pk, placement_form=_marked(form), status=400)
+
+
+def _refusal_in_form(exc: DomainError, form) -> None:
+    """Each field the refusal names next to that field; a field the form lacks above the form."""
+    for field, message in exc.fields.items() or [(None, exc.message)]:
+        name = FORM_FIELDS.get(field, field)
+        form.add_error(name if name in form.fields else None, message)
 
 
 @login_required
@@ -311,7 +321,7 @@ def post_list(request):
 
 
 @login_required
-def post_detail(request, pk):
+def post_detail(request, pk, placement_form=None, status=200):
     post = get_visible_or_404(jobs.with_occupancy(Post.objects.all(), clock.today()), request.user, pk=pk)
     people = _people(post)
     active = [p for p in people if p.ended_on is None or p.ended_on >= clock.today()]
@@ -324,15 +334,15 @@ def post_detail(request, pk):
             "names": region_names({post.region_code} | {p.member.household.region_code for p in people}),
             "people": people,
             "year": clock.today().year,
-            "placement_form": PlacementForm(
-                employer=post, user=request.user, initial={"started_on": clock.today()}
-            )
+            "placement_form": placement_form
+            or PlacementForm(employer=post, user=request.user, initial={"started_on": clock.today()})
             if matcher
             else None,
             "record_form": WorkRecordForm(placements=active, initial={"year": clock.today().year})
             if matcher and active
             else None,
         },
+        status=status,
     )
 
 

@@ -13,7 +13,7 @@ class SourceForm(BootstrapMixin, forms.Form):
     level = forms.ChoiceField(label=_("level"), choices=FundLevel.choices)
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
     document_no = forms.CharField(label=_("document number"), max_length=80)
-    title = forms.CharField(label=_("title"), max_length=120)
+    title = forms.CharField(label=_("document title"), max_length=120)
     amount = forms.CharField(label=_("amount (yuan)"), max_length=20)
     received_on = forms.DateField(label=_("received on"), widget=DateInput())
 

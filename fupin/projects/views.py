@@ -117,7 +117,7 @@ def _export(rows):
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
     book.save(handle)
     handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename="projects.xlsx")
+    return FileResponse(handle, as_attachment=True, filename="项目库.xlsx")
 
 
 @login_required

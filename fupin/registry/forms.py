@@ -35,16 +35,12 @@ class HouseholdForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     phone = forms.CharField(label=_("Contact phone"), required=False, max_length=20)
-    food_secure = forms.BooleanField(label=_("Enough to eat"), required=False, initial=True)
-    clothing_secure = forms.BooleanField(label=_("Enough to wear"), required=False, initial=True)
-    education_secure = forms.BooleanField(
-        label=_("Compulsory education guaranteed"), required=False, initial=True
-    )
-    medical_secure = forms.BooleanField(
-        label=_("Basic medical care guaranteed"), required=False, initial=True
-    )
-    housing_secure = forms.BooleanField(label=_("Safe housing"), required=False, initial=True)
-    water_secure = forms.BooleanField(label=_("Safe drinking water"), required=False, initial=True)
+    food_secure = forms.BooleanField(label=_("Enough to eat"), required=False)
+    clothing_secure = forms.BooleanField(label=_("Enough to wear"), required=False)
+    education_secure = forms.BooleanField(label=_("Compulsory education guaranteed"), required=False)
+    medical_secure = forms.BooleanField(label=_("Basic medical care guaranteed"), required=False)
+    housing_secure = forms.BooleanField(label=_("Safe housing"), required=False)
+    water_secure = forms.BooleanField(label=_("Safe drinking water"), required=False)
     wage = forms.DecimalField(label=_("Wage income"), required=False, decimal_places=2, min_value=0)
     business = forms.DecimalField(label=_("Business income"), required=False, decimal_places=2, min_value=0)
     transfer = forms.DecimalField(label=_("Transfer income"), required=False, decimal_places=2, min_value=0)
@@ -62,7 +58,11 @@ class HouseholdForm(forms.Form):
 class MemberForm(forms.Form):
     name = forms.CharField(label=_("Full name"), max_length=40, required=False)
     id_number = forms.CharField(label=_("ID number"), max_length=18, required=False)
-    relation = forms.ChoiceField(label=_("Relation to head"), choices=Relation.choices)
+    # No default: a member who is not the head must not be recorded as 户主 by an untouched select (the
+    # view puts 户主 on the first row only).
+    relation = forms.ChoiceField(
+        label=_("Relation to head"), choices=[("", "—"), *Relation.choices], required=False
+    )
     health = forms.ChoiceField(label=_("Health"), choices=Health.choices)
     labour = forms.ChoiceField(label=_("Labour ability"), choices=Labour.choices)
     education = forms.ChoiceField(
@@ -74,6 +74,12 @@ class MemberForm(forms.Form):
 
     def has_person(self) -> bool:
         return bool(self.cleaned_data.get("name") or self.cleaned_data.get("id_number"))
+
+    def clean(self):
+        data = super().clean()
+        if self.has_person() and not data.get("relation"):
+            self.add_error("relation", _("Choose the relation to the head."))
+        return data
 
 
 MemberFormSet = forms.formset_factory(MemberForm, extra=MEMBER_ROWS, max_num=MEMBER_ROWS)

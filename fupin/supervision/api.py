@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from fupin.core import clock, scope
+from fupin.core import clock, masking, scope
 from fupin.core.api import ErrorOut
 from fupin.core.client import client_address
 from fupin.core.errors import DomainError
@@ -21,7 +21,7 @@ from fupin.core.ratelimit import RateLimited
 from fupin.core.scope import get_visible_or_404
 
 from . import queries, services, stats
-from .enums import PROBLEMS
+from .enums import PROBLEMS, ComplaintChannel, ComplaintState
 from .models import Campaign, Complaint, Grid, Problem
 
 router = Router(tags=["supervision"])
@@ -457,6 +457,92 @@ def file_complaint(request, response: HttpResponse, payload: ComplaintIn):
 )
 def get_complaint_status(request, lookup_code: str):
     return get_object_or_404(Complaint, code=lookup_code.strip().upper())
+
+
+class ComplaintRecordIn(Schema):
+    channel: str = Field("", description="How it came in: 12317 (hotline), letter or visit")
+    received_at: str = Field(
+        "", description="Local time received, e.g. 2026-11-30T09:30; at most 3 working days before today"
+    )
+    region: str = Field(description="12-digit code of the town or village concerned")
+    content: str
+    name: str = ""
+    phone: str = Field("", description="The caller's phone; required for a hotline call")
+
+
+class ComplaintOut(Schema):
+    id: int
+    code: str
+    channel: str
+    state: str
+    region: str = Field(alias="region_code")
+    name: str
+    phone: str = Field(description="Masked, as on every page")
+    received_at: str
+    decide_by: date | None
+    overdue: bool
+
+    @staticmethod
+    def resolve_phone(obj):
+        return masking.mask_phone(obj.phone)
+
+    @staticmethod
+    def resolve_received_at(obj):
+        return timezone.localtime(obj.received_at).isoformat()
+
+    @staticmethod
+    def resolve_overdue(obj):
+        return obj.is_overdue()
+
+
+class ComplaintPage(Schema):
+    items: list[ComplaintOut]
+    count: int
+
+
+class ComplaintFilters(Schema):
+    channel: str | None = None
+    state: str | None = None
+    page: PageNumber = 1
+    page_size: int = Field(20, ge=1, le=100)
+
+
+@router.get(
+    "/complaints/received",
+    response={200: ComplaintPage, **ERRORS},
+    summary="Complaints in my area, newest received first, by channel and state",
+)
+def list_complaints(request, filters: Query[ComplaintFilters]):
+    complaints = Complaint.objects.visible_to(request.auth)
+    if filters.channel:
+        if filters.channel not in ComplaintChannel.values:
+            raise DomainError(_("Channel: choose one of the list."), field="channel")
+        complaints = complaints.filter(channel=filters.channel)
+    if filters.state:
+        if filters.state not in ComplaintState.values:
+            raise DomainError(_("State: choose one of the list."), field="state")
+        complaints = complaints.filter(state=filters.state)
+    start = (filters.page - 1) * filters.page_size
+    return {"items": list(complaints[start : start + filters.page_size]), "count": complaints.count()}
+
+
+@router.post(
+    "/complaints/received",
+    response={201: ComplaintOut, **ERRORS},
+    summary="Record a complaint received by the 12317 hotline, a letter or a visit",
+    description="The decision is due 15 working days after the time received. An area outside yours: 404.",
+)
+def record_complaint(request, payload: ComplaintRecordIn):
+    complaint = services.record_complaint(
+        request.auth,
+        channel=payload.channel,
+        content=payload.content,
+        region_code=payload.region,
+        received_at=payload.received_at or None,
+        name=payload.name,
+        phone=payload.phone,
+    )
+    return Status(201, complaint)
 
 
 class DecisionIn(Schema):

@@ -152,7 +152,12 @@ PROBLEMS = Workflow(
 class ComplaintChannel(models.TextChoices):
     HOTLINE = "12317", _("12317 hotline")
     LETTER = "letter", _("Letter")
+    VISIT = "visit", _("Visit in person")
     WEB = "web", _("Web form")
+
+
+# The channels staff record a complaint from; the web form files its own.
+STAFF_CHANNELS = (ComplaintChannel.HOTLINE, ComplaintChannel.LETTER, ComplaintChannel.VISIT)
 
 
 class ComplaintState(models.TextChoices):

@@ -19,6 +19,7 @@ from .enums import (
     OPEN_STATES,
     USE_KINDS,
     Action,
+    Aspect,
     ComplaintChannel,
     ComplaintState,
     Escalation,
@@ -67,6 +68,11 @@ class ChecklistItem(models.Model):
 
     def __str__(self):
         return self.text
+
+    @property
+    def aspect_label(self) -> str:
+        """The aspect as people read it (review → 论证评审); an aspect typed in by hand as it was typed."""
+        return Aspect(self.aspect).label if self.aspect in Aspect.values else self.aspect
 
 
 class Check(models.Model):
@@ -155,7 +161,7 @@ class Shift(models.Model):
 
 
 class Complaint(models.Model):
-    """A complaint (12317 hotline, letter, web form); the complainant follows it with its code."""
+    """A complaint (12317 hotline, letter, visit, web form); the complainant follows it with its code."""
 
     access_kind = Kind.COMPLAINTS
 
@@ -170,7 +176,13 @@ class Complaint(models.Model):
     )
     reason = models.TextField(_("reason"), blank=True)
     reply = models.TextField(_("reply to the complainant"), blank=True)
-    received_at = models.DateTimeField(default=timezone.now)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    # Counted in working days from receipt, not from the day it was typed in (services/complaints.py).
+    decide_by = models.DateField(_("decision due"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
     source_ip = models.GenericIPAddressField(null=True, blank=True)
 
     objects = RegionScopedQuerySet.as_manager()
@@ -180,6 +192,14 @@ class Complaint(models.Model):
 
     def __str__(self):
         return self.code
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        """Still undecided after the working days allowed from receipt."""
+        return (
+            self.state == ComplaintState.RECEIVED
+            and bool(self.decide_by)
+            and (today or clock.today()) > self.decide_by
+        )
 
 
 class ProblemQuerySet(RegionScopedQuerySet):

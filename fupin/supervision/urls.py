@@ -19,6 +19,7 @@ urlpatterns = [
     path("grids/assessment/", views.assessment, name="assessment"),
     path("grids/<int:grid_id>/", views.grid_detail, name="grid"),
     path("complaints/", views.complaint_list, name="complaints"),
+    path("complaints/new/", views.complaint_create, name="complaint-new"),
     path("complaints/<int:complaint_id>/decide/", views.complaint_decide, name="complaint-decide"),
     path("public/complaint/", views.public_complaint, name="public-complaint"),
     path("public/complaint/status/", views.public_status, name="public-status"),

@@ -13,7 +13,7 @@ from fupin.core import access, clock, files, inputs, scope, uploads
 from fupin.core.access import Action as Action_
 from fupin.core.client import client_address
 from fupin.core.enums import Role
-from fupin.core.errors import DomainError
+from fupin.core.errors import DomainError, show_error
 from fupin.core.models import Region, User
 from fupin.core.ratelimit import RateLimited
 from fupin.core.scope import county_of, get_visible_or_404
@@ -26,12 +26,14 @@ from .enums import (
     USE_KINDS,
     Action,
     Aspect,
+    ComplaintChannel,
     ComplaintState,
     Method,
     State,
     UrbanCategory,
     Use,
 )
+from .forms import ComplaintForm
 from .models import Attachment, Campaign, Complaint, Grid, Problem
 
 PAGE_SIZE = 30
@@ -143,6 +145,10 @@ def problem_detail(request, problem_id: int):
         "problem": problem,
         "events": problem.events.select_related("actor").prefetch_related("attachments"),
         "actions": actions,
+        # Link to the campaign only for who may open it (a town officer reads the problem, not the
+        # county's campaign).
+        "campaign_readable": problem.campaign_id is not None
+        and Campaign.objects.visible_to(request.user).filter(pk=problem.campaign_id).exists(),
         "today": clock.today(),
         "people": User.objects.filter(
             is_active=True, **scope.within_lookup(county_of(problem.region_code), "region__code")
@@ -431,14 +437,65 @@ def assessment(request):
 @login_required
 def complaint_list(request):
     complaints = Complaint.objects.visible_to(request.user).select_related("problem")
+    channel = request.GET.get("channel") or ""
+    if channel and channel not in ComplaintChannel.values:
+        messages.error(request, _("Channel: choose one of the list."))
+        channel = ""
+    if channel:
+        complaints = complaints.filter(channel=channel)
     page = Paginator(complaints, PAGE_SIZE).get_page(request.GET.get("page"))
     for complaint in page:
         complaint.steps = {step.action for step in COMPLAINTS.allowed(request.user, complaint)}
     return render(
         request,
         "supervision/complaint_list.html",
-        {"page": page, "categories": CATEGORIES, "uses": Use.choices, "states": ComplaintState},
+        {
+            "page": page,
+            "categories": CATEGORIES,
+            "uses": Use.choices,
+            "states": ComplaintState,
+            "channels": ComplaintChannel.choices,
+            "channel": channel,
+            "today": clock.today(),
+            "can_record": access.may(request.user, Action_.RECORD_COMPLAINT),
+        },
     )
+
+
+@login_required
+def complaint_create(request):
+    """A complaint taken in by the 12317 hotline, a letter or a visit; its deadline counts from receipt."""
+    if request.method == "POST":
+        form = ComplaintForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                complaint = services.record_complaint(
+                    request.user,
+                    channel=data["channel"],
+                    content=data["content"],
+                    region_code=data["region"],
+                    received_at=data["received_at"] or None,
+                    name=data["name"],
+                    phone=data["phone"],
+                )
+            except DomainError as exc:
+                show_error(request, exc, form)
+            else:
+                messages.success(
+                    request,
+                    _("Complaint %(code)s recorded; decide by %(day)s.")
+                    % {"code": complaint.code, "day": complaint.decide_by.isoformat()},
+                )
+                return redirect("supervision:complaints")
+    else:
+        form = ComplaintForm(
+            user=request.user, initial={"received_at": clock.now().strftime("%Y-%m-%dT%H:%M")}
+        )
+    for name in form.errors:
+        if name in form.fields:
+            form.fields[name].widget.attrs["class"] += " is-invalid"
+    return render(request, "supervision/complaint_form.html", {"form": form})
 
 
 @login_required
@@ -449,6 +506,8 @@ def complaint_decide(request, complaint_id: int):
     decision = post.get("decision")
     try:
         if decision == "accept":
+            if not post.get("category"):
+                raise DomainError(_("Choose the category of the problem to open."), field="category")
             use, _sep, category = post.get("category", "").partition(":")
             problem = services.accept_complaint(
                 request.user,

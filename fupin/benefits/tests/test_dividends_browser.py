@@ -71,7 +71,7 @@ def test_a_revenue_is_recorded_planned_approved_and_paid(
     form.get_by_label("金额（元）").fill("17830.00")
     form.get_by_label("到账日期").fill("2025-09-20")
     form.get_by_role("button", name="登记收益").click()
-    expect(page.get_by_test_id("entries")).to_contain_text("17830.00")
+    expect(page.get_by_test_id("entries")).to_contain_text("17,830.00")
     expect(page.get_by_test_id("entries")).to_contain_text("企业分红")
     revenue = Revenue.objects.get()
     assert (revenue.period, revenue.kind, revenue.received_on) == ("2025", "dividend", date(2025, 9, 20))
@@ -87,6 +87,8 @@ def test_a_revenue_is_recorded_planned_approved_and_paid(
         expect(ticks.nth(i)).to_be_checked()
     form.get_by_role("button", name="制定方案").click()
 
+    # The plan is read once the browser is on its page: before that the POST may still be running.
+    expect(page).to_have_url(re.compile(r"/benefits/distributions/\d+/$"))
     plan = DistributionPlan.objects.get()
     expect(page).to_have_url(re.compile(rf"/benefits/distributions/{plan.pk}/$"))
     expect(page.get_by_test_id("plan-state")).to_have_text("草稿")
@@ -117,8 +119,8 @@ def test_a_revenue_is_recorded_planned_approved_and_paid(
     pay.get_by_role("button", name="登记发放").click()
 
     expect(page.get_by_test_id("plan-state")).to_have_text("已全部发放")
-    expect(page.get_by_test_id("paid-total")).to_have_text("17830.00")
-    expect(page.get_by_test_id("lines-total")).to_have_text("17830.00")
+    expect(page.get_by_test_id("paid-total")).to_have_text("17,830.00")
+    expect(page.get_by_test_id("lines-total")).to_have_text("17,830.00")
     rows = page.get_by_test_id("lines").locator("tbody tr")
     expect(rows).to_have_count(len(households))
     for i in range(len(households)):
@@ -138,7 +140,7 @@ def test_a_revenue_is_recorded_planned_approved_and_paid(
     page.goto(reverse("benefits:project-plans", args=[project.pk]))
     plans = page.get_by_test_id("plans")
     expect(plans).to_contain_text("已全部发放")
-    expect(plans.get_by_test_id("plan-paid")).to_have_text("17830.00")
+    expect(plans.get_by_test_id("plan-paid")).to_have_text("17,830.00")
     shoot_both(page, phone_page, "project-plans-paid")
 
 

@@ -11,6 +11,7 @@ from fupin.benefits import dividends
 from fupin.benefits.enums import PLANS, PlanState
 from fupin.benefits.models import DistributionPlan, Payment
 from fupin.benefits.tests.conftest import village_reviewer
+from fupin.core import money
 
 
 def logged_in(user) -> Client:
@@ -127,7 +128,7 @@ def test_the_household_page_shows_its_dividends(officer, project, revenue, house
     detail = officer.get(f"/households/{households[0].pk}/").content.decode()
     assert f"/benefits/households/{households[0].pk}/" in detail
     fragment = officer.get(f"/benefits/households/{households[0].pk}/").content.decode()
-    assert f"已领取分红 {line.amount} 元" in fragment and "2025-10-13" in fragment
+    assert f"已领取分红 {money.grouped(line.amount)} 元" in fragment and "2025-10-13" in fragment
 
 
 def test_the_project_page_shows_the_amount_paid_to_the_fen(
@@ -150,7 +151,7 @@ def test_the_project_page_shows_the_amount_paid_to_the_fen(
         ],
     )
     page = officer.get(f"/benefits/projects/{project.pk}/distributions/").content.decode()
-    assert 'data-testid="plan-paid">17830.00<' in page
+    assert 'data-testid="plan-paid">17,830.00<' in page
 
 
 def plan_forms(client, plan) -> list[str]:

@@ -40,13 +40,13 @@ def test_the_ledger_page_records_shows_and_reverses(client, project, sima_office
     assert client.post(url, body).status_code == 302
     entry = Revenue.objects.get()
     page = client.get(url).content.decode()
-    assert "40000.00" in page and 'data-below="1"' in page and "低于计划收益的年度：2019" in page
+    assert "40,000.00" in page and 'data-below="1"' in page and "低于计划收益的年度：2019" in page
     reverse_url = reverse("benefits:revenue-reverse", args=[entry.pk])
     client.post(reverse_url, {"reason": " "})
     assert Revenue.objects.count() == 1
     client.post(reverse_url, {"reason": "金额录错"})
     page = client.get(url).content.decode()
-    assert "<del>40000.00</del>" in page and "冲销：金额录错" in page and 'data-reversed="1"' in page
+    assert "<del>40,000.00</del>" in page and "冲销：金额录错" in page and 'data-reversed="1"' in page
 
 
 def test_bad_revenue_shows_the_reason_next_to_the_field(client, project, sima_officer):
@@ -149,7 +149,7 @@ def test_revenue_and_an_agreement_through_the_pages(page, sima_officer, county_a
     expect(page.get_by_test_id("error-amount")).to_contain_text("不是有效的金额")
     page.get_by_label("金额（元）").fill("17830.00")
     page.get_by_role("button", name="登记收益").click()
-    expect(page.get_by_test_id("entries")).to_contain_text("17830.00")
+    expect(page.get_by_test_id("entries")).to_contain_text("17,830.00")
     expect(page.get_by_test_id("below-plan")).to_contain_text("2019")
     entry = Revenue.objects.get()
     form = page.get_by_test_id(f"reverse-{entry.pk}")

@@ -102,4 +102,4 @@ def test_the_page_and_the_household(reached, households, inspector, django_asser
     assert "南徐庄村" in town
     assert client.get("/benefits/summary/?region=370828999").status_code == 404
     fragment = client.get(f"/benefits/households/{households[0].pk}/").content.decode()
-    assert "饲养员" in fragment and "南徐庄扶贫车间" in fragment and "6000.00" in fragment
+    assert "饲养员" in fragment and "南徐庄扶贫车间" in fragment and "6,000.00" in fragment

@@ -48,7 +48,7 @@ def test_the_workshop_page_masks_ids_and_offers_forms(sima_officer, inspector, j
     url = f"/benefits/workshops/{staffed.workshop_id}/"
     text = login(sima_officer).get(url).content.decode()
     assert staffed.member.id_number not in text and staffed.member.id_number[-4:] in text
-    assert "2019 年：6 个月，10800.00 元" in text
+    assert "2019 年：6 个月，10,800.00 元" in text
     assert 'data-testid="placement-form"' in text and 'data-testid="assessment-form"' in text
     read_only = login(inspector).get(url).content.decode()
     assert "placement-form" not in read_only and "assessment-form" not in read_only

@@ -79,7 +79,7 @@ def test_the_allocation_page_shows_the_payments_and_a_form_for_finance_only(
     page = (
         logged_in(request.getfixturevalue(who)).get(f"/funds/allocations/{allocation.pk}/").content.decode()
     )
-    assert "记-7" in page and "999000.00" in page  # the payment and the balance after it
+    assert "记-7" in page and "999,000.00" in page  # the payment and the balance after it
     assert ('data-testid="payment-form"' in page) is writes
 
 

@@ -1,6 +1,8 @@
 """In Debian's chromium: a unit requests a lecture, the admin approves it, the host fills the feedback
 form on a phone."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -20,6 +22,7 @@ def test_request_approve_deliver_and_feedback(page, phone_page, requester, lectu
     # The unit files the application form.
     log_in(page, "requester")
     page.get_by_role("link", name="宣讲申请").first.click()
+    expect(page).to_have_url(re.compile(r"/lectures/requests/$"))  # the next link is on the new page
     page.get_by_role("link", name="申请点课").click()
     page.get_by_label("宣讲课题").select_option(label=topic.title)
     page.get_by_label("意向宣讲员").select_option(label="刘烨华")

@@ -48,7 +48,9 @@ def test_project_goes_from_draft_to_library_through_the_pages(
     expect(page.get_by_test_id("missing")).to_contain_text("绩效目标")
     project = Project.objects.get(name="南徐庄村光伏扶贫电站")
     assert project.state == "draft"
-    page.get_by_role("button", name="提交乡镇审核").click()
+    # The page before the click already names 绩效目标: wait for the page the refused submission loads.
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交乡镇审核").click()
     expect(page.get_by_role("alert").first).to_contain_text("绩效目标")
     project.refresh_from_db()
     assert project.state == "draft"

@@ -44,7 +44,10 @@ def test_cadre_registers_a_household_through_the_pages(page, cadre, sima_officer
     form.get_by_role("button", name="记录此步骤").click()
     expect(page.get_by_role("alert")).to_contain_text("已记录此步骤")
     expect(page.get_by_test_id("step-form")).to_contain_text("第一次公示")
-    page.get_by_test_id("step-form").get_by_role("button", name="记录此步骤").click()
+    # The step form and the word 公示 are on the page before and after this click: wait for the page the
+    # click loads, or the database is read while the step is still being written.
+    with page.expect_navigation():
+        page.get_by_test_id("step-form").get_by_role("button", name="记录此步骤").click()
     expect(page.get_by_test_id("procedure")).to_contain_text("公示")
     household = Household.objects.get(head__name="周大勇")
     assert household.procedures.get().step == "first_notice"

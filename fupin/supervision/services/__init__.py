@@ -19,6 +19,7 @@ from .complaints import (
     answer_complaint,
     dismiss_complaint,
     receive_complaint,
+    record_complaint,
 )
 from .grids import (
     add_shift,
@@ -55,6 +56,7 @@ __all__ = [
     "open_problem",
     "progress",
     "receive_complaint",
+    "record_complaint",
     "record_check",
     "staff_on_shift",
     "subjects_in_scope",
