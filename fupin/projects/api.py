@@ -2,8 +2,6 @@
 
 from datetime import date, datetime
 
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Substr
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,13 +11,13 @@ from fupin.core import clock, scope
 from fupin.core.api import ErrorOut
 from fupin.core.errors import DomainError
 from fupin.core.inputs import Offset
-from fupin.core.models import AuditEvent
 from fupin.core.money import yuan
 from fupin.core.scope import get_visible_or_404
 from fupin.registry.models import Household
 
 from . import services
 from .models import Acceptance, Plan, Project, Review
+from .queries import filtered, stat_rows, timeline, with_money
 
 router = Router(tags=["projects"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
@@ -199,17 +197,6 @@ def _project(request, project_id: int) -> Project:
     return get_visible_or_404(Project.objects.all(), request.auth, pk=project_id)
 
 
-def with_money(queryset):
-    return queryset.annotate(
-        allocated_sum=Sum("allocations__net_amount", filter=_originals()),
-        paid_sum=Sum("allocations__paid", filter=_originals()),
-    )
-
-
-def _originals():
-    return Q(allocations__reverses__isnull=True)
-
-
 def _households(request, ids) -> list[Household]:
     if not ids:
         return []
@@ -237,22 +224,6 @@ def list_projects(
     return with_money(rows.order_by("-year", "region_code", "id"))[offset : offset + limit]
 
 
-def filtered(rows, state="", type="", year=None, region="", q="", behind=False):
-    if state:
-        rows = rows.filter(state=state)
-    if type:
-        rows = rows.filter(type=type)
-    if year:
-        rows = rows.filter(year=year)
-    if region:
-        rows = rows.within(region)
-    if q:
-        rows = rows.filter(name__contains=q)
-    if behind:
-        rows = rows.behind_schedule(clock.today())
-    return rows
-
-
 @router.post("/projects", response={201: ProjectOut, **ERRORS}, summary="Put a project into reserve (储备)")
 def create_project(request, payload: ProjectIn):
     data = payload.dict(exclude={"beneficiary_ids"})
@@ -266,15 +237,6 @@ def create_project(request, payload: ProjectIn):
 def get_project_statistics(request):
     rows = Project.objects.visible_to(request.auth)
     return {dimension: stat_rows(rows, dimension) for dimension in ("town", "type", "year", "state")}
-
-
-def stat_rows(rows, dimension: str) -> list[dict]:
-    if dimension == "town":
-        rows = rows.annotate(key=Substr("region_code", 1, 9))
-    else:
-        rows = rows.annotate(key=F(dimension))
-    data = rows.order_by().values("key").annotate(projects=Count("id"), budget=Sum("budget")).order_by("key")
-    return [{"key": str(r["key"]), "projects": r["projects"], "budget": yuan(r["budget"])} for r in data]
 
 
 @router.get("/projects/{int:project_id}", response={200: ProjectOut, **ERRORS}, summary="One project")
@@ -312,12 +274,6 @@ def transition_project(request, project_id: int, payload: ProjectTransitionIn):
 def get_project_timeline(request, project_id: int):
     project = _project(request, project_id)
     return [event_out(e) for e in timeline(project)]
-
-
-def timeline(project: Project):
-    return AuditEvent.objects.filter(target_type="projects.project", target_id=str(project.pk)).order_by(
-        "created_at", "id"
-    )
 
 
 def event_out(event) -> dict:

@@ -17,7 +17,6 @@ from fupin.core.regions import region_names
 from fupin.core.scope import get_visible_or_404
 
 from . import funding, services
-from .api import filtered, stat_rows, timeline, with_money
 from .enums import (
     ACTION_VERBS,
     CRITERIA,
@@ -42,6 +41,7 @@ from .forms import (
     ScoreForm,
 )
 from .models import BudgetChange, Plan, Project, Review
+from .queries import filtered, stat_rows, timeline, with_money
 
 PAGE_SIZE = 30
 
