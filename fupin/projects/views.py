@@ -23,7 +23,7 @@ from .enums import (
     DONE_STATES,
     EDITABLE_STATES,
     LIBRARY_STATES,
-    TRANSITIONS,
+    LIFECYCLE,
     ProjectState,
     ProjectType,
     ReviewState,
@@ -174,9 +174,8 @@ def project_detail(request, pk):
         "projects/project_detail.html",
         {
             "project": project,
-            "buttons": [
-                (a, ACTION_VERBS[a], TRANSITIONS[a][3]) for a in services.allowed_actions(user, project)
-            ],
+            # The buttons are the steps the service would take: the lifecycle answers both.
+            "buttons": [(step.action, step.verb, step.reason) for step in LIFECYCLE.allowed(user, project)],
             "review": review,
             "seats": services.visible_seats(user, review) if review else [],
             "can_draw": access.may(user, Action.DECIDE_PROJECT)

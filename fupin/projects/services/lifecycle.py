@@ -7,14 +7,12 @@ from django.utils.translation import gettext as _
 
 from fupin.core import audit, clock
 from fupin.core.duties import ensure_different_person
-from fupin.core.errors import DomainError, TransitionRefused
-from fupin.core.scope import require_role
+from fupin.core.errors import TransitionRefused
 
 from .. import funding
 from ..enums import (
-    ACTION_VERBS,
+    LIFECYCLE,
     PLAN_SECTIONS,
-    TRANSITIONS,
     Conclusion,
     Linkage,
     ReviewState,
@@ -159,30 +157,17 @@ GUARDS = {
 
 
 def allowed_actions(user, project: Project) -> list[str]:
-    return [
-        action
-        for action, (sources, _target, roles, _reason) in TRANSITIONS.items()
-        if project.state in sources and user.has_role(*roles)
-    ]
+    """The lifecycle's actions this user may take on this project now (its page's buttons)."""
+    return [step.action for step in LIFECYCLE.allowed(user, project)]
 
 
 @transaction.atomic
 def transition(actor, project: Project, action: str, reason: str = "") -> Project:
     """Take one step of the lifecycle: role, state and guard checked, state changed, event recorded."""
-    if action not in TRANSITIONS:
-        raise DomainError(_("Unknown action “%(action)s”.") % {"action": action}, field="action")
-    sources, target, roles, needs_reason = TRANSITIONS[action]
-    require_role(actor, *roles)
+    LIFECYCLE.step(action)  # an unknown action is refused before the row is locked
     project = Project.objects.select_for_update().get(pk=project.pk)
-    if project.state not in sources:
-        raise TransitionRefused(
-            _("A project that is “%(state)s” cannot be given “%(action)s”.")
-            % {"state": project.get_state_display(), "action": ACTION_VERBS[action]},
-            field="state",
-        )
+    target = LIFECYCLE.check(actor, project, action, reason).target
     reason = (reason or "").strip()
-    if needs_reason and not reason:
-        raise DomainError(_("Give the reason."), field="reason")
     guard = GUARDS.get(action)
     if guard is not None:
         guard(project)

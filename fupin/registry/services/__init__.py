@@ -12,6 +12,7 @@ from .common import (
     HOUSEHOLD_FIELDS,
     MEMBER_FIELDS,
     OFFICERS,
+    OUT_OF_ORDER,
     VILLAGE_AND_UP,
     already_registered_messages,
     household_snapshot,
@@ -19,10 +20,11 @@ from .common import (
 )
 from .gates import (
     APPROVAL_STEPS,
+    GATES,
+    HOUSEHOLD_GATES,
     STEP_ROLES,
     entry_income_check,
     exit_blockers,
-    may_take_step,
     next_step,
     raise_objection,
     resolve_objection,
@@ -46,6 +48,7 @@ from .households import (
     update_members,
 )
 from .monitoring import (
+    IDENTIFICATION,
     MONITORING_APPROVALS,
     MONITORING_STEP_ROLES,
     add_measure,
@@ -66,11 +69,15 @@ from .visits import (
 __all__ = [
     "APPROVAL_STEPS",
     "EDITABLE_MEMBER_FIELDS",
+    "GATES",
     "HOUSEHOLD_FIELDS",
+    "HOUSEHOLD_GATES",
+    "IDENTIFICATION",
     "MEMBER_FIELDS",
     "MONITORING_APPROVALS",
     "MONITORING_STEP_ROLES",
     "OFFICERS",
+    "OUT_OF_ORDER",
     "STEP_ROLES",
     "VILLAGE_AND_UP",
     "add_measure",
@@ -88,7 +95,6 @@ __all__ = [
     "helpers_for",
     "household_snapshot",
     "identify_monitoring",
-    "may_take_step",
     "monitor_new_household",
     "monitoring_candidates",
     "monitoring_step",

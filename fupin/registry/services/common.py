@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fupin.core import access, clock, policy
 from fupin.core.access import Action
@@ -21,6 +22,9 @@ from ..models import (
 # Who does what comes from the access policy (core/access.py); the steps below name these groups.
 OFFICERS = access.roles_for(Action.APPROVE_REGISTRY)
 VILLAGE_AND_UP = access.roles_for(Action.APPLY)
+# The gates and the monitoring identification take their steps in order: one out of it is a conflict (409).
+# Their steps follow one another, so the refusal names the step that comes next (their `state_label`).
+OUT_OF_ORDER = gettext_lazy("Out of order: the next step is “%(state)s”, not “%(action)s”.")
 HOUSEHOLD_FIELDS = [
     "attribute",
     "standard",

@@ -2,15 +2,18 @@
 notices, the objections and the income checks of each step."""
 
 from datetime import date
+from itertools import pairwise
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from fupin.core import audit, clock, duties, inputs, policy, workdays
+from fupin.core import audit, clock, duties, inputs, policy, transitions, workdays
 from fupin.core.enums import Role
-from fupin.core.errors import DomainError, TransitionRefused
+from fupin.core.errors import DomainError, StateConflict, TransitionRefused
 from fupin.core.scope import require_role
+from fupin.core.transitions import Workflow
 
 from .. import rules
 from ..enums import (
@@ -27,7 +30,7 @@ from ..models import (
     Procedure,
     ProcedureEvent,
 )
-from .common import OFFICERS, VILLAGE_AND_UP, _locked, _moment
+from .common import OFFICERS, OUT_OF_ORDER, VILLAGE_AND_UP, _locked, _moment
 
 # --- The gates -------------------------------------------------------------------------------------
 STEP_ROLES = {
@@ -48,6 +51,41 @@ APPROVAL_STEPS = {
     Gate.ENTRY: [Step.VILLAGE_REVIEW, Step.TOWN_REVIEW, Step.COUNTY_APPROVAL],
     Gate.EXIT: [Step.VILLAGE_REVIEW, Step.VERIFICATION, Step.ANNOUNCEMENT],
 }
+
+
+def _gate(gate: Gate) -> Workflow:
+    """A gate's steps in their order (enums.GATE_STEPS), each taken after the one before it by STEP_ROLES."""
+    order = GATE_STEPS[gate]
+    return Workflow(
+        f"{gate.value} gate",
+        [
+            transitions.Step(step.value, frozenset({before.value}), step.value, STEP_ROLES[step], step.label)
+            for before, step in pairwise(order)
+            if step != Step.DONE
+        ],
+        refusal=OUT_OF_ORDER,
+        state_of=lambda procedure: procedure.step,
+        state_label=lambda procedure: Step(next_step(procedure) or procedure.step).label,
+    )
+
+
+GATES = {gate: _gate(gate) for gate in Gate}
+# A registered household not yet lifted out applies to exit; the exit gate then takes its steps.
+HOUSEHOLD_GATES = Workflow(
+    "household",
+    [
+        transitions.Step(
+            "start_exit",
+            frozenset({Status.NOT_LIFTED.value, Status.RELAPSED.value}),
+            None,  # the household's status changes when the exit gate is passed
+            VILLAGE_AND_UP,
+            gettext_lazy("Start the exit procedure"),
+        )
+    ],
+    refusal=gettext_lazy("Only a registered household not yet lifted out can apply to exit."),
+    state_of=lambda household: household.status,
+    state_label=lambda household: household.get_status_display(),
+)
 
 
 def _last_event(procedure: Procedure) -> ProcedureEvent | None:
@@ -125,11 +163,9 @@ def exit_blockers(household: Household, year: int) -> list[str]:
 
 @transaction.atomic
 def start_exit(actor, household: Household, today: date | None = None) -> Procedure:
-    require_role(actor, *VILLAGE_AND_UP)
     today = today or clock.today()
     household = _locked(household)
-    if household.status not in (Status.NOT_LIFTED, Status.RELAPSED):
-        raise TransitionRefused(_("Only a registered household not yet lifted out can apply to exit."))
+    HOUSEHOLD_GATES.check(actor, household, "start_exit")
     blockers = exit_blockers(household, today.year)
     if blockers:
         raise TransitionRefused(_("The household cannot exit: %(reasons)s") % {"reasons": " ".join(blockers)})
@@ -137,7 +173,7 @@ def start_exit(actor, household: Household, today: date | None = None) -> Proced
         with transaction.atomic():
             procedure = Procedure.objects.create(household=household, gate=Gate.EXIT, year=today.year)
     except IntegrityError:
-        raise TransitionRefused(_("An exit procedure is already under way.")) from None
+        raise StateConflict(_("An exit procedure is already under way.")) from None
     ProcedureEvent.objects.create(procedure=procedure, step=Step.APPLIED, actor=actor, at=_moment(today))
     audit.record(
         actor=actor,
@@ -256,11 +292,6 @@ def _entry_income_allowed(procedure: Procedure, data: dict) -> dict:
     return {**check, "exception_reason": reason if check["above_line"] else ""}
 
 
-def may_take_step(user, step) -> bool:
-    """Does one of the user's roles take this step of the gates? The pages offer the step only then."""
-    return step is not None and user.has_role(*STEP_ROLES.get(step, ()))
-
-
 @transaction.atomic
 def take_step(actor, procedure: Procedure, step: str, data: dict | None = None, today: date | None = None):
     """Take the next step of a gate procedure, in order, by a role allowed to take it."""
@@ -269,13 +300,8 @@ def take_step(actor, procedure: Procedure, step: str, data: dict | None = None, 
     procedure = Procedure.objects.select_for_update().select_related("household").get(pk=procedure.pk)
     household = procedure.household
     if not procedure.is_open:
-        raise TransitionRefused(_("This procedure is finished."))
-    expected = next_step(procedure)
-    if step != expected:
-        raise TransitionRefused(
-            _("Out of order: the next step is “%(expected)s”.") % {"expected": Step(expected).label}
-        )
-    require_role(actor, *STEP_ROLES[step])
+        raise StateConflict(_("This procedure is finished."))
+    GATES[procedure.gate].check(actor, procedure, step)
     _check_duties(actor, procedure, Step(step))
     if procedure.objections.filter(resolved_at__isnull=True).exists():
         raise TransitionRefused(_("An objection raised during the notice is not resolved yet."))

@@ -2,14 +2,16 @@
 assistance measures and clearing the risk."""
 
 from datetime import date
+from itertools import pairwise
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fupin.core import audit, clock, duties, inputs, policy, workdays
+from fupin.core import audit, clock, duties, inputs, policy, transitions, workdays
 from fupin.core.enums import Role
-from fupin.core.errors import DomainError, TransitionRefused
+from fupin.core.errors import DomainError, StateConflict, TransitionRefused
 from fupin.core.scope import require_role
+from fupin.core.transitions import Workflow
 
 from .. import rules
 from ..enums import (
@@ -28,7 +30,7 @@ from ..models import (
     Measure,
     MonitoringCase,
 )
-from .common import OFFICERS, VILLAGE_AND_UP, _raise
+from .common import OFFICERS, OUT_OF_ORDER, VILLAGE_AND_UP, _raise
 from .households import create_household
 
 
@@ -58,6 +60,19 @@ MONITORING_APPROVALS = [
     MonitoringStep.TOWN_CHECK,
     MonitoringStep.COUNTY_APPROVAL,
 ]
+# The identification's steps in their order, each after the one before it, by MONITORING_STEP_ROLES.
+IDENTIFICATION = Workflow(
+    "monitoring identification",
+    [
+        transitions.Step(
+            step.value, frozenset({before.value}), step.value, MONITORING_STEP_ROLES[step], step.label
+        )
+        for before, step in pairwise(MONITORING_STEPS)
+    ],
+    refusal=OUT_OF_ORDER,
+    state_of=lambda case: case.step,
+    state_label=lambda case: MonitoringStep(next_monitoring_step(case) or case.step).label,
+)
 
 
 def _monitoring_open_checks(type: str, risks: list[str], source: str, found_on: date) -> None:
@@ -148,14 +163,9 @@ def monitoring_step(
     today = today or clock.today()
     case = MonitoringCase.objects.select_for_update().select_related("household").get(pk=case.pk)
     if case.state != MonitoringState.IDENTIFYING:
-        raise TransitionRefused(_("This case is already identified."))
-    expected = next_monitoring_step(case)
-    if step != expected:
-        raise TransitionRefused(
-            _("Out of order: the next step is “%(expected)s”.") % {"expected": MonitoringStep(expected).label}
-        )
+        raise StateConflict(_("This case is already identified."))
+    IDENTIFICATION.check(actor, case, step)
     step = MonitoringStep(step)
-    require_role(actor, *MONITORING_STEP_ROLES[step])
     if step in MONITORING_APPROVALS and MONITORING_APPROVALS.index(step) > 0:
         earlier = MONITORING_APPROVALS[MONITORING_APPROVALS.index(step) - 1]
         taken = next((s for s in reversed(case.steps) if s["step"] == earlier), None)
