@@ -11,7 +11,7 @@ from fupin.core import clock, scope
 from fupin.core.api import ErrorOut
 from fupin.core.errors import DomainError
 from fupin.core.inputs import Offset
-from fupin.core.money import yuan
+from fupin.core.money import Money, yuan
 from fupin.core.scope import get_visible_or_404
 from fupin.registry.models import Household
 
@@ -38,7 +38,7 @@ class ProjectIn(Schema):
     year: int
     type: str = Field(description="industrial, financial, infrastructure, employment, public_post, other")
     region_code: str = Field(description="The site: a town or village code", pattern=r"^\d{12}$")
-    budget: str = Field(description="Yuan, at most two decimals", examples=["1783000.00"])
+    budget: Money = Field(description="Yuan, at most two decimals", examples=["1783000.00"])
     responsible_unit: str = Field(max_length=100)
     responsible_person: str = ""
     applicant_unit: str = Field(
@@ -64,7 +64,7 @@ class ProjectPatch(Schema):
     year: int | None = None
     type: str | None = None
     region_code: str | None = None
-    budget: str | None = None
+    budget: Money | None = None
     responsible_unit: str | None = None
     responsible_person: str | None = None
     applicant_unit: str | None = None
@@ -408,7 +408,7 @@ class ProcurementIn(Schema):
     method: str = Field(max_length=40)
     contract_no: str = Field(max_length=60)
     supplier: str = Field(max_length=100)
-    amount: str = Field(description="Yuan, at most two decimals", examples=["1700000.00"])
+    amount: Money = Field(description="Yuan, at most two decimals", examples=["1700000.00"])
     signed_on: date
     warranty_ends_on: date | None = Field(None, description="Retention money may be paid until then")
 
@@ -471,7 +471,7 @@ class AssetIn(Schema):
     name: str = Field(max_length=100)
     asset_class: str = Field(description="operating, public or household")
     owner: str = Field(max_length=100, description="Usually the village collective")
-    value: str = Field(description="Yuan, at most two decimals")
+    value: Money = Field(description="Yuan, at most two decimals")
     registered_on: date
 
 
@@ -599,7 +599,7 @@ def add_asset(request, project_id: int, payload: AssetIn):
 
 # --- Budget changes (预算调整) ---------------------------------------------------------------------
 class BudgetChangeIn(Schema):
-    new_budget: str = Field(description="Yuan, at most two decimals")
+    new_budget: Money = Field(description="Yuan, at most two decimals")
     reason: str = ""
 
 
