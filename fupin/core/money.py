@@ -1,8 +1,10 @@
 """Money in and out: Decimal yuan with two places, never float (DESIGN.md §3)."""
 
 from decimal import Decimal
+from typing import Annotated
 
 from django.utils.translation import gettext as _
+from pydantic import PlainSerializer, PlainValidator, ValidationInfo, WithJsonSchema
 
 from fupin.core import inputs
 from fupin.core.errors import DomainError
@@ -11,8 +13,15 @@ CENT = Decimal("0.01")
 LIMIT = Decimal("999999999999.99")
 
 
+class Amount(Decimal):
+    """An amount `parse_amount` has already checked (positive, two places, within the limit): the API's
+    schemas hand it to the services, which take it as it is instead of reading a string a second time."""
+
+
 def parse_amount(value, field: str = "amount", *, allow_zero: bool = False) -> Decimal:
     """A positive amount of yuan with at most two decimals; anything else is refused, naming the field."""
+    if isinstance(value, Amount) and (allow_zero or value > 0):
+        return value
     if value is None or (isinstance(value, str) and not value.strip()):
         raise DomainError(_("The amount is required."), field=field)
     if isinstance(value, float):
@@ -30,7 +39,7 @@ def parse_amount(value, field: str = "amount", *, allow_zero: bool = False) -> D
         raise DomainError(_("The amount must be greater than zero."), field=field)
     if number > LIMIT:
         raise DomainError(_("The amount is too large."), field=field)
-    return number.quantize(CENT)
+    return Amount(number.quantize(CENT))
 
 
 def yuan(value) -> str:
@@ -65,3 +74,17 @@ def in_wan(value) -> str:
     if number is None:
         return "—"
     return _("%(amount)s 10k yuan") % {"amount": f"{(number / 10000).quantize(CENT):,}"}
+
+
+def _checked_amount(value, info: ValidationInfo) -> Amount:
+    # A DomainError, not a ValueError: the API answers it as the services would, naming the field.
+    return parse_amount(value, info.field_name or "amount")
+
+
+# An amount in an API body: written as a string ("50000.00"), checked once by `parse_amount` on the way in.
+Money = Annotated[
+    Amount,
+    PlainValidator(_checked_amount),
+    PlainSerializer(yuan, return_type=str),
+    WithJsonSchema({"type": "string"}),
+]

@@ -9,7 +9,7 @@ from fupin.core.access import Action
 from fupin.core.api import ErrorOut, RoleAuth
 from fupin.core.errors import DomainError
 from fupin.core.inputs import Id
-from fupin.core.money import yuan
+from fupin.core.money import Money, yuan
 from fupin.core.scope import get_visible_or_404
 from fupin.projects.models import Project
 
@@ -27,7 +27,7 @@ class SourceIn(Schema):
     year: int
     document_no: str = Field(max_length=80)
     title: str = Field(max_length=120)
-    amount: str = MONEY
+    amount: Money = MONEY
     received_on: date | None = None
 
 
@@ -58,13 +58,13 @@ class SourceOut(Schema):
 class AllocationIn(Schema):
     source_id: int
     project_id: int
-    amount: str = MONEY
+    amount: Money = MONEY
     allocated_on: date | None = None
     document_no: str = ""
 
 
 class AllocationReversalIn(Schema):
-    amount: str | None = MONEY
+    amount: Money | None = MONEY
     reason: str
 
 
@@ -100,7 +100,7 @@ class AllocationOut(Schema):
 
 class DisbursementIn(Schema):
     allocation_id: int
-    amount: str = MONEY
+    amount: Money = MONEY
     date: date
     payee: str = Field(max_length=100)
     voucher_no: str = Field(max_length=60, description="Unique in the county")

@@ -2,8 +2,6 @@
 
 from datetime import date, datetime
 
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Substr
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,13 +11,13 @@ from fupin.core import clock, scope
 from fupin.core.api import ErrorOut
 from fupin.core.errors import DomainError
 from fupin.core.inputs import Offset
-from fupin.core.models import AuditEvent
-from fupin.core.money import yuan
+from fupin.core.money import Money, yuan
 from fupin.core.scope import get_visible_or_404
 from fupin.registry.models import Household
 
 from . import services
 from .models import Acceptance, Plan, Project, Review
+from .queries import filtered, stat_rows, timeline, with_money
 
 router = Router(tags=["projects"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
@@ -40,7 +38,7 @@ class ProjectIn(Schema):
     year: int
     type: str = Field(description="industrial, financial, infrastructure, employment, public_post, other")
     region_code: str = Field(description="The site: a town or village code", pattern=r"^\d{12}$")
-    budget: str = Field(description="Yuan, at most two decimals", examples=["1783000.00"])
+    budget: Money = Field(description="Yuan, at most two decimals", examples=["1783000.00"])
     responsible_unit: str = Field(max_length=100)
     responsible_person: str = ""
     applicant_unit: str = Field(
@@ -66,7 +64,7 @@ class ProjectPatch(Schema):
     year: int | None = None
     type: str | None = None
     region_code: str | None = None
-    budget: str | None = None
+    budget: Money | None = None
     responsible_unit: str | None = None
     responsible_person: str | None = None
     applicant_unit: str | None = None
@@ -199,17 +197,6 @@ def _project(request, project_id: int) -> Project:
     return get_visible_or_404(Project.objects.all(), request.auth, pk=project_id)
 
 
-def with_money(queryset):
-    return queryset.annotate(
-        allocated_sum=Sum("allocations__net_amount", filter=_originals()),
-        paid_sum=Sum("allocations__paid", filter=_originals()),
-    )
-
-
-def _originals():
-    return Q(allocations__reverses__isnull=True)
-
-
 def _households(request, ids) -> list[Household]:
     if not ids:
         return []
@@ -237,22 +224,6 @@ def list_projects(
     return with_money(rows.order_by("-year", "region_code", "id"))[offset : offset + limit]
 
 
-def filtered(rows, state="", type="", year=None, region="", q="", behind=False):
-    if state:
-        rows = rows.filter(state=state)
-    if type:
-        rows = rows.filter(type=type)
-    if year:
-        rows = rows.filter(year=year)
-    if region:
-        rows = rows.within(region)
-    if q:
-        rows = rows.filter(name__contains=q)
-    if behind:
-        rows = rows.behind_schedule(clock.today())
-    return rows
-
-
 @router.post("/projects", response={201: ProjectOut, **ERRORS}, summary="Put a project into reserve (储备)")
 def create_project(request, payload: ProjectIn):
     data = payload.dict(exclude={"beneficiary_ids"})
@@ -266,15 +237,6 @@ def create_project(request, payload: ProjectIn):
 def get_project_statistics(request):
     rows = Project.objects.visible_to(request.auth)
     return {dimension: stat_rows(rows, dimension) for dimension in ("town", "type", "year", "state")}
-
-
-def stat_rows(rows, dimension: str) -> list[dict]:
-    if dimension == "town":
-        rows = rows.annotate(key=Substr("region_code", 1, 9))
-    else:
-        rows = rows.annotate(key=F(dimension))
-    data = rows.order_by().values("key").annotate(projects=Count("id"), budget=Sum("budget")).order_by("key")
-    return [{"key": str(r["key"]), "projects": r["projects"], "budget": yuan(r["budget"])} for r in data]
 
 
 @router.get("/projects/{int:project_id}", response={200: ProjectOut, **ERRORS}, summary="One project")
@@ -312,12 +274,6 @@ def transition_project(request, project_id: int, payload: ProjectTransitionIn):
 def get_project_timeline(request, project_id: int):
     project = _project(request, project_id)
     return [event_out(e) for e in timeline(project)]
-
-
-def timeline(project: Project):
-    return AuditEvent.objects.filter(target_type="projects.project", target_id=str(project.pk)).order_by(
-        "created_at", "id"
-    )
 
 
 def event_out(event) -> dict:
@@ -452,7 +408,7 @@ class ProcurementIn(Schema):
     method: str = Field(max_length=40)
     contract_no: str = Field(max_length=60)
     supplier: str = Field(max_length=100)
-    amount: str = Field(description="Yuan, at most two decimals", examples=["1700000.00"])
+    amount: Money = Field(description="Yuan, at most two decimals", examples=["1700000.00"])
     signed_on: date
     warranty_ends_on: date | None = Field(None, description="Retention money may be paid until then")
 
@@ -515,7 +471,7 @@ class AssetIn(Schema):
     name: str = Field(max_length=100)
     asset_class: str = Field(description="operating, public or household")
     owner: str = Field(max_length=100, description="Usually the village collective")
-    value: str = Field(description="Yuan, at most two decimals")
+    value: Money = Field(description="Yuan, at most two decimals")
     registered_on: date
 
 
@@ -643,7 +599,7 @@ def add_asset(request, project_id: int, payload: AssetIn):
 
 # --- Budget changes (预算调整) ---------------------------------------------------------------------
 class BudgetChangeIn(Schema):
-    new_budget: str = Field(description="Yuan, at most two decimals")
+    new_budget: Money = Field(description="Yuan, at most two decimals")
     reason: str = ""
 
 

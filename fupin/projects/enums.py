@@ -5,6 +5,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.enums import Role
+from fupin.core.transitions import Step, Workflow
 
 
 class ProjectType(models.TextChoices):
@@ -76,43 +77,6 @@ class BudgetChangeState(models.TextChoices):
 S = ProjectState
 TOWN, COUNTY = Role.TOWN_OFFICER, Role.COUNTY_ADMIN
 
-# action: (states it may start from, state it leads to, roles that may take it, needs a reason).
-TRANSITIONS: dict[str, tuple[frozenset[str], str, tuple[str, ...], bool]] = {
-    "submit": (frozenset({S.DRAFT, S.RETURNED}), S.TOWN_REVIEW, (TOWN, COUNTY, Role.VILLAGE_CADRE), False),
-    "town_approve": (frozenset({S.TOWN_REVIEW}), S.COUNTY_REVIEW, (TOWN, COUNTY), False),
-    "return": (frozenset({S.TOWN_REVIEW, S.COUNTY_REVIEW}), S.RETURNED, (TOWN, COUNTY), True),
-    "reject": (frozenset({S.COUNTY_REVIEW}), S.REJECTED, (COUNTY,), True),
-    "enter_library": (frozenset({S.COUNTY_REVIEW}), S.LIBRARY, (COUNTY,), False),
-    "remove": (frozenset({S.LIBRARY}), S.REMOVED, (COUNTY,), True),
-    "plan": (frozenset({S.LIBRARY}), S.PLANNED, (COUNTY,), False),
-    "request_start": (frozenset({S.PLANNED}), S.START_REQUESTED, (TOWN, COUNTY), False),
-    "approve_start": (frozenset({S.START_REQUESTED}), S.IMPLEMENTING, (COUNTY,), False),
-    "refuse_start": (frozenset({S.START_REQUESTED}), S.PLANNED, (COUNTY,), True),
-    "complete": (frozenset({S.IMPLEMENTING}), S.COMPLETED, (TOWN, COUNTY), False),
-    "accept": (frozenset({S.COMPLETED}), S.ACCEPTED, (COUNTY,), False),
-    "hand_over": (frozenset({S.ACCEPTED}), S.HANDED_OVER, (TOWN, COUNTY), False),
-    "operate": (frozenset({S.HANDED_OVER}), S.OPERATING, (TOWN, COUNTY), False),
-    "terminate": (
-        frozenset({S.LIBRARY, S.PLANNED, S.START_REQUESTED, S.IMPLEMENTING, S.COMPLETED}),
-        S.TERMINATED,
-        (COUNTY,),
-        True,
-    ),
-}
-# Town officers act on the town's side of the procedure; the county's steps are the county's.
-EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
-# States in which money may be allocated to the project, and paid out: payments only once the start of
-# work is approved (开工报请 approved); in operation only retention money within the warranty.
-FUNDABLE_STATES = frozenset(
-    {S.LIBRARY, S.PLANNED, S.START_REQUESTED, S.IMPLEMENTING, S.COMPLETED, S.ACCEPTED}
-)
-PAYABLE_STATES = frozenset({S.IMPLEMENTING, S.COMPLETED, S.ACCEPTED, S.HANDED_OVER})
-RETENTION_STATES = frozenset({*PAYABLE_STATES, S.OPERATING})
-# Not finished: a project of an earlier year in one of these is behind "当年投资、当年完成".
-UNFINISHED_STATES = frozenset({S.LIBRARY, S.PLANNED, S.START_REQUESTED, S.IMPLEMENTING})
-DONE_STATES = frozenset({S.COMPLETED, S.ACCEPTED, S.HANDED_OVER, S.OPERATING})
-LIBRARY_STATES = frozenset({S.LIBRARY, S.PLANNED, S.START_REQUESTED, S.IMPLEMENTING, *DONE_STATES})
-
 ACTION_VERBS = {
     "submit": _("Submit to the town"),
     "town_approve": _("Town approves: send to the county review"),
@@ -130,6 +94,55 @@ ACTION_VERBS = {
     "operate": _("Start operation and maintenance"),
     "terminate": _("Terminate"),
 }
+
+
+def _step(action: str, sources, target: str, roles: tuple[str, ...], reason: bool = False) -> Step:
+    return Step(action, frozenset(sources), target, roles, ACTION_VERBS[action], reason=reason)
+
+
+# The lifecycle: from which states each action starts, where it leads, who may take it, whether it needs a
+# reason. Town officers act on the town's side of the procedure; the county's steps are the county's.
+# The guards that read the project's data (targets, review, plan, money) are the services'.
+LIFECYCLE = Workflow(
+    "project",
+    [
+        _step("submit", {S.DRAFT, S.RETURNED}, S.TOWN_REVIEW, (TOWN, COUNTY, Role.VILLAGE_CADRE)),
+        _step("town_approve", {S.TOWN_REVIEW}, S.COUNTY_REVIEW, (TOWN, COUNTY)),
+        _step("return", {S.TOWN_REVIEW, S.COUNTY_REVIEW}, S.RETURNED, (TOWN, COUNTY), reason=True),
+        _step("reject", {S.COUNTY_REVIEW}, S.REJECTED, (COUNTY,), reason=True),
+        _step("enter_library", {S.COUNTY_REVIEW}, S.LIBRARY, (COUNTY,)),
+        _step("remove", {S.LIBRARY}, S.REMOVED, (COUNTY,), reason=True),
+        _step("plan", {S.LIBRARY}, S.PLANNED, (COUNTY,)),
+        _step("request_start", {S.PLANNED}, S.START_REQUESTED, (TOWN, COUNTY)),
+        _step("approve_start", {S.START_REQUESTED}, S.IMPLEMENTING, (COUNTY,)),
+        _step("refuse_start", {S.START_REQUESTED}, S.PLANNED, (COUNTY,), reason=True),
+        _step("complete", {S.IMPLEMENTING}, S.COMPLETED, (TOWN, COUNTY)),
+        _step("accept", {S.COMPLETED}, S.ACCEPTED, (COUNTY,)),
+        _step("hand_over", {S.ACCEPTED}, S.HANDED_OVER, (TOWN, COUNTY)),
+        _step("operate", {S.HANDED_OVER}, S.OPERATING, (TOWN, COUNTY)),
+        _step(
+            "terminate",
+            {S.LIBRARY, S.PLANNED, S.START_REQUESTED, S.IMPLEMENTING, S.COMPLETED},
+            S.TERMINATED,
+            (COUNTY,),
+            reason=True,
+        ),
+    ],
+    refusal=_("A project that is “%(state)s” cannot be given “%(action)s”."),
+)
+EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
+# States in which money may be allocated to the project, and paid out: payments only once the start of
+# work is approved (开工报请 approved); in operation only retention money within the warranty.
+FUNDABLE_STATES = frozenset(
+    {S.LIBRARY, S.PLANNED, S.START_REQUESTED, S.IMPLEMENTING, S.COMPLETED, S.ACCEPTED}
+)
+PAYABLE_STATES = frozenset({S.IMPLEMENTING, S.COMPLETED, S.ACCEPTED, S.HANDED_OVER})
+RETENTION_STATES = frozenset({*PAYABLE_STATES, S.OPERATING})
+# Not finished: a project of an earlier year in one of these is behind "当年投资、当年完成".
+UNFINISHED_STATES = frozenset({S.LIBRARY, S.PLANNED, S.START_REQUESTED, S.IMPLEMENTING})
+DONE_STATES = frozenset({S.COMPLETED, S.ACCEPTED, S.HANDED_OVER, S.OPERATING})
+LIBRARY_STATES = frozenset({S.LIBRARY, S.PLANNED, S.START_REQUESTED, S.IMPLEMENTING, *DONE_STATES})
+
 
 # The five review criteria, each scored 0–20 (可行性, 合规性, 科学性, 长效性, 利益联结机制).
 CRITERIA = [

@@ -17,14 +17,13 @@ from fupin.core.regions import region_names
 from fupin.core.scope import get_visible_or_404
 
 from . import funding, services
-from .api import filtered, stat_rows, timeline, with_money
 from .enums import (
     ACTION_VERBS,
     CRITERIA,
     DONE_STATES,
     EDITABLE_STATES,
     LIBRARY_STATES,
-    TRANSITIONS,
+    LIFECYCLE,
     ProjectState,
     ProjectType,
     ReviewState,
@@ -42,6 +41,7 @@ from .forms import (
     ScoreForm,
 )
 from .models import BudgetChange, Plan, Project, Review
+from .queries import filtered, stat_rows, timeline, with_money
 
 PAGE_SIZE = 30
 
@@ -174,9 +174,8 @@ def project_detail(request, pk):
         "projects/project_detail.html",
         {
             "project": project,
-            "buttons": [
-                (a, ACTION_VERBS[a], TRANSITIONS[a][3]) for a in services.allowed_actions(user, project)
-            ],
+            # The buttons are the steps the service would take: the lifecycle answers both.
+            "buttons": [(step.action, step.verb, step.reason) for step in LIFECYCLE.allowed(user, project)],
             "review": review,
             "seats": services.visible_seats(user, review) if review else [],
             "can_draw": access.may(user, Action.DECIDE_PROJECT)

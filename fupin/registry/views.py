@@ -16,7 +16,7 @@ from fupin.core.models import AuditEvent, Region, User
 from fupin.core.scope import get_visible_or_404
 
 from . import exports, search, services, tasks
-from .enums import NOTICE_STEPS, ChangeKind, ChangeState, MeasureKind, MonitoringStep, Relation, Status, Step
+from .enums import NOTICE_STEPS, ChangeKind, ChangeState, MeasureKind, MonitoringStep, Relation, Step
 from .forms import FilterForm, HouseholdForm, ImportForm, MemberFormSet, MonitoringForm, VisitForm
 from .models import (
     ChangeRequest,
@@ -100,6 +100,11 @@ def household_detail(request, household_id: int):
         Prefetch("events", to_attr="event_list"), Prefetch("objections", to_attr="objection_list")
     ).order_by("-started_at")
     today = clock.today()
+    cases = list(household.monitoring_cases.prefetch_related("measures"))
+    for case in cases:  # the step's button shows when the service would take it
+        case.may_step = case.next_step is not None and services.IDENTIFICATION.may(
+            request.user, case, case.next_step
+        )
     context = {
         "household": household,
         "village": Region.objects.select_related("parent").get(code=household.region_code),
@@ -108,7 +113,8 @@ def household_detail(request, household_id: int):
         "procedure": procedure,
         "next_step": services.next_step(procedure) if procedure else None,
         "can_step": procedure is not None
-        and services.may_take_step(request.user, services.next_step(procedure)),
+        and services.GATES[procedure.gate].may(request.user, procedure, services.next_step(procedure)),
+        "can_start_exit": services.HOUSEHOLD_GATES.may(request.user, household, "start_exit"),
         "notice_steps": NOTICE_STEPS,
         "income_check": services.entry_income_check(procedure) if procedure else None,
         "procedures": procedures,
@@ -120,9 +126,9 @@ def household_detail(request, household_id: int):
         if access.may(request.user, Action.APPROVE_REGISTRY)
         else [],
         "changes": household.change_requests.select_related("requested_by", "decided_by", "member")[:10],
-        "cases": household.monitoring_cases.prefetch_related("measures"),
+        "cases": cases,
         "exit_blockers": services.exit_blockers(household, today.year)
-        if household.status in (Status.NOT_LIFTED, Status.RELAPSED)
+        if services.HOUSEHOLD_GATES.step("start_exit").starts_from(household.status)
         else [],
         "events": AuditEvent.objects.filter(target_type="registry.household", target_id=str(household.pk))[
             :30

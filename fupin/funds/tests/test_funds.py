@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, connections, transaction
 
 from fupin.core.errors import DomainError, TransitionRefused
 from fupin.core.models import AuditEvent
+from fupin.core.money import Amount, parse_amount
 from fupin.core.tests.test_api import assert_error
 from fupin.funds import services, stats
 from fupin.funds.models import Allocation, Disbursement, FundSource
@@ -167,6 +168,24 @@ def test_the_api_pays_and_answers_insufficient_funds_with_the_balance(api_as, fi
     detail = client.get(f"/api/v1/funds/allocations/{allocation.pk}").json()
     assert (detail["amount"], detail["paid"], detail["available"]) == ("1000000.00", "600000.00", "400000.00")
     assert client.get("/api/v1/funds/execution").json()["project"][0]["rate"] == "60.0"
+
+
+def test_the_api_hands_the_service_a_checked_amount_and_a_date(api_as, finance, allocation, monkeypatch):
+    """The schema reads the amount once (an Amount) and the date; the service takes them as they are."""
+    seen, disburse = {}, services.disburse
+
+    def spy(actor, **given):
+        seen.update(given)
+        return disburse(actor, **given)
+
+    monkeypatch.setattr(services, "disburse", spy)
+    body = {"allocation_id": allocation.pk, "amount": "１０００.5", "date": "2018-06-01", "payee": "金乡建工"}
+    paid = api_as(finance).post("/api/v1/funds/disbursements", {**body, "voucher_no": "记-11"})
+    assert paid.status_code == 201 and paid.json()["amount"] == "1000.50"
+    assert type(seen["amount"]) is Amount and seen["amount"] == Decimal("1000.50")
+    assert seen["paid_on"] == date(2018, 6, 1)
+    assert parse_amount(seen["amount"]) is seen["amount"]  # not read a second time
+    assert type(parse_amount("1000.50")) is Amount  # what pages pass is read as before
 
 
 def test_the_api_registers_sources_and_allocates(

@@ -166,7 +166,7 @@ def test_transitions_through_the_api(api_as, sima_officer, make_user, three_hous
     cadre = make_user("cadre2", SIMA_VILLAGE, roles=["village_cadre"])
     client = api_as(cadre)
     url = f"/api/v1/households/{a.pk}/transitions"
-    assert_error(client.post(url, {"action": "town_review"}), 400, "transition_refused")
+    assert_error(client.post(url, {"action": "first_notice"}), 409, "state_conflict")  # out of order
     assert_error(client.post(url, {"action": "fly"}), 400, "invalid")
     ok = client.post(url, {"action": "village_review", "eligible": 30, "present": 25, "votes_for": 20})
     assert ok.status_code == 200 and ok.json()["procedure"]["step"] == "village_review"
