@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='complaint',
             name='decide_by',
-            field=models.DateField(blank=True, null=True, verbose_name='decide by'),
+            field=models.DateField(blank=True, null=True, verbose_name='decision due'),
         ),
         migrations.AddField(
             model_name='complaint',
