@@ -63,7 +63,7 @@ def main() -> None:
 
     user = User.objects.get(username="sima")
     _token, key = services.issue_token(user, "bench")
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}", HTTP_HOST="localhost")
     current = services.token_for_key
 
     def timed(path: str, lookup) -> tuple[float, int]:

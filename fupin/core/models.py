@@ -387,7 +387,7 @@ class ExportJob(models.Model):
         PENDING = "pending", _("Waiting")
         RUNNING = "running", _("Running")
         DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", _("Export failed")
 
     created_by = models.ForeignKey("User", on_delete=models.CASCADE, related_name="+")
     region_code = models.CharField(max_length=12)  # the asker's area when asked: the rows never leave it

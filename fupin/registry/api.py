@@ -495,7 +495,7 @@ class ExportFilters(Schema):
     response={202: ExportOut, **ERRORS},
     summary="Export households' members to .xlsx (a background job)",
 )
-def export_households(request, filters: Query[ExportFilters]):
+def create_household_export(request, filters: Query[ExportFilters]):
     """The household list's filters; one row per living member. Follow the job at `GET /exports/{id}`
     and download it at `GET /exports/{id}/file` when its status is `done`."""
     search.check_query(request.auth, filters.q)

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('region_code', models.CharField(max_length=12)),
                 ('kind', models.CharField(max_length=40)),
                 ('params', models.JSONField(blank=True, default=dict)),
-                ('status', models.CharField(choices=[('pending', 'Waiting'), ('running', 'Running'), ('done', 'Ready'), ('failed', 'Failed')], default='pending', max_length=10)),
+                ('status', models.CharField(choices=[('pending', 'Waiting'), ('running', 'Running'), ('done', 'Ready'), ('failed', 'Export failed')], default='pending', max_length=10)),
                 ('total', models.PositiveIntegerField(default=0)),
                 ('done', models.PositiveIntegerField(default=0)),
                 ('file', models.FileField(blank=True, upload_to='exports/%Y/%m/')),
