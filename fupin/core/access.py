@@ -348,6 +348,7 @@ ROUTES: list[tuple[str, Rule]] = [
     (r"^/$", OPEN),
     (r"^/(login|logout|healthz)(/|$)", OPEN),
     (r"^/(regions|tokens|auth|me|password)(/|$)", OPEN),  # one's own account
+    (r"^/exports/\d+(/|$)", OPEN),  # one's own export jobs: the asker alone, while they read the kind
     (r"^/public/", OPEN),
     (r"^/complaints(/status/[^/]+)?/?$", OPEN),  # API: anyone files a complaint and looks it up by code
     (r"^/(docs|openapi\.json)", OPEN),

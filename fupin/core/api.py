@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer
 
-from . import access, lockout, services
+from . import access, exportjobs, lockout, services
 from .models import ApiToken, Region
 from .scope import get_visible_or_404
 
@@ -202,3 +202,44 @@ def get_region(request, code: str):
 def list_region_children(request, code: str):
     region = _region(request, code)
     return Region.objects.filter(parent=region).visible_to(request.auth)
+
+
+class ExportOut(Schema):
+    id: int
+    kind: str = Field(examples=["registry.members"])
+    status: str = Field(description="pending, running, done or failed", examples=["running"])
+    total: int = Field(description="Rows to write (known once the job runs)")
+    done: int = Field(description="Rows written so far")
+    error: str = ""
+    file: str | None = Field(None, description="The download's address once status is done")
+
+    @staticmethod
+    def resolve_file(obj):
+        return f"/api/v1/exports/{obj.pk}/file" if obj.status == "done" else None
+
+
+@router.get("/exports/{int:export_id}", response={200: ExportOut, 404: ErrorOut}, summary="Follow my export")
+def get_export(request, export_id: int):
+    """One of my own background exports; another user's, or one outside my current area, is 404."""
+    return exportjobs.job_for(request.auth, export_id)
+
+
+@router.get(
+    "/exports/{int:export_id}/file",
+    response={404: ErrorOut},
+    summary="Download my finished export (.xlsx)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The workbook",
+                "content": {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                        "schema": {"type": "string", "format": "binary"}
+                    }
+                },
+            }
+        }
+    },
+)
+def get_export_file(request, export_id: int):
+    return exportjobs.download(request.auth, export_id)

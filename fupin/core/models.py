@@ -377,3 +377,33 @@ class RateWindow(models.Model):
 
     def __str__(self):
         return f"{self.key} {self.count}"
+
+
+class ExportJob(models.Model):
+    """A large spreadsheet export run in the background (core/exportjobs.py): its progress while it runs,
+    then its file, which only the user who asked downloads."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Export failed")
+
+    created_by = models.ForeignKey("User", on_delete=models.CASCADE, related_name="+")
+    region_code = models.CharField(max_length=12)  # the asker's area when asked: the rows never leave it
+    kind = models.CharField(max_length=40)  # the producer in exportjobs.PRODUCERS
+    params = models.JSONField(default=dict, blank=True)  # its filters, already checked against the scope
+    status = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_by", "-created_at"], name="exportjob_user_idx")]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk} ({self.get_status_display()})"

@@ -8,7 +8,8 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from . import audit, clock
@@ -238,17 +239,33 @@ def revoke_token(actor: User, token: ApiToken, *, action: str = "token.revoke") 
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
+def _roles_of_token_user() -> str:
+    """SQL for the token's user's role codes joined by commas (the through table holds the codes)."""
+    through = User.roles.through._meta
+    user_column = through.get_field("user").column
+    role_column = through.get_field("roledefinition").column
+    join = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+    return (
+        f'SELECT {join}("{role_column}", \',\') FROM "{through.db_table}" '  # noqa: S608 (names from the models)
+        f'WHERE "{user_column}" = "{ApiToken._meta.db_table}"."user_id"'
+    )
+
+
 def token_for_key(key: str) -> ApiToken | None:
     """The live token of an active user that `key` opens, or None for an unknown, expired or revoked one."""
     if not key or not key.startswith(TOKEN_PREFIX):
         return None
     token = (
         ApiToken.objects.select_related("user", "user__region")
+        .annotate(role_list=RawSQL(_roles_of_token_user(), []))
         .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, expires_at__gt=clock.now())
         .first()
     )
     if token is None or not token.user.is_active:
         return None
+    # The user's role codes came with the token (one query per request, not two): `role_codes` is a
+    # cached_property, filled here as it would fill itself.
+    token.user.__dict__["role_codes"] = frozenset(code for code in (token.role_list or "").split(",") if code)
     now = clock.now()
     # Only a coarse "last used", so that reads do not turn into a write per request.
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:

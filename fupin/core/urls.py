@@ -18,4 +18,6 @@ urlpatterns = [
     path("tokens/<int:token_id>/revoke/", views.revoke_token, name="token-revoke"),
     path("calendar/", views.calendar, name="calendar"),
     path("policy/", views.policy_settings, name="policy"),
+    path("exports/<int:export_id>/", views.export_job, name="export-job"),
+    path("exports/<int:export_id>/file", views.export_file, name="export-file"),
 ]

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import access, audit, clock, inputs, lockout, policy, services, workdays
+from . import access, audit, clock, exportjobs, inputs, lockout, policy, services, workdays
 from .account_forms import PasswordChangeForm
 from .enums import ROLE_DUTIES, CalendarDayKind, Role
 from .errors import DomainError, show_error
@@ -251,3 +251,16 @@ def policy_settings(request):
         value, source = policy.lookup(key, region.code, year)
         rows.append({"definition": definition, "value": value, "source": source})
     return render(request, "core/policy.html", {"rows": rows, "year": year, "region": region})
+
+
+@login_required
+def export_job(request, export_id: int):
+    """A background export's progress (polled by htmx), then its download link."""
+    job = exportjobs.job_for(request.user, export_id)
+    template = "core/_export_progress.html" if request.headers.get("HX-Request") else "core/export_job.html"
+    return render(request, template, {"job": job, "name": exportjobs.producer(job.kind).name})
+
+
+@login_required
+def export_file(request, export_id: int):
+    return exportjobs.download(request.user, export_id)

@@ -9,7 +9,8 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from fupin.core import clock, scope
-from fupin.core.api import ErrorOut
+from fupin.core import tasks as core_tasks
+from fupin.core.api import ErrorOut, ExportOut
 from fupin.core.errors import DomainError
 from fupin.core.inputs import PageNumber
 from fupin.core.masking import mask_id_number, mask_phone
@@ -480,6 +481,27 @@ def import_households(request, file: File[UploadedFile], mode: Form[str] = "appl
     administrator only) registers them with the national system's status."""
     job = tasks.start(request.auth, file, mode)
     return Status(202, job)
+
+
+class ExportFilters(Schema):
+    region: str | None = Field(None, description="Region-code prefix or full code, e.g. 370828107")
+    status: str | None = None
+    cause: str | None = None
+    q: str | None = Field(None, description="As the household list's search")
+
+
+@router.post(
+    "/households/exports",
+    response={202: ExportOut, **ERRORS},
+    summary="Export households' members to .xlsx (a background job)",
+)
+def create_household_export(request, filters: Query[ExportFilters]):
+    """The household list's filters; one row per living member. Follow the job at `GET /exports/{id}`
+    and download it at `GET /exports/{id}/file` when its status is `done`."""
+    search.check_query(request.auth, filters.q)
+    wanted = filters.dict()
+    wanted["region"] = scope.region_param(request.auth, filters.region) if filters.region else None
+    return Status(202, core_tasks.start_export(request.auth, "registry.members", wanted))
 
 
 @router.get("/imports/{int:job_id}", response={200: ImportOut, 404: ErrorOut}, summary="Follow an import")

@@ -1,11 +1,15 @@
-"""Excel out: any filtered household list as one row per member, written in openpyxl's write-only mode to a
-temporary file, so that a million rows pass through without being held in memory."""
+"""Excel out: any filtered household list as one row per member. A small list is written in the request
+(openpyxl's write-only mode); a large one runs as the `MEMBERS` export job (core/exportjobs.py: XlsxWriter
+in constant memory, a progress bar, a download link when done)."""
 
 from fupin.core import files
+from fupin.core.access import Kind
+from fupin.core.exportjobs import Producer
 from fupin.core.masking import mask_id_number
 
+from . import search
 from .imports import NATIONAL_WORDS, TEMPLATE_COLUMNS
-from .models import Member
+from .models import Household, Member
 
 # Our stored value → the national system's word, for each coded column.
 LABELS = {
@@ -45,35 +49,72 @@ CODED = {
 }
 
 
-def _row(values: tuple, mask: bool) -> list:
-    row = []
-    for (_header, field), value in zip(MEMBER_COLUMNS, values, strict=True):
+def _converters(mask: bool) -> list:
+    """One function per column (None: the value as it is), built once per export rather than per cell."""
+    converters = []
+    for _header, field in MEMBER_COLUMNS:
         if field in CODED:
-            value = LABELS[CODED[field]].get(value, value)
+            labels = LABELS[CODED[field]]
+            converters.append(lambda value, labels=labels: labels.get(value, value))
         elif field == "serious_illness_insurance":
-            value = "是" if value else "否"
+            converters.append(lambda value: "是" if value else "否")
         elif field == "id_number" and mask:
-            value = mask_id_number(value)
-        elif value is not None and field == "household__per_capita_income":
-            value = float(value)
-        row.append(value)
-    return row
+            converters.append(mask_id_number)
+        elif field == "household__per_capita_income":
+            converters.append(lambda value: None if value is None else float(value))
+        else:
+            converters.append(None)
+    return converters
 
 
-def households_xlsx(households, mask_ids: bool = True) -> str:
-    """Write the living members of `households` to a temporary .xlsx; returns its path."""
-    workbook = files.workbook()
-    sheet = files.sheet(workbook, "贫困户成员")
-    sheet.append([header for header, _field in MEMBER_COLUMNS])
-    members = (
+def _members(households):
+    return (
         Member.objects.living()
         .filter(household__in=households.values("pk"))
         .order_by("household__region_code", "household__number", "id")
         .values_list(*[field for _header, field in MEMBER_COLUMNS])
     )
-    for values in members.iterator(chunk_size=5000):
-        sheet.append(_row(values, mask_ids))
+
+
+def member_rows(households, mask_ids: bool = True):
+    """The export's rows, streamed from a server-side cursor 5,000 at a time."""
+    converters = list(enumerate(_converters(mask_ids)))
+    for values in _members(households).iterator(chunk_size=5000):
+        row = list(values)
+        for index, convert in converters:
+            if convert is not None:
+                row[index] = convert(row[index])
+        yield row
+
+
+def households_xlsx(households, mask_ids: bool = True) -> str:
+    """Write the living members of `households` to a temporary .xlsx; returns its path (the synchronous
+    export of a small list; a large one is the `MEMBERS` job)."""
+    workbook = files.workbook()
+    sheet = files.sheet(workbook, "贫困户成员")
+    sheet.append([header for header, _field in MEMBER_COLUMNS])
+    for row in member_rows(households, mask_ids):
+        sheet.append(row)
     return files.save_workbook(workbook, "fupin-export-")
+
+
+def households_for(user, params: dict):
+    """The households a stored export job asked for: the list filters, inside what the user reads."""
+    return search.filter_households(Household.objects.visible_to(user), **params)
+
+
+def member_count(households) -> int:
+    return Member.objects.living().filter(household__in=households.values("pk")).count()
+
+
+MEMBERS = Producer(
+    kind=Kind.REGISTRY,
+    name="贫困户成员",
+    sheet="贫困户成员",
+    headers=[header for header, _field in MEMBER_COLUMNS],
+    count=lambda user, params: member_count(households_for(user, params)),
+    rows=lambda user, params: member_rows(households_for(user, params)),
+)
 
 
 def import_template() -> str:

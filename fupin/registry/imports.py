@@ -10,13 +10,14 @@ import csv
 import unicodedata
 from collections import OrderedDict
 from datetime import date
+from functools import lru_cache
 
 from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
-from fupin.core import access, audit, clock, inputs, policy, uploads
+from fupin.core import access, audit, bulk, clock, inputs, policy, uploads
 from fupin.core.access import Action
 from fupin.core.errors import DomainError
 from fupin.core.models import Region
@@ -232,6 +233,8 @@ TEXT_LIMITS = {
 
 
 def _cell(value) -> str:
+    if type(value) is str:  # most cells: the fast path
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -258,8 +261,10 @@ def find_header(rows: list[list[str]]) -> tuple[int, dict[int, str], list[str]]:
     raise DomainError(_("No header line with 户编号, 姓名, 证件号码 and 与户主关系 was found."), field="file")
 
 
+@lru_cache(maxsize=4096)
 def _translate(field: str, value: str) -> str:
-    return ALIASES.get(field, {}).get(spelling(value), value)
+    """A coded column's word → our stored value (a few dozen distinct words: cached); others unchanged."""
+    return ALIASES[field].get(spelling(value), value)
 
 
 def parse(user, rows: list[list[str]], progress=None) -> tuple[list[dict], Report, list[str]]:
@@ -276,7 +281,10 @@ def parse(user, rows: list[list[str]], progress=None) -> tuple[list[dict], Repor
     data_rows = [(line, row) for line, row in data_rows if any(row)]
     for done, (line, row) in enumerate(data_rows, start=1):
         values = {field: (row[i] if i < len(row) else "") for i, field in columns.items()}
-        values = {field: _translate(field, value) for field, value in values.items()}
+        values = {
+            field: _translate(field, value) if field in ALIASES and value else value
+            for field, value in values.items()
+        }
         for field, value in values.items():
             try:
                 inputs.check_text(value, field, column_of.get(field), TEXT_LIMITS.get(field))
@@ -401,52 +409,53 @@ def write(user, households: list[dict], filename: str, mode: str = ImportJob.Mod
     today = clock.today()
     year = today.year
     with transaction.atomic():
-        rows = []
+        # Ids first, so that each household names its head as it is written (no second pass).
+        household_ids = iter(bulk.reserve_ids(Household, len(households)))
+        member_ids = iter(bulk.reserve_ids(Member, sum(len(h["members"]) for h in households)))
+        household_rows, member_rows, by_region = [], [], {}
         for h in households:
             values = h["values"]
             per_capita = values.get("per_capita_income")
-            rows.append(
-                Household(
-                    number=h["number"],
-                    county_code=h["village"].code[:6],
-                    region_code=h["village"].code,
-                    attribute=values.get("attribute") or "general",
-                    standard=values.get("standard") or "national",
-                    main_cause=values.get("main_cause") or "other",
-                    phone=values.get("phone") or "",
-                    status=_imported_status(values.get("status"), historical),
-                    identified_year=year if historical else None,
-                    income_year=year if per_capita else None,
-                    per_capita_income=rules.money_value(per_capita, "", rules.Problems())
-                    if per_capita
-                    else None,
-                )
-            )
-        created = Household.objects.bulk_create(rows, batch_size=2000)
-        members = []
-        for household, h in zip(created, households, strict=True):
+            income = rules.money_value(per_capita, "", rules.Problems()) if per_capita else None
+            household = {
+                "id": next(household_ids),
+                "number": h["number"],
+                "county_code": h["village"].code[:6],
+                "region_code": h["village"].code,
+                "attribute": values.get("attribute") or "general",
+                "standard": values.get("standard") or "national",
+                "main_cause": values.get("main_cause") or "other",
+                "phone": values.get("phone") or "",
+                "status": _imported_status(values.get("status"), historical),
+                "identified_year": year if historical else None,
+                "income_year": year if per_capita else None,
+                "per_capita_income": income,
+            }
             for m in h["members"]:
-                members.append(Member(household=household, **m))
-        Member.objects.bulk_create(members, batch_size=5000)
-        _set_heads(created)
+                member = {**m, "id": next(member_ids), "household_id": household["id"]}
+                if m.get("relation") == Relation.HEAD:
+                    household["head_id"] = member["id"]
+                member_rows.append(member)
+            household_rows.append(household)
+            town = h["village"].code[:9]
+            by_region[town] = by_region.get(town, 0) + 1
+        bulk.insert(Household, household_rows)
+        bulk.insert(Member, member_rows)
         if not historical:
-            _open_entry_procedures(user, created, today)
-        by_region = {}
-        for household in created:
-            by_region[household.region_code[:9]] = by_region.get(household.region_code[:9], 0) + 1
+            _open_entry_procedures(user, [h["id"] for h in household_rows], today)
         audit.record(
             actor=user,
             action="household.import",
             region_code=user.region_id or "",
             note=filename,
             after={
-                "households": len(created),
-                "members": len(members),
+                "households": len(household_rows),
+                "members": len(member_rows),
                 "by_town": by_region,
                 "mode": str(mode),
             },
         )
-    return len(created)
+    return len(household_rows)
 
 
 def _imported_status(status: str | None, historical: bool) -> str:
@@ -455,30 +464,28 @@ def _imported_status(status: str | None, historical: bool) -> str:
     return status if status in Status.values else Status.NOT_LIFTED
 
 
-def _open_entry_procedures(user, created: list[Household], today) -> None:
+def _open_entry_procedures(user, household_ids: list[int], today) -> None:
     """Each imported application waits at the entry gate like one entered by hand."""
     moment = clock.now().replace(year=today.year, month=today.month, day=today.day)
-    procedures = Procedure.objects.bulk_create(
-        [Procedure(household=h, gate=Gate.ENTRY, year=today.year, started_at=moment) for h in created],
-        batch_size=2000,
+    procedure_ids = bulk.reserve_ids(Procedure, len(household_ids))
+    bulk.insert(
+        Procedure,
+        (
+            {
+                "id": p,
+                "household_id": h,
+                "gate": Gate.ENTRY,
+                "step": Step.APPLIED,
+                "year": today.year,
+                "started_at": moment,
+            }
+            for p, h in zip(procedure_ids, household_ids, strict=True)
+        ),
     )
-    ProcedureEvent.objects.bulk_create(
-        [ProcedureEvent(procedure=p, step=Step.APPLIED, actor=user, at=moment) for p in procedures],
-        batch_size=2000,
+    bulk.insert(
+        ProcedureEvent,
+        ({"procedure_id": p, "step": Step.APPLIED, "actor_id": user.pk, "at": moment} for p in procedure_ids),
     )
-
-
-def _set_heads(created: list[Household]) -> None:
-    ids = [h.pk for h in created]
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start : start + 5000]
-        heads = dict(
-            Member.objects.filter(household_id__in=chunk, relation=Relation.HEAD).values_list(
-                "household_id", "pk"
-            )
-        )
-        updates = [Household(pk=pk, head_id=heads[pk]) for pk in chunk]
-        Household.objects.bulk_update(updates, ["head"], batch_size=2000)
 
 
 def run(job: ImportJob, progress=None) -> ImportJob:

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
@@ -66,6 +66,17 @@ def choice(value, choices, name: str, problems: Problems, label: str, default=No
     return None
 
 
+class LABELS:
+    """Column labels for messages, translated only when a message uses them (not for every imported row)."""
+
+    relation = gettext_lazy("Relation to head")
+    education = gettext_lazy("Education")
+    schooling = gettext_lazy("Schooling")
+    health = gettext_lazy("Health")
+    labour = gettext_lazy("Labour ability")
+    work = gettext_lazy("Work status")
+
+
 def age_on(birth_date: date, day: date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
@@ -98,22 +109,18 @@ def clean_member(
             problems.error(f"{prefix}birth_date", _("The birth date does not match the ID number."))
     except identity.InvalidIdNumber as exc:
         problems.error(f"{prefix}id_number", str(exc))
-    out["relation"] = choice(
-        data.get("relation"), Relation, f"{prefix}relation", problems, _("Relation to head")
-    )
+    out["relation"] = choice(data.get("relation"), Relation, f"{prefix}relation", problems, LABELS.relation)
     out["education"] = choice(
-        data.get("education"), Education, f"{prefix}education", problems, _("Education"), ""
+        data.get("education"), Education, f"{prefix}education", problems, LABELS.education, ""
     )
     out["schooling"] = choice(
-        data.get("schooling"), Schooling, f"{prefix}schooling", problems, _("Schooling"), "no"
+        data.get("schooling"), Schooling, f"{prefix}schooling", problems, LABELS.schooling, "no"
     )
-    out["health"] = choice(data.get("health"), Health, f"{prefix}health", problems, _("Health"), "healthy")
-    out["labour"] = choice(
-        data.get("labour"), Labour, f"{prefix}labour", problems, _("Labour ability"), "ordinary"
-    )
+    out["health"] = choice(data.get("health"), Health, f"{prefix}health", problems, LABELS.health, "healthy")
+    out["labour"] = choice(data.get("labour"), Labour, f"{prefix}labour", problems, LABELS.labour, "ordinary")
     if out.get("birth_date") and age_on(out["birth_date"], today) < working_age_from:
         out["labour"] = Labour.NONE
-    out["work"] = choice(data.get("work"), Work, f"{prefix}work", problems, _("Work status"), "none")
+    out["work"] = choice(data.get("work"), Work, f"{prefix}work", problems, LABELS.work, "none")
     months = data.get("months_worked") or 0
     try:
         months = int(str(months).strip() or 0)

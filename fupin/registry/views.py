@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fupin.core import access, clock, files, inputs, scope, uploads
+from fupin.core import access, clock, exportjobs, files, inputs, scope, uploads
+from fupin.core import tasks as core_tasks
 from fupin.core.access import Action, Kind, Read
 from fupin.core.errors import DomainError
 from fupin.core.models import AuditEvent, Region, User
@@ -33,15 +34,19 @@ from .models import (
 PAGE_SIZE = 20
 
 
-def _households(request):
+def _households(request, wanted: dict | None = None):
+    """The page's filter form and the households it finds; `wanted`, when given, receives the checked
+    filters (what an export job stores to find the same households later)."""
     form = FilterForm(request.GET or None, user=request.user)
     households = Household.objects.visible_to(request.user)
     if form.is_valid():
-        wanted = dict(form.cleaned_data)
-        wanted["region"] = (
-            scope.region_param(request.user, wanted["region"]) if wanted.get("region") else None
+        filters = dict(form.cleaned_data)
+        filters["region"] = (
+            scope.region_param(request.user, filters["region"]) if filters.get("region") else None
         )
-        households = search.filter_households(households, **wanted)
+        households = search.filter_households(households, **filters)
+        if wanted is not None:
+            wanted.update(filters)
     elif form.is_bound:
         households = households.none()  # a refused filter finds nothing rather than everything
     return form, households
@@ -65,9 +70,13 @@ def household_list(request):
 
 @login_required
 def household_export(request):
-    _form, households = _households(request)
-    path = exports.households_xlsx(households.order_by("region_code", "number"))
-    return files.xlsx_download(path, "贫困户成员")
+    """A small list downloads at once; a large one becomes a background job with a progress page."""
+    wanted = {}
+    _form, households = _households(request, wanted)
+    if exports.member_count(households) <= exportjobs.SYNCHRONOUS_ROWS:
+        return files.xlsx_download(exports.households_xlsx(households), "贫困户成员")
+    job = core_tasks.start_export(request.user, "registry.members", wanted)
+    return redirect("export-job", job.pk)
 
 
 def _region(request) -> str:

@@ -75,8 +75,8 @@ API_DATA_GAPS = {
 }
 # A county fund source lies outside the area of a town's user.
 COUNTY_ROWS = {"source_id"}
-# Objects of one user: sima's token.
-SELF_ONLY = {"token_id": "sima"}
+# Objects of one user: sima's token, sima's export job.
+SELF_ONLY = {"token_id": "sima", "export_id": "sima"}
 # Objects of the county itself (the lecture catalogue and its calendar, a county fund source): every user
 # of the county reaches them, the outsider of 鸡黍镇 too.
 COUNTY_WIDE = {"lecturer_id", "booking_id", "draft_id", "source_id"}
@@ -264,6 +264,7 @@ _OBJECT_PARAMS = {
     "allocation_id", "disbursement_id", "revenue_id", "plan_id", "workshop_id", "post_id", "placement_id",
     "offer_id", "request_id", "lecturer_id", "draft_id", "booking_id", "problem_id", "campaign_id",
     "complaint_id", "grid_id", "attachment_id", "subject_id", "token_id", "code",
+    "export_id",
 }  # fmt: skip
 
 

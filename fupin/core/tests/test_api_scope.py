@@ -25,6 +25,7 @@ SELF_ONLY = {
     # Creating in another town is refused by the service (tested in the registry's own API tests).
     ("POST", "/api/v1/households"),
     ("POST", "/api/v1/households/import"),
+    ("POST", "/api/v1/households/exports"),  # exports the caller's own area, as the list filters it
     # Monitoring: the list filters by area; putting a household under monitoring names it in the body,
     # looked up in the caller's area (registry/tests/test_rules.py).
     ("GET", "/api/v1/monitoring"),
@@ -178,6 +179,7 @@ def sima_objects(sima_officer, make_user):
         "household_id": household.pk,
         "member_id": household.head_id,
         "job_id": job.pk,
+        "export_id": export_job(sima_officer).pk,
         "pair_id": pair.pk,
         "case_id": case.pk,
         **lecture_objects(make_user),
@@ -242,6 +244,17 @@ def supervision_objects(make_user, sima_officer):
         "complaint_id": complaint.pk,
         "lookup_code": complaint.code,
     }
+
+
+def export_job(user):
+    """A finished export of `user`'s: only its asker reads it."""
+    from django.core.files.base import ContentFile
+
+    from fupin.core.models import ExportJob
+
+    job = ExportJob(created_by=user, region_code="370828107", kind="registry.members", status="done")
+    job.file.save("walk.xlsx", ContentFile(b"PK\x03\x04"), save=True)
+    return job
 
 
 def household_import_job(user):
