@@ -40,6 +40,12 @@ def pytest_configure(config):
     }
     settings.WHITENOISE_USE_FINDERS = True
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # A module imported before this hook (a @task at import) may already have built the database backend:
+    # tell django-tasks the setting changed, so every test runs its jobs immediately.
+    import django_tasks.signals  # noqa: F401  (connects the receiver that resets the backends)
+    from django.core.signals import setting_changed
+
+    setting_changed.send(sender=type(settings), setting="TASKS", value=settings.TASKS, enter=True)
     settings.WHITENOISE_AUTOREFRESH = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
     # A data directory of their own: the audit key and checkpoint files of a local `make run` would not
