@@ -1,13 +1,11 @@
 """API of the benefits module (issue 5 §7). Money is a string with two decimals, in and out."""
 
-from datetime import date
-
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from fupin.core import clock, scope
 from fupin.core.access import Action
-from fupin.core.api import ErrorOut, Money, Page, PageIn, RoleAuth, one_of, paginate
+from fupin.core.api import ErrorOut, IsoDate, Money, Page, PageIn, RoleAuth, one_of, paginate
 from fupin.core.errors import DomainError
 from fupin.core.money import yuan
 from fupin.projects.models import Project
@@ -31,7 +29,7 @@ class RevenueIn(Schema):
     period: str = Field(description="2019, 2019-Q2 or 2019-06", max_length=7)
     kind: one_of(RevenueKind) = Field(description="rent, dividend, pv or profit")
     amount: Money = MONEY
-    received_on: date
+    received_on: IsoDate
     evidence: str = Field("", max_length=200)
 
 
@@ -41,7 +39,7 @@ class RevenueOut(Schema):
     period: str
     kind: one_of(RevenueKind)
     amount: Money
-    received_on: date
+    received_on: IsoDate
     evidence: str
     reverses_id: int | None
     reason: str
@@ -108,7 +106,7 @@ class LineOut(Schema):
     persons: int
     amount: Money
     paid: bool
-    paid_on: date | None
+    paid_on: IsoDate | None
 
     @staticmethod
     def resolve_household_number(obj):
@@ -136,11 +134,11 @@ class DistributionPlanOut(Schema):
     total: Money
     collective_share: Money
     welfare_share: Money
-    reviewed_on: date | None
-    payment_deadline: date | None
-    notice_starts_on: date | None
-    notice_ends_on: date | None
-    paid_on: date | None
+    reviewed_on: IsoDate | None
+    payment_deadline: IsoDate | None
+    notice_starts_on: IsoDate | None
+    notice_ends_on: IsoDate | None
+    paid_on: IsoDate | None
     overdue: bool
     paid_late: bool
 
@@ -170,12 +168,12 @@ class PlanDetailOut(DistributionPlanOut):
 
 
 class DistributionReviewIn(Schema):
-    reviewed_on: date
+    reviewed_on: IsoDate
     review_note: str = Field(description="Meeting, attendance and votes of the village review")
 
 
 class NoticeIn(Schema):
-    notice_starts_on: date
+    notice_starts_on: IsoDate
 
 
 class PaymentIn(Schema):
@@ -184,7 +182,7 @@ class PaymentIn(Schema):
         None, description="collective or welfare, for the fixed shares"
     )
     amount: Money = MONEY
-    paid_on: date
+    paid_on: IsoDate
     channel: one_of(Channel) = Field(description="bank, card or cash")
     account: str = Field("", max_length=40)
     voucher: str = Field("", max_length=60)
@@ -199,7 +197,7 @@ class PaymentOut(Schema):
     id: int
     line_id: int
     amount: Money
-    paid_on: date
+    paid_on: IsoDate
     channel: one_of(Channel)
     payee_name: str
 
@@ -215,7 +213,7 @@ class DividendOut(Schema):
     period: str
     amount: Money
     state: one_of(PlanState)
-    paid_on: date | None
+    paid_on: IsoDate | None
 
     @staticmethod
     def resolve_plan_id(obj):

@@ -1,7 +1,7 @@
 """API of the foundation: tokens, the current user, regions."""
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from django.contrib.auth import authenticate
@@ -10,7 +10,8 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import HttpBearer
-from pydantic import WithJsonSchema
+from pydantic import BeforeValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from . import access, lockout, services
 from .enums import RegionLevel
@@ -91,8 +92,8 @@ RegionPrefix = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^\d{1,12}$",
-            "description": "A region code or its prefix, e.g. 370828107",
+            "pattern": r"^(\d{6}|\d{9}|\d{12})$",
+            "description": "A region code (12 digits) or the prefix of a county (6) or town (9)",
         }
     ),
 ]
@@ -121,6 +122,17 @@ def decimal_text(low: int, high: int, description: str) -> Any:
             {"type": "string", "pattern": pattern, "description": f"{description} ({low}–{high})"}
         ),
     ]
+
+
+def _not_a_timestamp(value):
+    # Pydantic reads 1714521600 (or "1714521600") as a date; a county's dates are written 2026-05-01.
+    text = str(value).strip() if isinstance(value, int | float | str) and not isinstance(value, bool) else ""
+    if text.lstrip("+-").replace(".", "", 1).isdigit():
+        raise PydanticCustomError("date_parsing", "Use a date like 2026-05-01.")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_not_a_timestamp)]
 
 
 # --- One pagination for every list of the API ----------------------------------------------------------

@@ -5,8 +5,6 @@ Lists are filtered by the caller's area (`region` narrows further); objects outs
 Money is a string with two decimals, in and out; ID numbers are masked.
 """
 
-from datetime import date
-
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
@@ -14,6 +12,7 @@ from fupin.core import clock, scope
 from fupin.core.access import Action
 from fupin.core.api import (
     ErrorOut,
+    IsoDate,
     Money,
     Page,
     PageIn,
@@ -106,8 +105,8 @@ class PersonOut(Schema):
     member_id: int
     name: str
     id_number: str = Field(description="Masked")
-    started_on: date
-    ended_on: date | None
+    started_on: IsoDate
+    ended_on: IsoDate | None
     monthly_wage: Money
     work_records: list[dict]
 
@@ -138,8 +137,8 @@ class WorkshopOut(Schema):
     operator: str
     operator_kind: one_of(OperatorKind)
     region_code: RegionCode
-    opened_on: date
-    closed_on: date | None
+    opened_on: IsoDate
+    closed_on: IsoDate | None
     capacity: int
     employed: int = Field(description="People in a placement active today")
     project_id: int | None
@@ -166,8 +165,8 @@ class WorkshopIn(Schema):
     operator: str = Field(max_length=100)
     operator_kind: one_of(OperatorKind) = Field("enterprise", description="enterprise or person")
     region_code: RegionCode = Field(description="12-digit code of the town or village of the site")
-    opened_on: date
-    closed_on: date | None = None
+    opened_on: IsoDate
+    closed_on: IsoDate | None = None
     capacity: int
     project_id: int | None = None
 
@@ -194,8 +193,8 @@ class PostOut(Schema):
     funded_by: str
     places: int
     employed: int = Field(description="People in a placement active today")
-    opened_on: date
-    closed_on: date | None
+    opened_on: IsoDate
+    closed_on: IsoDate | None
 
     @staticmethod
     def resolve_monthly_wage(obj):
@@ -217,8 +216,8 @@ class PostIn(Schema):
     monthly_wage: Money = MONEY
     funded_by: str = Field(max_length=100, examples=["县级财政专项扶贫资金"])
     places: int
-    opened_on: date
-    closed_on: date | None = None
+    opened_on: IsoDate
+    closed_on: IsoDate | None = None
 
 
 class RegionFilter(PageIn):
@@ -229,7 +228,7 @@ class PlacementIn(Schema):
     member_id: int
     workshop_id: int | None = None
     post_id: int | None = None
-    started_on: date
+    started_on: IsoDate
     monthly_wage: Money | None = Field(None, description="Yuan; a post's wage when left out")
 
 
@@ -238,8 +237,8 @@ class PlacementOut(Schema):
     member_id: int
     workshop_id: int | None
     post_id: int | None
-    started_on: date
-    ended_on: date | None
+    started_on: IsoDate
+    ended_on: IsoDate | None
     monthly_wage: Money
     end_reason: str
 
@@ -267,7 +266,7 @@ class WorkRecordOut(Schema):
 
 
 class EndIn(Schema):
-    ended_on: date
+    ended_on: IsoDate
     reason: str = Field("", max_length=200)
 
 
@@ -292,8 +291,8 @@ class OfferOut(Schema):
     post_id: int | None
     monthly_wage: Money
     state: one_of(OfferState) = Field(description="offered, accepted or declined")
-    offered_on: date
-    decided_on: date | None
+    offered_on: IsoDate
+    decided_on: IsoDate | None
     reason: str
     placement_id: int | None
 
@@ -340,7 +339,7 @@ class OfferIn(Schema):
 
 
 class AcceptIn(Schema):
-    started_on: date | None = Field(None, description="Today when left out")
+    started_on: IsoDate | None = Field(None, description="Today when left out")
 
 
 class DeclineIn(Schema):
@@ -528,8 +527,8 @@ class EmploymentOut(Schema):
 class AgreementIn(Schema):
     member_id: int
     position: str = Field(max_length=60)
-    starts_on: date
-    ends_on: date
+    starts_on: IsoDate
+    ends_on: IsoDate
     monthly_wage: Money = MONEY
     evidence: str = Field("", max_length=200)
 
@@ -540,8 +539,8 @@ class AgreementOut(Schema):
     member_id: int
     name: str
     position: str
-    starts_on: date
-    ends_on: date
+    starts_on: IsoDate
+    ends_on: IsoDate
     monthly_wage: Money
     evidence: str
 
@@ -613,7 +612,7 @@ class ComplianceOut(Schema):
     summary="Employment compliance by town and for the county, inside the caller's area",
     operation_id="get_employment_by_town",
 )
-def employment_by_town(request, region: str = "", on: date | None = None):
+def employment_by_town(request, region: str = "", on: IsoDate | None = None):
     prefix = scope.region_param(request.auth, region)
     projects = Project.objects.visible_to(request.auth).within(prefix)
     result = compliance.by_town(projects, on)

@@ -1,13 +1,12 @@
 """API of the funds module (issue 4 §8). Money is a string with two decimals, in and out."""
 
-from datetime import date
-
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from fupin.core.access import Action
 from fupin.core.api import (
     ErrorOut,
+    IsoDate,
     Money,
     Page,
     PageIn,
@@ -41,7 +40,7 @@ class SourceIn(Schema):
     document_no: str = Field(max_length=80)
     title: str = Field(max_length=120)
     amount: Money = MONEY
-    received_on: date | None = None
+    received_on: IsoDate | None = None
 
 
 class SourceOut(Schema):
@@ -53,7 +52,7 @@ class SourceOut(Schema):
     amount: Money
     allocated: Money
     available: Money
-    received_on: date
+    received_on: IsoDate
 
     @staticmethod
     def resolve_amount(obj):
@@ -72,7 +71,7 @@ class AllocationIn(Schema):
     source_id: int
     project_id: int
     amount: Money = MONEY
-    allocated_on: date | None = None
+    allocated_on: IsoDate | None = None
     document_no: str = ""
 
 
@@ -90,7 +89,7 @@ class AllocationOut(Schema):
     net_amount: Money
     paid: Money
     available: Money
-    allocated_on: date
+    allocated_on: IsoDate
     reverses_id: int | None
     reason: str
 
@@ -114,7 +113,7 @@ class AllocationOut(Schema):
 class DisbursementIn(Schema):
     allocation_id: int
     amount: Money = MONEY
-    date: date
+    date: IsoDate
     payee: str = Field(max_length=100)
     voucher_no: str = Field(max_length=60, description="Unique in the county")
     retention: bool = Field(
@@ -126,7 +125,7 @@ class DisbursementOut(Schema):
     id: int
     allocation_id: int
     amount: Money
-    paid_on: date
+    paid_on: IsoDate
     payee: str
     voucher_no: str
     retention: bool

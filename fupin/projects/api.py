@@ -1,6 +1,6 @@
 """API of the project library (issue 4 §8). Thin: parse, call one service, serialise."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Substr
@@ -13,6 +13,7 @@ from pydantic import ConfigDict
 from fupin.core import clock, scope
 from fupin.core.api import (
     ErrorOut,
+    IsoDate,
     Money,
     Page,
     PageIn,
@@ -77,8 +78,8 @@ class ProjectIn(Schema):
         "", max_length=100, description="Required: its experts are never drawn for the review (回避)."
     )
     nature: str = ""
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = None
     tasks: str = ""
     funding: str = ""
     planned_households: int = 0
@@ -101,8 +102,8 @@ class ProjectPatch(Schema):
     responsible_person: str | None = None
     applicant_unit: str | None = None
     nature: str | None = None
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = None
     tasks: str | None = None
     funding: str | None = None
     planned_households: int | None = None
@@ -128,15 +129,15 @@ class ProjectOut(Schema):
     responsible_unit: str
     responsible_person: str
     applicant_unit: str
-    starts_on: date | None
-    ends_on: date | None
+    starts_on: IsoDate | None
+    ends_on: IsoDate | None
     planned_households: int
     targets: str
     linkage: one_of(Linkage, "")
     linkage_dividend: Money | None
     linkage_jobs: int | None
     indicators: list[dict]
-    notice_ends_on: date | None
+    notice_ends_on: IsoDate | None
     allocated: Money
     paid: Money
     behind_schedule: bool
@@ -492,8 +493,8 @@ class ProcurementIn(Schema):
     contract_no: str = Field(max_length=60)
     supplier: str = Field(max_length=100)
     amount: Money = Field(description="Yuan, at most two decimals", examples=["1700000.00"])
-    signed_on: date
-    warranty_ends_on: date | None = Field(None, description="Retention money may be paid until then")
+    signed_on: IsoDate
+    warranty_ends_on: IsoDate | None = Field(None, description="Retention money may be paid until then")
 
 
 class ProcurementOut(Schema):
@@ -502,8 +503,8 @@ class ProcurementOut(Schema):
     contract_no: str
     supplier: str
     amount: Money
-    signed_on: date
-    warranty_ends_on: date | None
+    signed_on: IsoDate
+    warranty_ends_on: IsoDate | None
 
     @staticmethod
     def resolve_amount(obj):
@@ -513,12 +514,12 @@ class ProcurementOut(Schema):
 class ProgressIn(Schema):
     percent: ranged(0, 100) = Field(description="0–100, never below the last report")
     problems: str = ""
-    reported_on: date | None = Field(None, description="Defaults to today")
+    reported_on: IsoDate | None = Field(None, description="Defaults to today")
 
 
 class ProgressOut(Schema):
     id: int
-    reported_on: date
+    reported_on: IsoDate
     percent: ranged(0, 100)
     problems: str
     photo: str | None
@@ -534,13 +535,13 @@ class ProgressOut(Schema):
 
 
 class AcceptanceIn(Schema):
-    accepted_on: date
+    accepted_on: IsoDate
     members: str = Field(max_length=500)
     conclusion: str
 
 
 class AcceptanceOut(Schema):
-    accepted_on: date
+    accepted_on: IsoDate
     members: str
     conclusion: str
     attachment: str | None
@@ -555,7 +556,7 @@ class AssetIn(Schema):
     asset_class: one_of(AssetClass) = Field(description="operating, public or household")
     owner: str = Field(max_length=100, description="Usually the village collective")
     value: Money = Field(description="Yuan, at most two decimals")
-    registered_on: date
+    registered_on: IsoDate
 
 
 class AssetOut(Schema):
@@ -564,7 +565,7 @@ class AssetOut(Schema):
     asset_class: one_of(AssetClass)
     owner: str
     value: Money
-    registered_on: date
+    registered_on: IsoDate
 
     @staticmethod
     def resolve_value(obj):

@@ -1,6 +1,5 @@
 """Registry API: households with their members, gate transitions, visits, imports."""
 
-from datetime import date
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
@@ -9,7 +8,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from fupin.core import clock, scope
-from fupin.core.api import ErrorOut, Page, PageIn, RegionCode, RegionPrefix, one_of, paginate
+from fupin.core.api import ErrorOut, IsoDate, Page, PageIn, RegionCode, RegionPrefix, one_of, paginate
 from fupin.core.errors import DomainError
 from fupin.core.masking import mask_id_number, mask_phone
 from fupin.core.models import User
@@ -182,8 +181,8 @@ class ProcedureOut(Schema):
     gate: one_of(Gate)
     step: one_of(Step)
     next_step: one_of(Step) | None
-    notice_start: date | None
-    notice_end: date | None
+    notice_start: IsoDate | None
+    notice_end: IsoDate | None
     open_objections: list[int]
 
 
@@ -324,7 +323,7 @@ class HouseholdTransitionIn(Schema):
     eligible: int | None = None
     present: int | None = None
     votes_for: int | None = None
-    start: date | None = None
+    start: IsoDate | None = None
     opinion: str | None = None
     comment: str | None = None
     compared: bool | None = Field(None, description="Town review/verification: compared with department data")
@@ -368,7 +367,7 @@ def transition_household(request, household_id: int, payload: HouseholdTransitio
 
 
 class VisitIn(Schema):
-    visited_on: date
+    visited_on: IsoDate
     findings: str
     help_given: str = ""
     latitude: Decimal | None = None
@@ -379,7 +378,7 @@ class VisitOut(Schema):
     id: int
     household_id: int
     helper: str
-    visited_on: date
+    visited_on: IsoDate
     findings: str
     help_given: str
 
@@ -399,11 +398,11 @@ def create_visit(request, household_id: int, payload: VisitIn):
 
 class PairIn(Schema):
     helper: str = Field(description="The helper's user name")
-    start: date | None = Field(None, description="Paired from (today when omitted)")
+    start: IsoDate | None = Field(None, description="Paired from (today when omitted)")
 
 
 class PairEndIn(Schema):
-    end: date | None = Field(None, description="Paired until (today when omitted)")
+    end: IsoDate | None = Field(None, description="Paired until (today when omitted)")
     reason: str = ""
 
 
@@ -411,8 +410,8 @@ class PairOut(Schema):
     id: int
     household_id: int
     helper: str
-    start: date
-    end: date | None
+    start: IsoDate
+    end: IsoDate | None
 
     @staticmethod
     def resolve_helper(obj):
@@ -510,8 +509,8 @@ class MeasureOut(Schema):
     id: int
     kind: one_of(MeasureKind)
     description: str
-    taken_on: date
-    until: date | None
+    taken_on: IsoDate
+    until: IsoDate | None
 
 
 class MonitoringOut(Schema):
@@ -522,12 +521,12 @@ class MonitoringOut(Schema):
     source: one_of(MonitoringSource)
     state: one_of(MonitoringState)
     step: one_of(MonitoringStep)
-    found_on: date
-    identify_by: date
-    notice_start: date | None
-    notice_end: date | None
-    identified_on: date | None
-    cleared_on: date | None
+    found_on: IsoDate
+    identify_by: IsoDate
+    notice_start: IsoDate | None
+    notice_end: IsoDate | None
+    identified_on: IsoDate | None
+    cleared_on: IsoDate | None
     measures: list[MeasureOut]
 
     @staticmethod
@@ -540,7 +539,7 @@ class MonitoringIn(Schema):
     household: HouseholdIn | None = Field(None, description="A household never registered (边缘易致贫户 …)")
     type: one_of(MonitoringType) = Field(description="unstable, marginal or sudden")
     risks: list[one_of(RiskType)]
-    found_on: date | None = None
+    found_on: IsoDate | None = None
     source: one_of(MonitoringSource) = Field("visit", description="application, alert or visit")
 
 
@@ -549,15 +548,15 @@ class MeasureIn(Schema):
         description="industry, employment, health, education, housing, social_security, other"
     )
     description: str
-    taken_on: date | None = None
-    until: date | None = None
+    taken_on: IsoDate | None = None
+    until: IsoDate | None = None
 
 
 class MonitoringTransitionIn(Schema):
     action: one_of(MonitoringStep, "clear") = Field(
         description="village_review, notice, town_check, county_approval, or clear"
     )
-    start: date | None = None
+    start: IsoDate | None = None
     opinion: str | None = None
 
 

@@ -1,8 +1,6 @@
 """Supervision API: the problem ledger, its statistics, campaigns and checks, complaints (public create and
 status lookup)."""
 
-from datetime import date
-
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -13,7 +11,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from fupin.core import clock, scope
-from fupin.core.api import ErrorOut, Page, PageIn, RegionCode, RegionPrefix, one_of, paginate
+from fupin.core.api import ErrorOut, IsoDate, Page, PageIn, RegionCode, RegionPrefix, one_of, paginate
 from fupin.core.client import client_address
 from fupin.core.errors import DomainError
 from fupin.core.inputs import Id
@@ -75,9 +73,9 @@ class ProblemOut(Schema):
     overdue: bool
     responsible_unit: str
     responsible: str | None
-    found_on: date
-    deadline: date | None
-    effective_deadline: date | None
+    found_on: IsoDate
+    deadline: IsoDate | None
+    effective_deadline: IsoDate | None
     rework_count: int
     campaign_id: int | None
 
@@ -93,9 +91,9 @@ class ProblemOut(Schema):
 class ProblemDetail(ProblemOut):
     description: str
     subject_label: str
-    first_deadline: date | None
-    requested_deadline: date | None
-    closed_on: date | None
+    first_deadline: IsoDate | None
+    requested_deadline: IsoDate | None
+    closed_on: IsoDate | None
     closed_on_time: bool | None
     events: list[ProblemEventOut]
 
@@ -134,7 +132,7 @@ class ProblemIn(Schema):
     title: str
     description: str = ""
     region: RegionCode
-    found_on: date | None = None
+    found_on: IsoDate | None = None
     grid_id: int | None = None
 
 
@@ -174,7 +172,7 @@ class ProblemTransitionIn(Schema):
     comment: str = ""
     unit: str = ""
     person: str | None = Field(None, description="User name of the responsible person")
-    deadline: date | None = None
+    deadline: IsoDate | None = None
     duplicate_of: int | None = Field(None, description="Id of the problem this one duplicates")
     beyond_campaign_end: bool = False
 
@@ -284,8 +282,8 @@ class CampaignIn(Schema):
     name: str
     use: one_of(Use) = "projects"
     region: RegionCode
-    start: date
-    end: date
+    start: IsoDate
+    end: IsoDate
     scope: dict = {}
     items: list[ItemIn]
 
@@ -295,8 +293,8 @@ class CampaignOut(Schema):
     name: str
     use: one_of(Use)
     region: RegionCode = Field(alias="region_code")
-    start: date
-    end: date
+    start: IsoDate
+    end: IsoDate
     scope: dict
     items: list[dict]
     checked: int
@@ -357,13 +355,13 @@ class ResultIn(Schema):
 class CheckIn(Schema):
     subject_id: str
     results: list[ResultIn]
-    checked_on: date | None = None
+    checked_on: IsoDate | None = None
 
 
 class CheckOut(Schema):
     id: int
     subject: str = Field(alias="subject_label")
-    checked_on: date
+    checked_on: IsoDate
     problems: list[str]
 
     @staticmethod

@@ -1,11 +1,9 @@
 """API of risk warnings (issue 15). Thin: parse, ask queries or one service, serialise."""
 
-from datetime import date
-
 from ninja import Field, Query, Router, Schema
 
 from fupin.core import clock, scope
-from fupin.core.api import ErrorOut, Page, PageIn, RegionCode, RegionPrefix, one_of, paginate
+from fupin.core.api import ErrorOut, IsoDate, Page, PageIn, RegionCode, RegionPrefix, one_of, paginate
 from fupin.core.inputs import Id
 from fupin.core.scope import get_visible_or_404
 
@@ -28,10 +26,10 @@ class WarningOut(Schema):
     subject_id: int
     subject_repr: str
     region_code: RegionCode
-    raised_on: date
-    updated_on: date
+    raised_on: IsoDate
+    updated_on: IsoDate
     message: str
-    escalated_on: date | None
+    escalated_on: IsoDate | None
 
 
 class WarningEventOut(Schema):
@@ -54,8 +52,8 @@ class WarningEventOut(Schema):
 
 class WarningDetail(WarningOut):
     close_reason: str
-    closed_on: date | None
-    acknowledged_on: date | None
+    closed_on: IsoDate | None
+    acknowledged_on: IsoDate | None
     history: list[WarningEventOut]
     actions: list[one_of(Transition)]
 

@@ -199,3 +199,10 @@ def test_no_route_answers_5xx_to_integers_out_of_range(api_as, county_admin, sim
                     f"{method} {path} {where} {slot}: {response.status_code} {response.content[:160]!r}"
                 )
     assert failures == [] and answered > 100
+
+
+@pytest.mark.parametrize("value", ["1714521600", "1714521600.0", "2026-02-30"])
+def test_a_date_is_a_date_never_a_unix_timestamp(api_as, county_admin, value):
+    response = api_as(county_admin).get("/api/v1/benefits/employment", {"on": value})
+    body = assert_error_shape(response, 400)
+    assert body["fields"] == {"on": "日期格式应为 2026-05-01。"}
