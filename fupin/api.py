@@ -51,11 +51,51 @@ def _check_json(value, path: str) -> None:
         raise DomainError(message, field=path or "body")
 
 
+# The refusals every route may answer, documented once here rather than by hand on each route.
+ERROR_ANSWERS = {
+    400: "Bad input: `fields` names each wrong field (validation_error, invalid, …)",
+    401: "Missing, expired or revoked token (unauthorized)",
+    403: "Your role may not read this or take this action (forbidden)",
+    404: "Not found, or outside your area (not_found)",
+    409: "The object is not in a state that allows this now, e.g. already approved (state_conflict)",
+}
+WRITES = {"post", "put", "patch", "delete"}
+
+
+def document_errors(schema: dict) -> dict:
+    """Add the error answers each operation can give, all in the one shape `ErrorOut`: 401 and 403 on every
+    secured operation, 400 on every one that reads a body or parameters, 404 on every one with
+    parameters (an id, or a region outside the area), 409 on every secured write (a step the object's
+    state does not allow: core.errors.StateConflict)."""
+    error_out = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+    for operations in schema["paths"].values():
+        for method, operation in operations.items():
+            secured = bool(operation.get("security"))
+            reads_input = bool(operation.get("parameters") or operation.get("requestBody"))
+            wanted = set()
+            if secured:
+                wanted |= {401, 403}
+            if reads_input or method in WRITES:
+                wanted.add(400)
+            if operation.get("parameters"):
+                wanted.add(404)
+            if secured and method in WRITES:
+                wanted.add(409)
+            responses = operation["responses"]
+            for status in sorted(wanted - set(responses)):
+                responses[status] = {"description": ERROR_ANSWERS[status], **error_out}
+    return schema
+
+
 class FupinAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         # The view's own name (list_households, pay_disbursement) reads better in generated clients than
         # ninja's module-prefixed default; a test keeps the names unique verb phrases.
         return operation.view_func.__name__
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return document_errors(schema)
 
 
 # Every router's tag, described in short Chinese and English for the API docs.

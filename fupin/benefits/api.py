@@ -1,18 +1,17 @@
 """API of the benefits module (issue 5 §7). Money is a string with two decimals, in and out."""
 
-from datetime import date
-
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from fupin.core import clock, scope
 from fupin.core.access import Action
-from fupin.core.api import ErrorOut, RoleAuth
+from fupin.core.api import ErrorOut, IsoDate, Money, Page, PageIn, RoleAuth, one_of, paginate
 from fupin.core.errors import DomainError
 from fupin.core.money import yuan
 from fupin.projects.models import Project
 
 from . import dividends, ledger, queries, services, summary
+from .enums import Channel, Method, PlanState, Recipient, RevenueKind
 from .models import DistributionPlan
 
 WRITE = RoleAuth(Action.WRITE_BENEFITS)
@@ -28,9 +27,9 @@ def _project(request, project_id: int) -> Project:
 # --- The income ledger ----------------------------------------------------------------------------
 class RevenueIn(Schema):
     period: str = Field(description="2019, 2019-Q2 or 2019-06", max_length=7)
-    kind: str = Field(description="rent, dividend, pv or profit")
-    amount: str = MONEY
-    received_on: date
+    kind: one_of(RevenueKind) = Field(description="rent, dividend, pv or profit")
+    amount: Money = MONEY
+    received_on: IsoDate
     evidence: str = Field("", max_length=200)
 
 
@@ -38,9 +37,9 @@ class RevenueOut(Schema):
     id: int
     project_id: int
     period: str
-    kind: str
-    amount: str
-    received_on: date
+    kind: one_of(RevenueKind)
+    amount: Money
+    received_on: IsoDate
     evidence: str
     reverses_id: int | None
     reason: str
@@ -51,16 +50,16 @@ class RevenueOut(Schema):
 
 
 class ReasonIn(Schema):
-    reason: str = ""
+    reason: str = Field(description="Required: why (冲销、撤销须说明理由)")
 
 
 @router.get(
     "/projects/{int:project_id}/revenues",
-    response={200: list[RevenueOut], **ERRORS},
+    response={200: Page[RevenueOut], **ERRORS},
     summary="A project's income ledger, reversals included",
 )
-def list_revenues(request, project_id: int):
-    return list(_project(request, project_id).revenues.all())
+def list_revenues(request, project_id: int, paging: Query[PageIn]):
+    return paginate(_project(request, project_id).revenues.all(), paging)
 
 
 @router.post(
@@ -88,10 +87,10 @@ def reverse_revenue(request, revenue_id: int, payload: ReasonIn):
 # --- Distribution plans and payments --------------------------------------------------------------
 class DistributionPlanIn(Schema):
     revenue_id: int
-    method: str = Field(description="equal, per_capita, weighted or shares")
-    total: str | None = Field(None, description="Defaults to the revenue entry's amount")
-    collective_share: str = Field("0", description="Fixed share of the village collective, yuan")
-    welfare_share: str = Field("0", description="Fixed share for public-welfare posts, yuan")
+    method: one_of(Method) = Field(description="equal, per_capita, weighted or shares")
+    total: Money | None = Field(None, description="Defaults to the revenue entry's amount")
+    collective_share: Money = Field("0", description="Fixed share of the village collective, yuan")
+    welfare_share: Money = Field("0", description="Fixed share for public-welfare posts, yuan")
     household_ids: list[int] | None = Field(
         None, description="Beneficiary households of the project; omitted: every eligible one"
     )
@@ -100,14 +99,14 @@ class DistributionPlanIn(Schema):
 
 class LineOut(Schema):
     id: int
-    recipient: str
+    recipient: one_of(Recipient)
     household_id: int | None
     household_number: str | None
     weight: int
     persons: int
-    amount: str
+    amount: Money
     paid: bool
-    paid_on: date | None
+    paid_on: IsoDate | None
 
     @staticmethod
     def resolve_household_number(obj):
@@ -130,16 +129,16 @@ class DistributionPlanOut(Schema):
     id: int
     project_id: int
     revenue_id: int
-    method: str
-    state: str
-    total: str
-    collective_share: str
-    welfare_share: str
-    reviewed_on: date | None
-    payment_deadline: date | None
-    notice_starts_on: date | None
-    notice_ends_on: date | None
-    paid_on: date | None
+    method: one_of(Method)
+    state: one_of(PlanState)
+    total: Money
+    collective_share: Money
+    welfare_share: Money
+    reviewed_on: IsoDate | None
+    payment_deadline: IsoDate | None
+    notice_starts_on: IsoDate | None
+    notice_ends_on: IsoDate | None
+    paid_on: IsoDate | None
     overdue: bool
     paid_late: bool
 
@@ -169,20 +168,22 @@ class PlanDetailOut(DistributionPlanOut):
 
 
 class DistributionReviewIn(Schema):
-    reviewed_on: date
+    reviewed_on: IsoDate
     review_note: str = Field(description="Meeting, attendance and votes of the village review")
 
 
 class NoticeIn(Schema):
-    notice_starts_on: date
+    notice_starts_on: IsoDate
 
 
 class PaymentIn(Schema):
     household_id: int | None = None
-    recipient: str | None = Field(None, description="collective or welfare, for the fixed shares")
-    amount: str = MONEY
-    paid_on: date
-    channel: str = Field(description="bank, card or cash")
+    recipient: one_of(Recipient) | None = Field(
+        None, description="collective or welfare, for the fixed shares"
+    )
+    amount: Money = MONEY
+    paid_on: IsoDate
+    channel: one_of(Channel) = Field(description="bank, card or cash")
     account: str = Field("", max_length=40)
     voucher: str = Field("", max_length=60)
     payee_id: int | None = Field(None, description="Member who receives it; default the head")
@@ -195,9 +196,9 @@ class PaymentsIn(Schema):
 class PaymentOut(Schema):
     id: int
     line_id: int
-    amount: str
-    paid_on: date
-    channel: str
+    amount: Money
+    paid_on: IsoDate
+    channel: one_of(Channel)
     payee_name: str
 
     @staticmethod
@@ -210,9 +211,9 @@ class DividendOut(Schema):
     project_id: int
     project: str
     period: str
-    amount: str
-    state: str
-    paid_on: date | None
+    amount: Money
+    state: one_of(PlanState)
+    paid_on: IsoDate | None
 
     @staticmethod
     def resolve_plan_id(obj):
@@ -249,11 +250,11 @@ def _plan(request, plan_id: int) -> DistributionPlan:
 
 @router.get(
     "/projects/{int:project_id}/distributions",
-    response={200: list[DistributionPlanOut], **ERRORS},
+    response={200: Page[DistributionPlanOut], **ERRORS},
     summary="A project's distribution plans",
 )
-def list_plans(request, project_id: int):
-    return list(_project(request, project_id).distribution_plans.all())
+def list_plans(request, project_id: int, paging: Query[PageIn]):
+    return paginate(_project(request, project_id).distribution_plans.all(), paging)
 
 
 @router.post(
@@ -329,13 +330,13 @@ def record_payments(request, plan_id: int, payload: PaymentsIn):
 
 @router.get(
     "/households/{int:household_id}/dividends",
-    response={200: list[DividendOut], **ERRORS},
+    response={200: Page[DividendOut], **ERRORS},
     summary="Every dividend of a household: plan, project, amount and when it was paid",
     operation_id="list_household_dividends",
 )
-def household_dividends(request, household_id: int):
+def household_dividends(request, household_id: int, paging: Query[PageIn]):
     household = queries.household(request.auth, household_id)
-    return list(dividends.household_dividends(household))
+    return paginate(dividends.household_dividends(household).order_by("-plan__created_at", "-pk"), paging)
 
 
 # --- Planned against actual revenue, compliance by town (ledger.py, compliance.py) ------------------
@@ -356,24 +357,24 @@ class YearOut(Schema):
 
 @router.get(
     "/projects/{int:project_id}/revenues/by-year",
-    response={200: list[YearOut], **ERRORS},
+    response={200: Page[YearOut], **ERRORS},
     summary="A project's revenue per year against its planned yearly revenue; a year below plan is flagged",
     operation_id="get_revenues_by_year",
 )
-def revenues_by_year(request, project_id: int):
-    return ledger.by_year(_project(request, project_id))
+def revenues_by_year(request, project_id: int, paging: Query[PageIn]):
+    return paginate(ledger.by_year(_project(request, project_id)), paging)
 
 
 # --- Benefits summary (summary.py) ----------------------------------------------------------------
 class FiguresOut(Schema):
-    dividends: str = Field(description="Yuan paid out under distribution plans, fixed shares included")
+    dividends: Money = Field(description="Yuan paid out under distribution plans, fixed shares included")
     dividend_households: int
     agreements: int = Field(description="Employment agreements (用工协议) in force in the year")
     agreement_people: int
     workshops: int
     posts: int = Field(description="Poverty-alleviation and public-welfare posts set up")
     employed: int = Field(description="People employed in workshops and on posts")
-    wages: str = Field(description="Wages paid in workshops and on posts, yuan")
+    wages: Money = Field(description="Wages paid in workshops and on posts, yuan")
     households: int = Field(description="Registered households reached by any of these, counted once")
 
     @staticmethod

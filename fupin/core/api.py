@@ -1,15 +1,23 @@
 """API of the foundation: tokens, the current user, regions."""
 
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Annotated, Any, Generic, TypeVar
 
 from django.contrib.auth import authenticate
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import HttpBearer
+from pydantic import BeforeValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from . import access, exportjobs, lockout, services
+from .enums import RegionLevel
+from .inputs import PageNumber
 from .models import ApiToken, Region
+from .money import MONEY_PATTERN
 from .scope import get_visible_or_404
 
 
@@ -52,6 +60,116 @@ class ErrorOut(Schema):
     fields: dict[str, str] = Field(default_factory=dict)
 
 
+# --- What the schema says of a string: its fixed values, its pattern ---------------------------------------
+# These say what the services check (each with its Chinese message naming the field), so a client and
+# schemathesis know the valid values; the contract test holds every answer to them.
+def one_of(*choices, description: str = "") -> Any:
+    """A string of a fixed set, listed as an enum; the set is the model's TextChoices (one source), plus any
+    extra value given (e.g. "" for "the default", or an action that is not a state)."""
+    values: list[str] = []
+    for choice in choices:
+        values += [str(v) for v in choice.values] if hasattr(choice, "values") else [str(choice)]
+    extra = {"description": description} if description else {}
+    return Annotated[str, WithJsonSchema({"type": "string", "enum": list(dict.fromkeys(values)), **extra})]
+
+
+Money = Annotated[
+    str,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": MONEY_PATTERN,
+            "description": "Yuan as a string, at most two decimals",
+            "examples": ["50000.00"],
+        }
+    ),
+]
+RegionCode = Annotated[
+    str, WithJsonSchema({"type": "string", "pattern": r"^\d{12}$", "description": "A 12-digit region code"})
+]
+RegionPrefix = Annotated[
+    str,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^(\d{6}|\d{9}|\d{12})$",
+            "description": "A region code (12 digits) or the prefix of a county (6) or town (9)",
+        }
+    ),
+]
+
+
+def required_for(field: str, actions) -> dict:
+    """The JSON Schema of a transition body whose `field` (a reason) the server requires for some actions:
+    `if action is one of them then field is required, not empty` (for a model's json_schema_extra)."""
+    return {
+        "if": {"properties": {"action": {"enum": list(actions)}}, "required": ["action"]},
+        "then": {"required": [field], "properties": {field: {"minLength": 1}}},
+    }
+
+
+def ranged(low: int, high: int) -> Any:
+    """A whole number within the bounds a service checks (a year, a percent, months), for the schema."""
+    return Annotated[int, WithJsonSchema({"type": "integer", "minimum": low, "maximum": high})]
+
+
+def decimal_text(low: int, high: int, description: str) -> Any:
+    """A number written as a string (a score, a percent) within the bounds a service checks."""
+    pattern = r"^-?\d{1,3}(\.\d{1,2})?$"
+    return Annotated[
+        str,
+        WithJsonSchema(
+            {"type": "string", "pattern": pattern, "description": f"{description} ({low}–{high})"}
+        ),
+    ]
+
+
+def _not_a_timestamp(value):
+    # Pydantic reads 1714521600 (or "1714521600") as a date; a county's dates are written 2026-05-01.
+    text = str(value).strip() if isinstance(value, int | float | str) and not isinstance(value, bool) else ""
+    if text.lstrip("+-").replace(".", "", 1).isdigit():
+        raise PydanticCustomError("date_parsing", "Use a date like 2026-05-01.")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_not_a_timestamp)]
+
+
+# --- One pagination for every list of the API ----------------------------------------------------------
+PAGE_SIZE, MAX_PAGE_SIZE = 50, 500
+T = TypeVar("T")
+
+
+class PageIn(Schema):
+    """The query of every list: `page` (1, 2, …) of `page_size` rows. A filter schema of a list inherits
+    it; a list without filters takes `paging: Query[PageIn]`."""
+
+    page: PageNumber = 1
+    page_size: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"1–{MAX_PAGE_SIZE}")
+
+
+class Page(Schema, Generic[T]):
+    """The answer of every list: one page of `items` and the `count` of all rows the filters select, so a
+    client knows when it has read them all (nothing is cut off silently)."""
+
+    items: list[T]
+    count: int
+
+
+def paginate(rows: QuerySet | Sequence, paging: PageIn, attach: Callable | None = None) -> dict:
+    """One page of `rows` (a queryset is sliced in the database, ordered by id unless it has an order) and
+    their count; `attach(page)` adds what the page's rows need in a few queries, never one per row."""
+    if isinstance(rows, QuerySet):
+        if not rows.ordered:
+            rows = rows.order_by("pk")
+        count = rows.count()
+    else:
+        count = len(rows)
+    start = (paging.page - 1) * paging.page_size
+    items = rows[start : start + paging.page_size]
+    return {"items": list(attach(items) if attach else items), "count": count}
+
+
 class TokenIn(Schema):
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=200)
@@ -77,9 +195,9 @@ class TokenInfo(Schema):
 
 
 class RegionOut(Schema):
-    code: str
+    code: RegionCode
     name: str
-    level: str
+    level: one_of(RegionLevel)
 
 
 class MeOut(Schema):
@@ -156,9 +274,9 @@ def change_password(request, payload: PasswordIn, response: HttpResponse):
     return Status(204, None)
 
 
-@router.get("/auth/tokens", response=list[TokenInfo], summary="List my tokens")
-def list_tokens(request):
-    return ApiToken.objects.filter(user=request.auth)
+@router.get("/auth/tokens", response=Page[TokenInfo], summary="List my tokens")
+def list_tokens(request, paging: Query[PageIn]):
+    return paginate(ApiToken.objects.filter(user=request.auth).order_by("-created_at", "-pk"), paging)
 
 
 @router.delete(
@@ -196,12 +314,12 @@ def get_region(request, code: str):
 
 @router.get(
     "/regions/{code}/children",
-    response={200: list[RegionOut], 400: ErrorOut, 404: ErrorOut},
+    response={200: Page[RegionOut], 400: ErrorOut, 404: ErrorOut},
     summary="The regions directly below one region",
 )
-def list_region_children(request, code: str):
+def list_region_children(request, code: str, paging: Query[PageIn]):
     region = _region(request, code)
-    return Region.objects.filter(parent=region).visible_to(request.auth)
+    return paginate(Region.objects.filter(parent=region).visible_to(request.auth).order_by("code"), paging)
 
 
 class ExportOut(Schema):

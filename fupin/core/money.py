@@ -82,9 +82,17 @@ def _checked_amount(value, info: ValidationInfo) -> Amount:
 
 
 # An amount in an API body: written as a string ("50000.00"), checked once by `parse_amount` on the way in.
-Money = Annotated[
+MONEY_PATTERN = r"^-?\d{1,12}(\.\d{1,2})?$"
+MoneyIn = Annotated[
     Amount,
     PlainValidator(_checked_amount),
     PlainSerializer(yuan, return_type=str),
-    WithJsonSchema({"type": "string"}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": MONEY_PATTERN,
+            "description": "Yuan as a string, at most two decimals",
+            "examples": ["50000.00"],
+        }
+    ),
 ]

@@ -5,16 +5,25 @@ Lists are filtered by the caller's area (`region` narrows further); objects outs
 Money is a string with two decimals, in and out; ID numbers are masked.
 """
 
-from datetime import date
-
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from fupin.core import clock, scope
 from fupin.core.access import Action
-from fupin.core.api import ErrorOut, RoleAuth
+from fupin.core.api import (
+    ErrorOut,
+    IsoDate,
+    Money,
+    Page,
+    PageIn,
+    RegionCode,
+    RegionPrefix,
+    RoleAuth,
+    one_of,
+    paginate,
+)
 from fupin.core.errors import DomainError
-from fupin.core.inputs import PageNumber, Year
+from fupin.core.inputs import Year
 from fupin.core.masking import mask_id_number
 from fupin.core.money import yuan
 from fupin.core.scope import get_visible_or_404
@@ -22,6 +31,7 @@ from fupin.projects.models import Project
 from fupin.registry.models import Household, Member
 
 from . import compliance, jobs, matching, queries, services
+from .enums import OfferState, OperatorKind, PostKind, WorkshopStatus
 from .models import Offer, Placement, Post, Workshop
 from .queries import narrowed, workshop_rows
 
@@ -65,7 +75,7 @@ class QualificationOut(Schema):
     workers: int = Field(description="Registered poor people employed at some time of the year")
     qualifying: int = Field(description="Of them, those with ≥ min_months months or ≥ min_wage yuan")
     min_months: int
-    min_wage: str
+    min_wage: Money
     qualifies: bool
 
     @staticmethod
@@ -76,8 +86,10 @@ class QualificationOut(Schema):
 class AssessmentOut(Schema):
     id: int
     quarter: str = Field(examples=["2019-Q2"])
-    status: str = Field(description="normal 正常运行, monitoring 监测待处置 or cleared 清理")
-    suggested: str
+    status: one_of(WorkshopStatus) = Field(
+        description="normal 正常运行, monitoring 监测待处置 or cleared 清理"
+    )
+    suggested: one_of(WorkshopStatus)
     workers: int
     qualifying: int
     note: str
@@ -93,9 +105,9 @@ class PersonOut(Schema):
     member_id: int
     name: str
     id_number: str = Field(description="Masked")
-    started_on: date
-    ended_on: date | None
-    monthly_wage: str
+    started_on: IsoDate
+    ended_on: IsoDate | None
+    monthly_wage: Money
     work_records: list[dict]
 
     @staticmethod
@@ -123,15 +135,15 @@ class WorkshopOut(Schema):
     id: int
     name: str
     operator: str
-    operator_kind: str
-    region_code: str
-    opened_on: date
-    closed_on: date | None
+    operator_kind: one_of(OperatorKind)
+    region_code: RegionCode
+    opened_on: IsoDate
+    closed_on: IsoDate | None
     capacity: int
     employed: int = Field(description="People in a placement active today")
     project_id: int | None
     latest_quarter: str | None = None
-    latest_status: str | None = None
+    latest_status: one_of(WorkshopStatus) | None = None
 
     @staticmethod
     def resolve_employed(obj):
@@ -151,36 +163,38 @@ class WorkshopDetail(WorkshopOut):
 class WorkshopIn(Schema):
     name: str = Field(max_length=100)
     operator: str = Field(max_length=100)
-    operator_kind: str = Field("enterprise", description="enterprise or person")
-    region_code: str = Field(description="12-digit code of the town or village of the site")
-    opened_on: date
-    closed_on: date | None = None
+    operator_kind: one_of(OperatorKind) = Field("enterprise", description="enterprise or person")
+    region_code: RegionCode = Field(description="12-digit code of the town or village of the site")
+    opened_on: IsoDate
+    closed_on: IsoDate | None = None
     capacity: int
     project_id: int | None = None
 
 
 class AssessmentIn(Schema):
     quarter: str = Field(max_length=7, examples=["2019-Q2"])
-    status: str = Field("", description="normal, monitoring or cleared; the rule's suggestion when empty")
+    status: one_of(WorkshopStatus, "") = Field(
+        "", description="normal, monitoring or cleared; the rule's suggestion when empty"
+    )
     note: str = ""
 
 
-class WorkshopFilters(Schema):
-    region: str | None = Field(None, description="Region-code prefix or full code, e.g. 370828107")
+class WorkshopFilters(PageIn):
+    region: RegionPrefix | None = Field(None, description="Region-code prefix or full code, e.g. 370828107")
     year: int | None = Field(None, ge=2000, le=2100, description="Year of the qualification (this year)")
 
 
 class PostOut(Schema):
     id: int
-    kind: str = Field(description="poverty 扶贫岗 or welfare 公益岗位")
+    kind: one_of(PostKind) = Field(description="poverty 扶贫岗 or welfare 公益岗位")
     title: str
-    region_code: str
-    monthly_wage: str
+    region_code: RegionCode
+    monthly_wage: Money
     funded_by: str
     places: int
     employed: int = Field(description="People in a placement active today")
-    opened_on: date
-    closed_on: date | None
+    opened_on: IsoDate
+    closed_on: IsoDate | None
 
     @staticmethod
     def resolve_monthly_wage(obj):
@@ -196,26 +210,26 @@ class PostDetail(PostOut):
 
 
 class PostIn(Schema):
-    kind: str = Field(description="poverty or welfare")
+    kind: one_of(PostKind) = Field(description="poverty or welfare")
     title: str = Field(max_length=60, examples=["保洁员"])
-    region_code: str
-    monthly_wage: str = MONEY
+    region_code: RegionCode
+    monthly_wage: Money = MONEY
     funded_by: str = Field(max_length=100, examples=["县级财政专项扶贫资金"])
     places: int
-    opened_on: date
-    closed_on: date | None = None
+    opened_on: IsoDate
+    closed_on: IsoDate | None = None
 
 
-class RegionFilter(Schema):
-    region: str | None = Field(None, description="Region-code prefix or full code, e.g. 370828107")
+class RegionFilter(PageIn):
+    region: RegionPrefix | None = Field(None, description="Region-code prefix or full code, e.g. 370828107")
 
 
 class PlacementIn(Schema):
     member_id: int
     workshop_id: int | None = None
     post_id: int | None = None
-    started_on: date
-    monthly_wage: str | None = Field(None, description="Yuan; a post's wage when left out")
+    started_on: IsoDate
+    monthly_wage: Money | None = Field(None, description="Yuan; a post's wage when left out")
 
 
 class PlacementOut(Schema):
@@ -223,9 +237,9 @@ class PlacementOut(Schema):
     member_id: int
     workshop_id: int | None
     post_id: int | None
-    started_on: date
-    ended_on: date | None
-    monthly_wage: str
+    started_on: IsoDate
+    ended_on: IsoDate | None
+    monthly_wage: Money
     end_reason: str
 
     @staticmethod
@@ -236,7 +250,7 @@ class PlacementOut(Schema):
 class WorkRecordIn(Schema):
     year: int
     months: int = Field(description="0–12")
-    wages: str = Field(description="Yuan paid in the year, zero or more", examples=["6000.00"])
+    wages: Money = Field(description="Yuan paid in the year, zero or more", examples=["6000.00"])
 
 
 class WorkRecordOut(Schema):
@@ -244,7 +258,7 @@ class WorkRecordOut(Schema):
     placement_id: int
     year: int
     months: int
-    wages: str
+    wages: Money
 
     @staticmethod
     def resolve_wages(obj):
@@ -252,7 +266,7 @@ class WorkRecordOut(Schema):
 
 
 class EndIn(Schema):
-    ended_on: date
+    ended_on: IsoDate
     reason: str = Field("", max_length=200)
 
 
@@ -262,7 +276,7 @@ class OpeningOut(Schema):
     name: str
     region_code: str
     free: int
-    monthly_wage: str | None
+    monthly_wage: Money | None
     same_village: bool
 
     @staticmethod
@@ -275,10 +289,10 @@ class OfferOut(Schema):
     member_id: int
     workshop_id: int | None
     post_id: int | None
-    monthly_wage: str
-    state: str = Field(description="offered, accepted or declined")
-    offered_on: date
-    decided_on: date | None
+    monthly_wage: Money
+    state: one_of(OfferState) = Field(description="offered, accepted or declined")
+    offered_on: IsoDate
+    decided_on: IsoDate | None
     reason: str
     placement_id: int | None
 
@@ -313,26 +327,19 @@ class CandidateOut(Schema):
         return obj.member.labour
 
 
-class MatchingPage(Schema):
-    count: int
-    items: list[CandidateOut]
-
-
-class MatchingFilters(Schema):
+class MatchingFilters(PageIn):
     region: str | None = Field(None, description="Region-code prefix or full code, e.g. 370828107200")
-    page: PageNumber = 1
-    page_size: int = Field(50, ge=1, le=200)
 
 
 class OfferIn(Schema):
     member_id: int
     workshop_id: int | None = None
     post_id: int | None = None
-    monthly_wage: str | None = Field(None, description="Yuan; a post's wage when left out")
+    monthly_wage: Money | None = Field(None, description="Yuan; a post's wage when left out")
 
 
 class AcceptIn(Schema):
-    started_on: date | None = Field(None, description="Today when left out")
+    started_on: IsoDate | None = Field(None, description="Today when left out")
 
 
 class DeclineIn(Schema):
@@ -340,10 +347,16 @@ class DeclineIn(Schema):
 
 
 # --- Workshops ------------------------------------------------------------------------------------
-@router.get("/workshops", response=list[WorkshopRow], summary="Workshops in my area, with qualification")
+@router.get("/workshops", response=Page[WorkshopRow], summary="Workshops in my area, with qualification")
 def list_workshops(request, filters: Query[WorkshopFilters]):
     queryset = narrowed(Workshop.objects.visible_to(request.auth), request.auth, filters.region)
-    return workshop_rows(queryset, filters.year or clock.today().year)
+    year = filters.year or clock.today().year
+    # The page's ids first: the rows' figures are computed for those workshops only.
+    return paginate(
+        queryset.values_list("pk", flat=True),
+        filters,
+        lambda ids: workshop_rows(Workshop.objects.filter(pk__in=list(ids)), year),
+    )
 
 
 @router.post("/workshops", auth=WRITE, response={201: WorkshopOut, **ERRORS}, summary="Register a workshop")
@@ -384,10 +397,10 @@ def assess_workshop(request, workshop_id: int, payload: AssessmentIn):
 
 
 # --- Posts ----------------------------------------------------------------------------------------
-@router.get("/posts", response=list[PostOut], summary="Posts in my area")
+@router.get("/posts", response=Page[PostOut], summary="Posts in my area")
 def list_posts(request, filters: Query[RegionFilter]):
     queryset = narrowed(Post.objects.visible_to(request.auth), request.auth, filters.region)
-    return list(jobs.with_occupancy(queryset, clock.today()))
+    return paginate(jobs.with_occupancy(queryset, clock.today()), filters)
 
 
 @router.post("/posts", auth=WRITE, response={201: PostOut, **ERRORS}, summary="Register posts")
@@ -461,14 +474,11 @@ def end_placement(request, placement_id: int, payload: EndIn):
 # --- Matching -------------------------------------------------------------------------------------
 @router.get(
     "/matching",
-    response=MatchingPage,
+    response=Page[CandidateOut],
     summary="Members with labour ability and no work, with open posts and workshop places nearby",
 )
 def list_matching(request, filters: Query[MatchingFilters]):
-    people = matching.candidates(request.auth, filters.region)
-    start = (filters.page - 1) * filters.page_size
-    page = people[start : start + filters.page_size]
-    return {"count": people.count(), "items": matching.attach(page)}
+    return paginate(matching.candidates(request.auth, filters.region), filters, matching.attach)
 
 
 @router.post("/offers", auth=MATCH, response={201: OfferOut, **ERRORS}, summary="Offer a job to a member")
@@ -517,9 +527,9 @@ class EmploymentOut(Schema):
 class AgreementIn(Schema):
     member_id: int
     position: str = Field(max_length=60)
-    starts_on: date
-    ends_on: date
-    monthly_wage: str = MONEY
+    starts_on: IsoDate
+    ends_on: IsoDate
+    monthly_wage: Money = MONEY
     evidence: str = Field("", max_length=200)
 
 
@@ -529,9 +539,9 @@ class AgreementOut(Schema):
     member_id: int
     name: str
     position: str
-    starts_on: date
-    ends_on: date
-    monthly_wage: str
+    starts_on: IsoDate
+    ends_on: IsoDate
+    monthly_wage: Money
     evidence: str
 
     @staticmethod
@@ -555,12 +565,12 @@ def employment(request, project_id: int):
 
 @router.get(
     "/projects/{int:project_id}/employment-agreements",
-    response={200: list[AgreementOut], **ERRORS},
+    response={200: Page[AgreementOut], **ERRORS},
     summary="A project's employment agreements",
 )
-def list_agreements(request, project_id: int):
+def list_agreements(request, project_id: int, paging: Query[PageIn]):
     project = _project(request, project_id)
-    return list(project.employment_agreements.select_related("member"))
+    return paginate(project.employment_agreements.select_related("member"), paging)
 
 
 @router.post(
@@ -602,7 +612,7 @@ class ComplianceOut(Schema):
     summary="Employment compliance by town and for the county, inside the caller's area",
     operation_id="get_employment_by_town",
 )
-def employment_by_town(request, region: str = "", on: date | None = None):
+def employment_by_town(request, region: str = "", on: IsoDate | None = None):
     prefix = scope.region_param(request.auth, region)
     projects = Project.objects.visible_to(request.auth).within(prefix)
     result = compliance.by_town(projects, on)

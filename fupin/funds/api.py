@@ -1,46 +1,58 @@
 """API of the funds module (issue 4 §8). Money is a string with two decimals, in and out."""
 
-from datetime import date
-
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from fupin.core.access import Action
-from fupin.core.api import ErrorOut, RoleAuth
+from fupin.core.api import (
+    ErrorOut,
+    IsoDate,
+    Money,
+    Page,
+    PageIn,
+    RegionCode,
+    RoleAuth,
+    decimal_text,
+    one_of,
+    paginate,
+    ranged,
+)
 from fupin.core.errors import DomainError
-from fupin.core.inputs import Id
-from fupin.core.money import Money, yuan
+from fupin.core.inputs import FIRST_YEAR, LAST_YEAR, Id
+from fupin.core.money import MoneyIn, yuan
 from fupin.core.scope import get_visible_or_404
 from fupin.projects.models import Project
 
 from . import services, stats
+from .enums import FundLevel, Grade
 from .models import Allocation, Disbursement, FundSource
 
 WRITE = RoleAuth(Action.WRITE_FUNDS)
 router = Router(tags=["funds"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+YEAR = ranged(FIRST_YEAR, LAST_YEAR)
 MONEY = Field(description="Yuan as a string, at most two decimals", examples=["50000.00"])
 
 
 class SourceIn(Schema):
-    level: str = Field(description="central, province, city or county")
-    year: int
+    level: one_of(FundLevel) = Field(description="central, province, city or county")
+    year: YEAR
     document_no: str = Field(max_length=80)
     title: str = Field(max_length=120)
-    amount: Money = MONEY
-    received_on: date | None = None
+    amount: MoneyIn = MONEY
+    received_on: IsoDate | None = None
 
 
 class SourceOut(Schema):
     id: int
-    level: str
-    year: int
+    level: one_of(FundLevel)
+    year: YEAR
     document_no: str
     title: str
-    amount: str
-    allocated: str
-    available: str
-    received_on: date
+    amount: Money
+    allocated: Money
+    available: Money
+    received_on: IsoDate
 
     @staticmethod
     def resolve_amount(obj):
@@ -58,13 +70,13 @@ class SourceOut(Schema):
 class AllocationIn(Schema):
     source_id: int
     project_id: int
-    amount: Money = MONEY
-    allocated_on: date | None = None
+    amount: MoneyIn = MONEY
+    allocated_on: IsoDate | None = None
     document_no: str = ""
 
 
 class AllocationReversalIn(Schema):
-    amount: Money | None = MONEY
+    amount: MoneyIn | None = MONEY
     reason: str
 
 
@@ -72,12 +84,12 @@ class AllocationOut(Schema):
     id: int
     source_id: int
     project_id: int
-    region_code: str
-    amount: str
-    net_amount: str
-    paid: str
-    available: str
-    allocated_on: date
+    region_code: RegionCode
+    amount: Money
+    net_amount: Money
+    paid: Money
+    available: Money
+    allocated_on: IsoDate
     reverses_id: int | None
     reason: str
 
@@ -100,8 +112,8 @@ class AllocationOut(Schema):
 
 class DisbursementIn(Schema):
     allocation_id: int
-    amount: Money = MONEY
-    date: date
+    amount: MoneyIn = MONEY
+    date: IsoDate
     payee: str = Field(max_length=100)
     voucher_no: str = Field(max_length=60, description="Unique in the county")
     retention: bool = Field(
@@ -112,14 +124,14 @@ class DisbursementIn(Schema):
 class DisbursementOut(Schema):
     id: int
     allocation_id: int
-    amount: str
-    paid_on: date
+    amount: Money
+    paid_on: IsoDate
     payee: str
     voucher_no: str
     retention: bool
     reverses_id: int | None
     reason: str
-    allocation_available: str
+    allocation_available: Money
 
     @staticmethod
     def resolve_amount(obj):
@@ -142,14 +154,14 @@ def _allocation(request, allocation_id: int, field: str | None = None) -> Alloca
     return get_visible_or_404(Allocation.objects.select_related("project"), request.auth, pk=allocation_id)
 
 
-@router.get("/sources", response=list[SourceOut], summary="Fund sources with their balances")
-def list_sources(request, year: int | None = None, level: str = ""):
+@router.get("/sources", response=Page[SourceOut], summary="Fund sources with their balances")
+def list_sources(request, paging: Query[PageIn], year: YEAR | None = None, level: one_of(FundLevel, "") = ""):
     rows = FundSource.objects.visible_to(request.auth)
     if year:
         rows = rows.filter(year=year)
     if level:
         rows = rows.filter(level=level)
-    return rows
+    return paginate(rows, paging)
 
 
 @router.post("/sources", auth=WRITE, response={201: SourceOut, **ERRORS}, summary="Register a fund source")
@@ -162,14 +174,16 @@ def get_source(request, source_id: int):
     return _source(request, source_id)
 
 
-@router.get("/allocations", response=list[AllocationOut], summary="Allocations in my area with balances")
-def list_allocations(request, project_id: Id | None = None, source_id: Id | None = None):
+@router.get("/allocations", response=Page[AllocationOut], summary="Allocations in my area with balances")
+def list_allocations(
+    request, paging: Query[PageIn], project_id: Id | None = None, source_id: Id | None = None
+):
     rows = Allocation.objects.visible_to(request.auth)
     if project_id:
         rows = rows.filter(project_id=project_id)
     if source_id:
         rows = rows.filter(source_id=source_id)
-    return rows[:1000]
+    return paginate(rows, paging)
 
 
 @router.post(
@@ -215,12 +229,12 @@ def reverse_allocation(request, allocation_id: int, payload: AllocationReversalI
     return Status(201, entry)
 
 
-@router.get("/disbursements", response=list[DisbursementOut], summary="Payments in my area")
-def list_disbursements(request, allocation_id: Id | None = None):
+@router.get("/disbursements", response=Page[DisbursementOut], summary="Payments in my area")
+def list_disbursements(request, paging: Query[PageIn], allocation_id: Id | None = None):
     rows = Disbursement.objects.visible_to(request.auth).select_related("allocation")
     if allocation_id:
         rows = rows.filter(allocation_id=allocation_id)
-    return rows[:1000]
+    return paginate(rows, paging)
 
 
 @router.post(
@@ -268,24 +282,26 @@ def get_execution(request):
     }
 
 
-@router.get("/idle", response=list[AllocationOut], summary="Allocations idle beyond the policy's days")
-def list_idle_funds(request):
-    return services.idle_allocations(Allocation.objects.visible_to(request.auth))[:1000]
+@router.get("/idle", response=Page[AllocationOut], summary="Allocations idle beyond the policy's days")
+def list_idle_funds(request, paging: Query[PageIn]):
+    return paginate(services.idle_allocations(Allocation.objects.visible_to(request.auth)), paging)
 
 
 # --- Performance evaluation (绩效评价) per project and year -----------------------------------------
 class EvaluationIn(Schema):
     year: int = Field(ge=2000, le=2100)
-    satisfaction: str | None = Field(
+    satisfaction: decimal_text(0, 100, "Percent") | None = Field(
         None, description="Surveyed satisfaction, percent 0–100", examples=["92"]
     )
-    score: str | None = Field(
+    score: decimal_text(0, 100, "Points") | None = Field(
         None,
         description="Leave out to take the score computed from the project's data; a score given differs "
         "from it by at most 10 points, with adjustment_reason",
         examples=["86.50"],
     )
-    adjustment: str | None = Field(None, description="Points added (or, negative, taken off), at most 10")
+    adjustment: decimal_text(-10, 10, "Points") | None = Field(
+        None, description="Points added (or, negative, taken off), at most 10"
+    )
     adjustment_reason: str = ""
     indicators: dict[str, str] = Field(
         default_factory=dict, description="Notes per indicator, e.g. {'带贫户数': '120 户'}"
@@ -296,12 +312,12 @@ class EvaluationIn(Schema):
 class EvaluationOut(Schema):
     id: int
     project_id: int
-    year: int
-    score: str
-    computed_score: str | None
-    adjustment: str
+    year: YEAR
+    score: decimal_text(0, 100, "Points")
+    computed_score: decimal_text(0, 100, "Points") | None
+    adjustment: decimal_text(-10, 10, "Points")
     adjustment_reason: str
-    grade: str = Field(description="excellent ≥ 90, good ≥ 80, fair ≥ 60, poor")
+    grade: one_of(Grade) = Field(description="excellent ≥ 90, good ≥ 80, fair ≥ 60, poor")
     indicators: dict = Field(description="results: each indicator's target, actual value and points")
     comments: str
     created_by: str
@@ -329,12 +345,12 @@ def _evaluated_project(request, project_id: int) -> Project:
 
 @router.get(
     "/projects/{int:project_id}/evaluations",
-    response={200: list[EvaluationOut], **ERRORS},
+    response={200: Page[EvaluationOut], **ERRORS},
     summary="A project's performance evaluations, newest year first",
 )
-def list_evaluations(request, project_id: int):
+def list_evaluations(request, project_id: int, paging: Query[PageIn]):
     project = _evaluated_project(request, project_id)
-    return list(project.evaluations.select_related("created_by").order_by("-year"))
+    return paginate(project.evaluations.select_related("created_by").order_by("-year"), paging)
 
 
 @router.post(

@@ -4,16 +4,26 @@ from datetime import datetime
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict
 
 from fupin.core import clock
 from fupin.core.access import Action
-from fupin.core.api import ErrorOut, RoleAuth
+from fupin.core.api import ErrorOut, Page, PageIn, RegionCode, RoleAuth, one_of, paginate, required_for
 from fupin.core.errors import DomainError
 from fupin.core.scope import get_visible_or_404
 
 from . import services, stats
-from .enums import LECTURES, BookingKind
+from .enums import (
+    ACTION_VERBS,
+    LECTURES,
+    AudienceKind,
+    BookingKind,
+    DraftState,
+    LectureMode,
+    LecturerStatus,
+    RequestState,
+)
 from .models import Booking, Feedback, Lecturer, LectureRequest, LessonDraft, Topic, Tour
 
 # Who reads lectures and drafts is the access policy's (core/access.py), asked by TokenAuth for every route.
@@ -26,7 +36,7 @@ class LecturerOut(Schema):
     name: str
     unit: str
     title: str
-    status: str
+    status: one_of(LecturerStatus)
     status_since: str
     topic_ids: list[int]
 
@@ -58,7 +68,7 @@ class RequestIn(Schema):
     preferred_start: datetime
     preferred_end: datetime
     audience_size: int
-    audience_kind: str = Field(description="organ, rural, school or enterprise")
+    audience_kind: one_of(AudienceKind) = Field(description="organ, rural, school or enterprise")
     place: str = Field(max_length=120)
     contact_name: str = Field(max_length=40)
     contact_phone: str = Field(max_length=20)
@@ -67,9 +77,9 @@ class RequestIn(Schema):
 
 class RequestOut(Schema):
     id: int
-    mode: str
-    state: str
-    region_code: str
+    mode: one_of(LectureMode)
+    state: one_of(RequestState)
+    region_code: RegionCode
     unit: str
     topic_id: int
     topic: str = Field(alias="topic.title")
@@ -77,7 +87,7 @@ class RequestOut(Schema):
     preferred_start: datetime
     preferred_end: datetime
     audience_size: int
-    audience_kind: str
+    audience_kind: one_of(AudienceKind)
     place: str
     contact_name: str
     contact_phone: str
@@ -96,7 +106,9 @@ class RequestDetail(RequestOut):
 
 
 class LectureRequestTransitionIn(Schema):
-    action: str = Field(
+    model_config = ConfigDict(json_schema_extra=required_for("reason", ("reject", "cancel")))
+
+    action: one_of(*ACTION_VERBS) = Field(
         "", description="approve, reject, withdraw, confirm, reschedule, cancel, deliver, no_show, close"
     )
     lecturer_id: int | None = Field(None, description="approve: the lecturer")
@@ -168,9 +180,9 @@ def _request(request, request_id: int) -> LectureRequest:
     return get_visible_or_404(LectureRequest.objects.with_related(), request.auth, pk=request_id)
 
 
-@router.get("/lecturers", response=list[LecturerOut], summary="The lecture team")
-def list_lecturers(request):
-    return Lecturer.objects.visible_to(request.auth).prefetch_related("topics")
+@router.get("/lecturers", response=Page[LecturerOut], summary="The lecture team")
+def list_lecturers(request, paging: Query[PageIn]):
+    return paginate(Lecturer.objects.visible_to(request.auth).prefetch_related("topics"), paging)
 
 
 @router.get("/lecturers/{lecturer_id}", response={200: LecturerOut, **ERRORS}, summary="One lecturer")
@@ -178,15 +190,16 @@ def get_lecturer(request, lecturer_id: int):
     return get_visible_or_404(Lecturer.objects.prefetch_related("topics"), request.auth, pk=lecturer_id)
 
 
-@router.get("/topics", response=list[TopicOut], summary="The topic catalogue (宣讲目录)")
-def list_topics(request):
-    return Topic.objects.visible_to(request.auth).filter(is_active=True).prefetch_related("lecturers")
+@router.get("/topics", response=Page[TopicOut], summary="The topic catalogue (宣讲目录)")
+def list_topics(request, paging: Query[PageIn]):
+    topics = Topic.objects.visible_to(request.auth).filter(is_active=True).prefetch_related("lecturers")
+    return paginate(topics, paging)
 
 
-@router.get("/requests", response=list[RequestOut], summary="Lecture requests in my area")
-def list_requests(request, state: str = ""):
+@router.get("/requests", response=Page[RequestOut], summary="Lecture requests in my area")
+def list_requests(request, paging: Query[PageIn], state: one_of(RequestState, "") = ""):
     rows = LectureRequest.objects.visible_to(request.auth).select_related("topic")
-    return rows.filter(state=state) if state else rows
+    return paginate(rows.filter(state=state) if state else rows, paging)
 
 
 @router.post(
@@ -291,7 +304,7 @@ class DraftOut(Schema):
     topic: str = Field(alias="topic.title")
     text: str
     has_file: bool
-    state: str
+    state: one_of(DraftState)
     review_comment: str
     submitted_at: datetime
     reviewed_at: datetime | None
@@ -309,12 +322,12 @@ def _draft(request, draft_id: int) -> LessonDraft:
 
 @router.get(
     "/drafts",
-    response=list[DraftOut],
+    response=Page[DraftOut],
     summary="Lesson drafts (mine, or all to review)",
 )
-def list_drafts(request, state: str = ""):
+def list_drafts(request, paging: Query[PageIn], state: one_of(DraftState, "") = ""):
     rows = LessonDraft.objects.visible_to(request.auth).select_related("lecturer", "topic")
-    return rows.filter(state=state) if state else rows
+    return paginate(rows.filter(state=state) if state else rows, paging)
 
 
 @router.post(
@@ -373,12 +386,13 @@ def _calendar_lecturer(request, lecturer_id: int) -> Lecturer:
 
 @router.get(
     "/lecturers/{lecturer_id}/unavailability",
-    response={200: list[PeriodOut], **ERRORS},
+    response={200: Page[PeriodOut], **ERRORS},
     summary="A lecturer's unavailable periods ahead",
 )
-def list_unavailability(request, lecturer_id: int):
+def list_unavailability(request, lecturer_id: int, paging: Query[PageIn]):
     lecturer = _calendar_lecturer(request, lecturer_id)
-    return lecturer.bookings.filter(kind=BookingKind.UNAVAILABLE, ends_at__gt=clock.now())
+    periods = lecturer.bookings.filter(kind=BookingKind.UNAVAILABLE, ends_at__gt=clock.now())
+    return paginate(periods.order_by("starts_at", "pk"), paging)
 
 
 @router.post(
@@ -441,9 +455,9 @@ class TourOut(Schema):
         return [stop.pk for stop in obj.stops.all()]
 
 
-@router.get("/tours", response=list[TourOut], summary="Team lecture tours")
-def list_tours(request):
-    return Tour.objects.visible_to(request.auth).prefetch_related("lecturers", "stops")
+@router.get("/tours", response=Page[TourOut], summary="Team lecture tours")
+def list_tours(request, paging: Query[PageIn]):
+    return paginate(Tour.objects.visible_to(request.auth).prefetch_related("lecturers", "stops"), paging)
 
 
 @router.post(

@@ -1,21 +1,45 @@
 """API of the project library (issue 4 §8). Thin: parse, call one service, serialise."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict
 
 from fupin.core import clock, scope
-from fupin.core.api import ErrorOut
+from fupin.core.api import (
+    ErrorOut,
+    IsoDate,
+    Money,
+    Page,
+    PageIn,
+    RegionCode,
+    RegionPrefix,
+    one_of,
+    paginate,
+    ranged,
+    required_for,
+)
 from fupin.core.errors import DomainError
-from fupin.core.inputs import Offset
-from fupin.core.money import Money, yuan
+from fupin.core.inputs import FIRST_YEAR, LAST_YEAR
+from fupin.core.money import MoneyIn, yuan
 from fupin.core.scope import get_visible_or_404
 from fupin.registry.models import Household
 
 from . import services
+from .enums import (
+    ACTION_VERBS,
+    AssetClass,
+    BudgetChangeState,
+    Conclusion,
+    Linkage,
+    ProjectState,
+    ProjectType,
+    ReviewState,
+    SeatWithdrawal,
+)
 from .models import Acceptance, Plan, Project, Review
 from .queries import filtered, stat_rows, timeline, with_money
 
@@ -23,8 +47,13 @@ router = Router(tags=["projects"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
+YEAR = ranged(FIRST_YEAR, LAST_YEAR)
+
+
 class IndicatorIn(Schema):
-    category: str = Field(description="output, benefit or satisfaction")
+    category: one_of("output", "benefit", "satisfaction") = Field(
+        description="output, benefit or satisfaction"
+    )
     measure: str = Field(
         description="output: completion, payment_rate; benefit: households, jobs, revenue; "
         "satisfaction: satisfaction"
@@ -35,25 +64,27 @@ class IndicatorIn(Schema):
 
 class ProjectIn(Schema):
     name: str = Field(max_length=120)
-    year: int
-    type: str = Field(description="industrial, financial, infrastructure, employment, public_post, other")
+    year: YEAR
+    type: one_of(ProjectType) = Field(
+        description="industrial, financial, infrastructure, employment, public_post, other"
+    )
     region_code: str = Field(description="The site: a town or village code", pattern=r"^\d{12}$")
-    budget: Money = Field(description="Yuan, at most two decimals", examples=["1783000.00"])
+    budget: MoneyIn = Field(description="Yuan, at most two decimals", examples=["1783000.00"])
     responsible_unit: str = Field(max_length=100)
     responsible_person: str = ""
     applicant_unit: str = Field(
         "", max_length=100, description="Required: its experts are never drawn for the review (回避)."
     )
     nature: str = ""
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = None
     tasks: str = ""
     funding: str = ""
     planned_households: int = 0
     beneficiary_ids: list[int] = Field(default_factory=list, description="Registered households")
     targets: str = ""
-    linkage: str = Field("", description="dividend, employment or both")
-    linkage_dividend: str | None = None
+    linkage: one_of(Linkage, "") = Field("", description="dividend, employment or both")
+    linkage_dividend: Money | None = None
     linkage_jobs: int | None = None
     linkage_note: str = ""
     indicators: list[IndicatorIn] = Field(default_factory=list, description="Performance targets (绩效目标)")
@@ -61,23 +92,23 @@ class ProjectIn(Schema):
 
 class ProjectPatch(Schema):
     name: str | None = None
-    year: int | None = None
-    type: str | None = None
-    region_code: str | None = None
-    budget: Money | None = None
+    year: YEAR | None = None
+    type: one_of(ProjectType) | None = None
+    region_code: RegionCode | None = None
+    budget: MoneyIn | None = None
     responsible_unit: str | None = None
     responsible_person: str | None = None
     applicant_unit: str | None = None
     nature: str | None = None
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = None
     tasks: str | None = None
     funding: str | None = None
     planned_households: int | None = None
     beneficiary_ids: list[int] | None = None
     targets: str | None = None
-    linkage: str | None = None
-    linkage_dividend: str | None = None
+    linkage: one_of(Linkage, "") | None = None
+    linkage_dividend: Money | None = None
     linkage_jobs: int | None = None
     linkage_note: str | None = None
     indicators: list[IndicatorIn] | None = None
@@ -86,27 +117,27 @@ class ProjectPatch(Schema):
 class ProjectOut(Schema):
     id: int
     name: str
-    year: int
-    type: str
+    year: YEAR
+    type: one_of(ProjectType)
     nature: str
-    region_code: str
-    state: str
+    region_code: RegionCode
+    state: one_of(ProjectState)
     state_reason: str
-    budget: str
+    budget: Money
     responsible_unit: str
     responsible_person: str
     applicant_unit: str
-    starts_on: date | None
-    ends_on: date | None
+    starts_on: IsoDate | None
+    ends_on: IsoDate | None
     planned_households: int
     targets: str
-    linkage: str
-    linkage_dividend: str | None
+    linkage: one_of(Linkage, "")
+    linkage_dividend: Money | None
     linkage_jobs: int | None
     indicators: list[dict]
-    notice_ends_on: date | None
-    allocated: str
-    paid: str
+    notice_ends_on: IsoDate | None
+    allocated: Money
+    paid: Money
     behind_schedule: bool
 
     @staticmethod
@@ -130,8 +161,15 @@ class ProjectOut(Schema):
         return obj.is_behind(clock.today())
 
 
+REASON_REQUIRED = ("return", "reject", "remove", "refuse_start", "terminate")
+
+
 class ProjectTransitionIn(Schema):
-    action: str = Field(description="submit, town_approve, return, reject, enter_library, remove, plan, …")
+    model_config = ConfigDict(json_schema_extra=required_for("reason", REASON_REQUIRED))
+
+    action: one_of(*ACTION_VERBS) = Field(
+        description="submit, town_approve, return, reject, enter_library, …"
+    )
     reason: str = Field("", description="return, reject, remove, refuse_start, terminate: required")
 
 
@@ -157,24 +195,28 @@ class ReviewOut(Schema):
     id: int
     project_id: int
     project: str
-    state: str
+    state: one_of(ReviewState)
     seed: str
     expert_count: int
     pass_mark: int
     average: str | None
     seats: list[SeatOut]
-    conclusion: str = Field(description="pass, fail, pass_changes; empty until the chair signs it")
+    conclusion: one_of(Conclusion, "") = Field(
+        description="pass, fail, pass_changes; empty until the chair signs it"
+    )
     chair: str | None
 
 
 class ReplacementIn(Schema):
     order: int = Field(description="The seat's number in the panel")
-    withdrawn: str = Field(description="declined or absent")
+    withdrawn: one_of(SeatWithdrawal) = Field(description="declined or absent")
     seed: int | None = Field(None, description="Leave out: a new random seed is drawn and recorded")
 
 
 class ConclusionIn(Schema):
-    conclusion: str = Field(description="pass (通过), fail (不通过) or pass_changes (修改后通过)")
+    conclusion: one_of(Conclusion) = Field(
+        description="pass (通过), fail (不通过) or pass_changes (修改后通过)"
+    )
     note: str = Field("", description="Required for pass_changes: the changes asked for")
 
 
@@ -190,7 +232,7 @@ class ScoreIn(Schema):
 class StatRow(Schema):
     key: str
     projects: int
-    budget: str
+    budget: Money
 
 
 def _project(request, project_id: int) -> Project:
@@ -206,22 +248,20 @@ def _households(request, ids) -> list[Household]:
     return found
 
 
-@router.get("/projects", response=list[ProjectOut], summary="Projects in my area, filtered")
+@router.get("/projects", response=Page[ProjectOut], summary="Projects in my area, filtered")
 def list_projects(
     request,
-    state: str = "",
-    type: str = "",
-    year: int | None = None,
-    region: str = "",
+    paging: Query[PageIn],
+    state: one_of(ProjectState, "") = "",
+    type: one_of(ProjectType, "") = "",
+    year: YEAR | None = None,
+    region: RegionPrefix = "",
     q: str = "",
     behind: bool = False,
-    limit: int = 50,
-    offset: Offset = 0,
 ):
     region = scope.region_param(request.auth, region)
     rows = filtered(Project.objects.visible_to(request.auth), state, type, year, region, q, behind)
-    limit = max(1, min(limit, 500))
-    return with_money(rows.order_by("-year", "region_code", "id"))[offset : offset + limit]
+    return paginate(with_money(rows.order_by("-year", "region_code", "id")), paging)
 
 
 @router.post("/projects", response={201: ProjectOut, **ERRORS}, summary="Put a project into reserve (储备)")
@@ -268,12 +308,12 @@ def transition_project(request, project_id: int, payload: ProjectTransitionIn):
 
 @router.get(
     "/projects/{int:project_id}/timeline",
-    response={200: list[ProjectEventOut], **ERRORS},
+    response={200: Page[ProjectEventOut], **ERRORS},
     summary="Every step",
 )
-def get_project_timeline(request, project_id: int):
+def get_project_timeline(request, project_id: int, paging: Query[PageIn]):
     project = _project(request, project_id)
-    return [event_out(e) for e in timeline(project)]
+    return paginate(timeline(project), paging, lambda events: [event_out(e) for e in events])
 
 
 def event_out(event) -> dict:
@@ -328,10 +368,10 @@ def conclude_review(request, review_id: int, payload: ConclusionIn):
     return Status(201, review_out(request.auth, _review(request, review_id)))
 
 
-@router.get("/reviews", response=list[ReviewOut], summary="Reviews I may see (an expert: those drawn for)")
-def list_reviews(request):
-    reviews = Review.objects.visible_to(request.auth).select_related("project")
-    return [review_out(request.auth, r) for r in reviews[:200]]
+@router.get("/reviews", response=Page[ReviewOut], summary="Reviews I may see (an expert: those drawn for)")
+def list_reviews(request, paging: Query[PageIn]):
+    reviews = Review.objects.visible_to(request.auth).select_related("project", "chair")
+    return paginate(reviews, paging, lambda page: [review_out(request.auth, r) for r in page])
 
 
 @router.get("/reviews/{int:review_id}", response={200: ReviewOut, **ERRORS}, summary="One review")
@@ -408,9 +448,9 @@ class ProcurementIn(Schema):
     method: str = Field(max_length=40)
     contract_no: str = Field(max_length=60)
     supplier: str = Field(max_length=100)
-    amount: Money = Field(description="Yuan, at most two decimals", examples=["1700000.00"])
-    signed_on: date
-    warranty_ends_on: date | None = Field(None, description="Retention money may be paid until then")
+    amount: MoneyIn = Field(description="Yuan, at most two decimals", examples=["1700000.00"])
+    signed_on: IsoDate
+    warranty_ends_on: IsoDate | None = Field(None, description="Retention money may be paid until then")
 
 
 class ProcurementOut(Schema):
@@ -418,9 +458,9 @@ class ProcurementOut(Schema):
     method: str
     contract_no: str
     supplier: str
-    amount: str
-    signed_on: date
-    warranty_ends_on: date | None
+    amount: Money
+    signed_on: IsoDate
+    warranty_ends_on: IsoDate | None
 
     @staticmethod
     def resolve_amount(obj):
@@ -428,15 +468,15 @@ class ProcurementOut(Schema):
 
 
 class ProgressIn(Schema):
-    percent: int = Field(description="0–100, never below the last report")
+    percent: ranged(0, 100) = Field(description="0–100, never below the last report")
     problems: str = ""
-    reported_on: date | None = Field(None, description="Defaults to today")
+    reported_on: IsoDate | None = Field(None, description="Defaults to today")
 
 
 class ProgressOut(Schema):
     id: int
-    reported_on: date
-    percent: int
+    reported_on: IsoDate
+    percent: ranged(0, 100)
     problems: str
     photo: str | None
     reported_by: str
@@ -451,13 +491,13 @@ class ProgressOut(Schema):
 
 
 class AcceptanceIn(Schema):
-    accepted_on: date
+    accepted_on: IsoDate
     members: str = Field(max_length=500)
     conclusion: str
 
 
 class AcceptanceOut(Schema):
-    accepted_on: date
+    accepted_on: IsoDate
     members: str
     conclusion: str
     attachment: str | None
@@ -469,19 +509,19 @@ class AcceptanceOut(Schema):
 
 class AssetIn(Schema):
     name: str = Field(max_length=100)
-    asset_class: str = Field(description="operating, public or household")
+    asset_class: one_of(AssetClass) = Field(description="operating, public or household")
     owner: str = Field(max_length=100, description="Usually the village collective")
-    value: Money = Field(description="Yuan, at most two decimals")
-    registered_on: date
+    value: MoneyIn = Field(description="Yuan, at most two decimals")
+    registered_on: IsoDate
 
 
 class AssetOut(Schema):
     id: int
     name: str
-    asset_class: str
+    asset_class: one_of(AssetClass)
     owner: str
-    value: str
-    registered_on: date
+    value: Money
+    registered_on: IsoDate
 
     @staticmethod
     def resolve_value(obj):
@@ -519,11 +559,11 @@ def put_plan(request, project_id: int, payload: ProjectPlanIn):
 
 @router.get(
     "/projects/{int:project_id}/procurements",
-    response={200: list[ProcurementOut], **ERRORS},
+    response={200: Page[ProcurementOut], **ERRORS},
     summary="Contracts and procurement records",
 )
-def list_procurements(request, project_id: int):
-    return list(_project(request, project_id).procurements.all())
+def list_procurements(request, project_id: int, paging: Query[PageIn]):
+    return paginate(_project(request, project_id).procurements.all(), paging)
 
 
 @router.post(
@@ -538,11 +578,11 @@ def add_procurement(request, project_id: int, payload: ProcurementIn):
 
 @router.get(
     "/projects/{int:project_id}/progress",
-    response={200: list[ProgressOut], **ERRORS},
+    response={200: Page[ProgressOut], **ERRORS},
     summary="Progress reports, newest first",
 )
-def list_progress(request, project_id: int):
-    return list(_project(request, project_id).progress_reports.select_related("reported_by"))
+def list_progress(request, project_id: int, paging: Query[PageIn]):
+    return paginate(_project(request, project_id).progress_reports.select_related("reported_by"), paging)
 
 
 @router.post(
@@ -580,11 +620,11 @@ def record_acceptance(request, project_id: int, payload: AcceptanceIn):
 
 @router.get(
     "/projects/{int:project_id}/assets",
-    response={200: list[AssetOut], **ERRORS},
+    response={200: Page[AssetOut], **ERRORS},
     summary="Assets handed over and registered (确权)",
 )
-def list_assets(request, project_id: int):
-    return list(_project(request, project_id).assets.all())
+def list_assets(request, project_id: int, paging: Query[PageIn]):
+    return paginate(_project(request, project_id).assets.all(), paging)
 
 
 @router.post(
@@ -599,7 +639,7 @@ def add_asset(request, project_id: int, payload: AssetIn):
 
 # --- Budget changes (预算调整) ---------------------------------------------------------------------
 class BudgetChangeIn(Schema):
-    new_budget: Money = Field(description="Yuan, at most two decimals")
+    new_budget: MoneyIn = Field(description="Yuan, at most two decimals")
     reason: str = ""
 
 
@@ -611,10 +651,10 @@ class BudgetDecisionIn(Schema):
 class BudgetChangeOut(Schema):
     id: int
     project_id: int
-    old_budget: str
-    new_budget: str
+    old_budget: Money
+    new_budget: Money
     reason: str
-    state: str
+    state: one_of(BudgetChangeState)
     requested_by: str
     decided_by: str | None
     decision_note: str
@@ -638,11 +678,12 @@ class BudgetChangeOut(Schema):
 
 @router.get(
     "/projects/{int:project_id}/budget-changes",
-    response={200: list[BudgetChangeOut], **ERRORS},
+    response={200: Page[BudgetChangeOut], **ERRORS},
     summary="Budget changes of a project, newest first",
 )
-def list_budget_changes(request, project_id: int):
-    return list(_project(request, project_id).budget_changes.select_related("requested_by", "decided_by"))
+def list_budget_changes(request, project_id: int, paging: Query[PageIn]):
+    changes = _project(request, project_id).budget_changes.select_related("requested_by", "decided_by")
+    return paginate(changes, paging)
 
 
 @router.post(

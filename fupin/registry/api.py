@@ -1,6 +1,5 @@
 """Registry API: households with their members, gate transitions, visits, imports."""
 
-from datetime import date
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
@@ -10,15 +9,45 @@ from ninja.files import UploadedFile
 
 from fupin.core import clock, scope
 from fupin.core import tasks as core_tasks
-from fupin.core.api import ErrorOut, ExportOut
+from fupin.core.api import (
+    ErrorOut,
+    ExportOut,
+    IsoDate,
+    Page,
+    PageIn,
+    RegionCode,
+    RegionPrefix,
+    one_of,
+    paginate,
+)
 from fupin.core.errors import DomainError
-from fupin.core.inputs import PageNumber
 from fupin.core.masking import mask_id_number, mask_phone
 from fupin.core.models import User
 from fupin.core.scope import get_visible_or_404
 
 from . import search, services, tasks
-from .enums import GATE_STEPS, MonitoringStep, Step
+from .enums import (
+    GATE_STEPS,
+    Attribute,
+    Cause,
+    Education,
+    Gate,
+    Health,
+    Labour,
+    MeasureKind,
+    MonitoringSource,
+    MonitoringState,
+    MonitoringStep,
+    MonitoringType,
+    Relation,
+    RiskType,
+    Schooling,
+    Sex,
+    Standard,
+    Step,
+    Work,
+)
+from .enums import Status as HouseholdStatus
 from .models import HelperPair, Household, ImportJob, Member, MonitoringCase, Objection
 
 router = Router(tags=["registry"])
@@ -28,15 +57,15 @@ ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 class MemberIn(Schema):
     name: str
     id_number: str
-    relation: str
-    sex: str | None = None
+    relation: one_of(Relation)
+    sex: one_of(Sex) | None = None
     birth_date: str | None = None
     ethnicity: str | None = None
-    education: str | None = None
-    schooling: str | None = None
-    health: str | None = None
-    labour: str | None = None
-    work: str | None = None
+    education: one_of(Education, "") | None = None
+    schooling: one_of(Schooling, "") | None = None
+    health: one_of(Health) | None = None
+    labour: one_of(Labour) | None = None
+    work: one_of(Work) | None = None
     months_worked: int | None = None
     serious_illness_insurance: bool | None = None
     medical_insurance: bool | None = None
@@ -54,12 +83,12 @@ class IncomeIn(Schema):
 
 
 class HouseholdIn(Schema):
-    region: str = Field(description="12-digit code of the village")
+    region: RegionCode = Field(description="12-digit code of the village")
     number: str | None = Field(None, description="Household number; generated when empty")
-    attribute: str = "general"
-    standard: str = "national"
-    main_cause: str
-    other_causes: list[str] = []
+    attribute: one_of(Attribute) = "general"
+    standard: one_of(Standard) = "national"
+    main_cause: one_of(Cause)
+    other_causes: list[one_of(Cause)] = []
     phone: str = ""
     food_secure: bool = True
     clothing_secure: bool = True
@@ -73,11 +102,11 @@ class HouseholdIn(Schema):
 
 class MemberPatch(Schema):
     id: int
-    education: str | None = None
-    schooling: str | None = None
-    health: str | None = None
-    labour: str | None = None
-    work: str | None = None
+    education: one_of(Education, "") | None = None
+    schooling: one_of(Schooling, "") | None = None
+    health: one_of(Health) | None = None
+    labour: one_of(Labour) | None = None
+    work: one_of(Work) | None = None
     months_worked: int | None = None
     serious_illness_insurance: bool | None = None
     medical_insurance: bool | None = None
@@ -87,10 +116,10 @@ class MemberPatch(Schema):
 
 
 class HouseholdPatch(Schema):
-    attribute: str | None = None
-    standard: str | None = None
-    main_cause: str | None = None
-    other_causes: list[str] | None = None
+    attribute: one_of(Attribute) | None = None
+    standard: one_of(Standard) | None = None
+    main_cause: one_of(Cause) | None = None
+    other_causes: list[one_of(Cause)] | None = None
     phone: str | None = None
     food_secure: bool | None = None
     clothing_secure: bool | None = None
@@ -106,17 +135,17 @@ class MemberOut(Schema):
     id: int
     name: str
     id_number: str = Field(description="Masked; GET …/members/{int:member_id}/id-number reveals it (audited)")
-    sex: str
+    sex: one_of(Sex)
     birth_year: int = Field(
         description="Year of birth only: beside the masked ID number a full birth date gives the whole number"
     )
-    relation: str
+    relation: one_of(Relation)
     ethnicity: str
-    education: str
-    schooling: str
-    health: str
-    labour: str
-    work: str
+    education: one_of(Education, "")
+    schooling: one_of(Schooling, "")
+    health: one_of(Health)
+    labour: one_of(Labour)
+    work: one_of(Work)
     months_worked: int
     serious_illness_insurance: bool
     medical_insurance: bool
@@ -141,11 +170,11 @@ class MemberOut(Schema):
 class HouseholdSummary(Schema):
     id: int
     number: str
-    region: str = Field(alias="region_code")
+    region: RegionCode = Field(alias="region_code")
     head: str | None
-    status: str
-    attribute: str
-    main_cause: str
+    status: one_of(HouseholdStatus)
+    attribute: one_of(Attribute)
+    main_cause: one_of(Cause)
     per_capita_income: Decimal | None
     income_year: int | None
     size: int
@@ -160,17 +189,17 @@ class HouseholdSummary(Schema):
 
 
 class ProcedureOut(Schema):
-    gate: str
-    step: str
-    next_step: str | None
-    notice_start: date | None
-    notice_end: date | None
+    gate: one_of(Gate)
+    step: one_of(Step)
+    next_step: one_of(Step) | None
+    notice_start: IsoDate | None
+    notice_end: IsoDate | None
     open_objections: list[int]
 
 
 class HouseholdOut(HouseholdSummary):
-    standard: str
-    other_causes: list[str]
+    standard: one_of(Standard)
+    other_causes: list[one_of(Cause)]
     phone: str
     food_secure: bool
     clothing_secure: bool
@@ -215,27 +244,20 @@ class HouseholdOut(HouseholdSummary):
         }
 
 
-class HouseholdPage(Schema):
-    items: list[HouseholdSummary]
-    count: int
-
-
-class ListFilters(Schema):
-    region: str | None = Field(None, description="Region-code prefix or full code, e.g. 370828107")
-    status: str | None = None
-    cause: str | None = None
+class ListFilters(PageIn):
+    region: RegionPrefix | None = Field(None, description="Region-code prefix or full code, e.g. 370828107")
+    status: one_of(HouseholdStatus) | None = None
+    cause: one_of(Cause) | None = None
     q: str | None = Field(
         None, description="Name, pinyin initials (zs), ID number (full or last 6), household number"
     )
-    page: PageNumber = 1
-    page_size: int = Field(20, ge=1, le=100)
 
 
 def _household(request, household_id: int) -> Household:
     return get_visible_or_404(Household.objects.with_head(), request.auth, pk=household_id)
 
 
-@router.get("/households", response=HouseholdPage, summary="List and search households in my area")
+@router.get("/households", response=Page[HouseholdSummary], summary="List and search households in my area")
 def list_households(request, filters: Query[ListFilters]):
     search.check_query(request.auth, filters.q)
     households = search.filter_households(
@@ -245,10 +267,8 @@ def list_households(request, filters: Query[ListFilters]):
         cause=filters.cause,
         q=filters.q,
     )
-    count = households.count()
-    start = (filters.page - 1) * filters.page_size
-    page = households.with_head().order_by("region_code", "number")[start : start + filters.page_size]
-    return {"items": services.attach_sizes(page), "count": count}
+    households = households.with_head().order_by("region_code", "number")
+    return paginate(households, filters, services.attach_sizes)
 
 
 def _income_values(income: IncomeIn | None) -> dict | None:
@@ -295,8 +315,18 @@ def update_household(request, household_id: int, payload: HouseholdPatch):
     return _household(request, household_id)
 
 
+GATE_ACTIONS = {step for steps in GATE_STEPS.values() for step in steps} - {Step.APPLIED, Step.DONE}
+HOUSEHOLD_ACTIONS = [
+    *(step for step in Step if step in GATE_ACTIONS),
+    "start_exit",
+    "objection",
+    "resolve_objection",
+    "confirm_warnings",
+]
+
+
 class HouseholdTransitionIn(Schema):
-    action: str = Field(
+    action: one_of(*HOUSEHOLD_ACTIONS) = Field(
         description="A gate step (village_review, first_notice, town_review, second_notice, county_approval, "
         "verification, consent, notice, announcement), or start_exit, objection, resolve_objection, "
         "confirm_warnings"
@@ -304,7 +334,7 @@ class HouseholdTransitionIn(Schema):
     eligible: int | None = None
     present: int | None = None
     votes_for: int | None = None
-    start: date | None = None
+    start: IsoDate | None = None
     opinion: str | None = None
     comment: str | None = None
     compared: bool | None = Field(None, description="Town review/verification: compared with department data")
@@ -317,9 +347,6 @@ class HouseholdTransitionIn(Schema):
     objection_id: int | None = None
     resolution: str | None = None
     upheld: bool | None = None
-
-
-GATE_ACTIONS = {step for steps in GATE_STEPS.values() for step in steps} - {Step.APPLIED, Step.DONE}
 
 
 @router.post(
@@ -351,7 +378,7 @@ def transition_household(request, household_id: int, payload: HouseholdTransitio
 
 
 class VisitIn(Schema):
-    visited_on: date
+    visited_on: IsoDate
     findings: str
     help_given: str = ""
     latitude: Decimal | None = None
@@ -362,7 +389,7 @@ class VisitOut(Schema):
     id: int
     household_id: int
     helper: str
-    visited_on: date
+    visited_on: IsoDate
     findings: str
     help_given: str
 
@@ -382,11 +409,11 @@ def create_visit(request, household_id: int, payload: VisitIn):
 
 class PairIn(Schema):
     helper: str = Field(description="The helper's user name")
-    start: date | None = Field(None, description="Paired from (today when omitted)")
+    start: IsoDate | None = Field(None, description="Paired from (today when omitted)")
 
 
 class PairEndIn(Schema):
-    end: date | None = Field(None, description="Paired until (today when omitted)")
+    end: IsoDate | None = Field(None, description="Paired until (today when omitted)")
     reason: str = ""
 
 
@@ -394,8 +421,8 @@ class PairOut(Schema):
     id: int
     household_id: int
     helper: str
-    start: date
-    end: date | None
+    start: IsoDate
+    end: IsoDate | None
 
     @staticmethod
     def resolve_helper(obj):
@@ -412,11 +439,12 @@ def _helper_named(name: str):
 
 @router.get(
     "/households/{int:household_id}/helpers",
-    response={200: list[PairOut], 404: ErrorOut},
+    response={200: Page[PairOut], 404: ErrorOut},
     summary="Helpers paired with a household, current and past",
 )
-def list_helpers(request, household_id: int):
-    return _household(request, household_id).helper_pairs.select_related("helper")
+def list_helpers(request, household_id: int, paging: Query[PageIn]):
+    pairs = _household(request, household_id).helper_pairs.select_related("helper").order_by("start", "pk")
+    return paginate(pairs, paging)
 
 
 @router.post(
@@ -511,26 +539,26 @@ def get_import_status(request, job_id: int):
 
 class MeasureOut(Schema):
     id: int
-    kind: str
+    kind: one_of(MeasureKind)
     description: str
-    taken_on: date
-    until: date | None
+    taken_on: IsoDate
+    until: IsoDate | None
 
 
 class MonitoringOut(Schema):
     id: int
     household_id: int
-    type: str
-    risks: list[str]
-    source: str
-    state: str
-    step: str
-    found_on: date
-    identify_by: date
-    notice_start: date | None
-    notice_end: date | None
-    identified_on: date | None
-    cleared_on: date | None
+    type: one_of(MonitoringType)
+    risks: list[one_of(RiskType)]
+    source: one_of(MonitoringSource)
+    state: one_of(MonitoringState)
+    step: one_of(MonitoringStep)
+    found_on: IsoDate
+    identify_by: IsoDate
+    notice_start: IsoDate | None
+    notice_end: IsoDate | None
+    identified_on: IsoDate | None
+    cleared_on: IsoDate | None
     measures: list[MeasureOut]
 
     @staticmethod
@@ -541,22 +569,26 @@ class MonitoringOut(Schema):
 class MonitoringIn(Schema):
     household_id: int | None = Field(None, description="A registered household; or `household` for a new one")
     household: HouseholdIn | None = Field(None, description="A household never registered (边缘易致贫户 …)")
-    type: str = Field(description="unstable, marginal or sudden")
-    risks: list[str]
-    found_on: date | None = None
-    source: str = Field("visit", description="application, alert or visit")
+    type: one_of(MonitoringType) = Field(description="unstable, marginal or sudden")
+    risks: list[one_of(RiskType)]
+    found_on: IsoDate | None = None
+    source: one_of(MonitoringSource) = Field("visit", description="application, alert or visit")
 
 
 class MeasureIn(Schema):
-    kind: str = Field(description="industry, employment, health, education, housing, social_security, other")
+    kind: one_of(MeasureKind) = Field(
+        description="industry, employment, health, education, housing, social_security, other"
+    )
     description: str
-    taken_on: date | None = None
-    until: date | None = None
+    taken_on: IsoDate | None = None
+    until: IsoDate | None = None
 
 
 class MonitoringTransitionIn(Schema):
-    action: str = Field(description="village_review, notice, town_check, county_approval, or clear")
-    start: date | None = None
+    action: one_of(MonitoringStep, "clear") = Field(
+        description="village_review, notice, town_check, county_approval, or clear"
+    )
+    start: IsoDate | None = None
     opinion: str | None = None
 
 
@@ -568,14 +600,14 @@ def _case(request, case_id: int) -> MonitoringCase:
     )
 
 
-@router.get("/monitoring", response={200: list[MonitoringOut]}, summary="Monitored households (防返贫)")
-def list_monitoring_cases(request, state: str | None = None, type: str | None = None):
+@router.get("/monitoring", response={200: Page[MonitoringOut]}, summary="Monitored households (防返贫)")
+def list_monitoring_cases(request, paging: Query[PageIn], state: str | None = None, type: str | None = None):
     cases = MonitoringCase.objects.filter(household__in=Household.objects.visible_to(request.auth))
     if state:
         cases = cases.filter(state=state)
     if type:
         cases = cases.filter(type=type)
-    return cases.prefetch_related("measures").order_by("state", "identify_by")[:500]
+    return paginate(cases.prefetch_related("measures").order_by("state", "identify_by", "pk"), paging)
 
 
 @router.post(
@@ -639,8 +671,9 @@ def transition_monitoring_case(request, case_id: int, payload: MonitoringTransit
 
 @router.get(
     "/households/{int:household_id}/monitoring",
-    response={200: list[MonitoringOut], 404: ErrorOut},
+    response={200: Page[MonitoringOut], 404: ErrorOut},
     summary="Monitoring cases of a household",
 )
-def list_household_monitoring(request, household_id: int):
-    return MonitoringCase.objects.filter(household=_household(request, household_id))
+def list_household_monitoring(request, household_id: int, paging: Query[PageIn]):
+    cases = MonitoringCase.objects.filter(household=_household(request, household_id))
+    return paginate(cases.prefetch_related("measures").order_by("found_on", "pk"), paging)

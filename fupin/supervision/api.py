@@ -1,8 +1,7 @@
 """Supervision API: the problem ledger, its statistics, campaigns and checks, complaints (public create and
 status lookup)."""
 
-from datetime import date
-
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -12,16 +11,27 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from fupin.core import clock, masking, scope
-from fupin.core.api import ErrorOut
+from fupin.core.api import ErrorOut, IsoDate, Page, PageIn, RegionCode, RegionPrefix, one_of, paginate
 from fupin.core.client import client_address
 from fupin.core.errors import DomainError
-from fupin.core.inputs import Id, PageNumber
+from fupin.core.inputs import Id
 from fupin.core.models import Region, User
 from fupin.core.ratelimit import RateLimited
 from fupin.core.scope import get_visible_or_404
 
 from . import queries, services, stats
-from .enums import PROBLEMS, ComplaintChannel, ComplaintState
+from .enums import (
+    PROBLEMS,
+    Action,
+    Aspect,
+    ComplaintChannel,
+    ComplaintState,
+    Escalation,
+    State,
+    UrbanCategory,
+    Use,
+)
+from .enums import Method as CheckMethod
 from .models import Campaign, Complaint, Grid, Problem
 
 router = Router(tags=["supervision"])
@@ -30,7 +40,7 @@ ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 class ProblemEventOut(Schema):
-    action: str
+    action: one_of(Action)
     actor: str | None
     role: str = Field(alias="actor_role")
     at: str
@@ -64,18 +74,18 @@ class ProblemEventOut(Schema):
 class ProblemOut(Schema):
     id: int
     number: str
-    use: str
-    category: str
+    use: one_of(Use)
+    category: one_of(Aspect, UrbanCategory)
     title: str
-    region: str = Field(alias="region_code")
-    state: str
-    escalation: str
+    region: RegionCode = Field(alias="region_code")
+    state: one_of(State)
+    escalation: one_of(Escalation)
     overdue: bool
     responsible_unit: str
     responsible: str | None
-    found_on: date
-    deadline: date | None
-    effective_deadline: date | None
+    found_on: IsoDate
+    deadline: IsoDate | None
+    effective_deadline: IsoDate | None
     rework_count: int
     campaign_id: int | None
 
@@ -91,9 +101,9 @@ class ProblemOut(Schema):
 class ProblemDetail(ProblemOut):
     description: str
     subject_label: str
-    first_deadline: date | None
-    requested_deadline: date | None
-    closed_on: date | None
+    first_deadline: IsoDate | None
+    requested_deadline: IsoDate | None
+    closed_on: IsoDate | None
     closed_on_time: bool | None
     events: list[ProblemEventOut]
     actions: list[str] = Field(description="The steps the caller may take now (the page's choices)")
@@ -107,44 +117,37 @@ class ProblemDetail(ProblemOut):
         return [step.action for step in PROBLEMS.allowed(context["request"].auth, obj)]
 
 
-class ProblemPage(Schema):
-    items: list[ProblemOut]
-    count: int
-
-
-class ProblemFilters(Schema):
-    region: str | None = None
+class ProblemFilters(PageIn):
+    region: RegionPrefix | None = None
     campaign: Id | None = None
-    use: str | None = None
-    state: str | None = None
-    category: str | None = None
+    use: one_of(Use) | None = None
+    state: one_of(State) | None = None
+    category: one_of(Aspect, UrbanCategory) | None = None
     overdue: bool | None = None
     q: str | None = None
-    page: PageNumber = 1
-    page_size: int = Field(20, ge=1, le=100)
 
 
 def _region(request, value):
     return scope.region_param(request.auth, value) if value else None
 
 
-@router.get("/problems", response=ProblemPage, summary="The problem ledger in my area (overdue first)")
+@router.get("/problems", response=Page[ProblemOut], summary="The problem ledger in my area (overdue first)")
 def list_problems(request, filters: Query[ProblemFilters]):
     wanted = filters.dict(exclude={"page", "page_size"})
     wanted["region"] = _region(request, filters.region)
     problems = queries.filtered(Problem.objects.visible_to(request.auth), **wanted)
-    count = problems.count()
-    start = (filters.page - 1) * filters.page_size
-    return {"items": list(queries.overdue_first(problems)[start : start + filters.page_size]), "count": count}
+    return paginate(queries.overdue_first(problems), filters)
 
 
 class ProblemIn(Schema):
-    use: str
-    category: str
+    use: one_of(Use)
+    category: one_of(Aspect, UrbanCategory) = Field(
+        description="An aspect of a project (use projects), or an urban category"
+    )
     title: str
     description: str = ""
-    region: str
-    found_on: date | None = None
+    region: RegionCode
+    found_on: IsoDate | None = None
     grid_id: int | None = None
 
 
@@ -180,11 +183,11 @@ def get_problem(request, problem_id: int):
 
 
 class ProblemTransitionIn(Schema):
-    action: str
+    action: one_of(*(a for a in Action if a not in (Action.REGISTER, Action.ESCALATE)))
     comment: str = ""
     unit: str = ""
     person: str | None = Field(None, description="User name of the responsible person")
-    deadline: date | None = None
+    deadline: IsoDate | None = None
     duplicate_of: int | None = Field(None, description="Id of the problem this one duplicates")
     beyond_campaign_end: bool = False
 
@@ -249,16 +252,16 @@ class ProblemStatsOut(Schema):
     average_days_to_close: float | None
 
 
-class StatsFilters(Schema):
-    region: str | None = None
+class StatsFilters(PageIn):
+    region: RegionPrefix | None = None
     campaign: Id | None = None
-    use: str | None = None
+    use: one_of(Use) | None = None
     group: str | None = Field(None, description="campaign, unit, town, category or month")
 
 
 @router.get(
     "/problems/stats",
-    response={200: list[ProblemStatsOut], 400: ErrorOut},
+    response={200: Page[ProblemStatsOut], 400: ErrorOut},
     summary="Found, rectified, on time, overdue; clearance and on-time rates",
 )
 def get_problem_stats(request, filters: Query[StatsFilters]):
@@ -271,7 +274,7 @@ def get_problem_stats(request, filters: Query[StatsFilters]):
         use=filters.use,
     )
     result = stats.figures(problems, clock.today(), filters.group)
-    return [
+    rows = [
         {
             "key": str(key),
             **{
@@ -281,20 +284,21 @@ def get_problem_stats(request, filters: Query[StatsFilters]):
         }
         for key, figures in sorted(result.items())
     ]
+    return paginate(rows, filters)
 
 
 class ItemIn(Schema):
-    aspect: str
+    aspect: one_of(Aspect, UrbanCategory)
     text: str
-    method: str = "archives"
+    method: one_of(CheckMethod) = "archives"
 
 
 class CampaignIn(Schema):
     name: str
-    use: str = "projects"
-    region: str
-    start: date
-    end: date
+    use: one_of(Use) = "projects"
+    region: RegionCode
+    start: IsoDate
+    end: IsoDate
     scope: dict = {}
     items: list[ItemIn]
 
@@ -302,10 +306,10 @@ class CampaignIn(Schema):
 class CampaignOut(Schema):
     id: int
     name: str
-    use: str
-    region: str = Field(alias="region_code")
-    start: date
-    end: date
+    use: one_of(Use)
+    region: RegionCode = Field(alias="region_code")
+    start: IsoDate
+    end: IsoDate
     scope: dict
     items: list[dict]
     checked: int
@@ -317,16 +321,19 @@ class CampaignOut(Schema):
 
     @staticmethod
     def resolve_checked(obj):
-        return obj.checks.count()
+        # A list annotates the count (one query for the page); one campaign counts its own.
+        counted = getattr(obj, "checks_count", None)
+        return obj.checks.count() if counted is None else counted
 
     @staticmethod
     def resolve_in_scope(obj):
         return len(services.subjects_in_scope(obj))
 
 
-@router.get("/campaigns", response=list[CampaignOut], summary="Campaigns in my area")
-def list_campaigns(request):
-    return Campaign.objects.visible_to(request.auth).prefetch_related("items")
+@router.get("/campaigns", response=Page[CampaignOut], summary="Campaigns in my area")
+def list_campaigns(request, paging: Query[PageIn]):
+    campaigns = Campaign.objects.visible_to(request.auth).prefetch_related("items")
+    return paginate(campaigns.annotate(checks_count=Count("checks")).order_by("-start", "-pk"), paging)
 
 
 @router.post(
@@ -363,13 +370,13 @@ class ResultIn(Schema):
 class CheckIn(Schema):
     subject_id: str
     results: list[ResultIn]
-    checked_on: date | None = None
+    checked_on: IsoDate | None = None
 
 
 class CheckOut(Schema):
     id: int
     subject: str = Field(alias="subject_label")
-    checked_on: date
+    checked_on: IsoDate
     problems: list[str]
 
     @staticmethod
@@ -402,18 +409,18 @@ def create_check(request, campaign_id: int, payload: CheckIn):
 
 class ComplaintIn(Schema):
     content: str
-    region: str
+    region: RegionCode
     name: str = ""
     phone: str = ""
 
 
 class ComplaintStatus(Schema):
     code: str
-    state: str
+    state: one_of(ComplaintState)
     received_at: str
     reason: str
     reply: str
-    problem_state: str | None
+    problem_state: one_of(State) | None
 
     @staticmethod
     def resolve_received_at(obj):
@@ -473,13 +480,13 @@ class ComplaintRecordIn(Schema):
 class ComplaintOut(Schema):
     id: int
     code: str
-    channel: str
-    state: str
-    region: str = Field(alias="region_code")
+    channel: one_of(ComplaintChannel)
+    state: one_of(ComplaintState)
+    region: RegionCode = Field(alias="region_code")
     name: str
     phone: str = Field(description="Masked, as on every page")
     received_at: str
-    decide_by: date | None
+    decide_by: IsoDate | None
     overdue: bool
 
     @staticmethod
@@ -495,24 +502,17 @@ class ComplaintOut(Schema):
         return obj.is_overdue()
 
 
-class ComplaintPage(Schema):
-    items: list[ComplaintOut]
-    count: int
-
-
 class ComplaintFilters(Schema):
-    channel: str | None = None
-    state: str | None = None
-    page: PageNumber = 1
-    page_size: int = Field(20, ge=1, le=100)
+    channel: one_of(ComplaintChannel) | None = None
+    state: one_of(ComplaintState) | None = None
 
 
 @router.get(
     "/complaints/received",
-    response={200: ComplaintPage, **ERRORS},
+    response={200: Page[ComplaintOut], **ERRORS},
     summary="Complaints in my area, newest received first, by channel and state",
 )
-def list_complaints(request, filters: Query[ComplaintFilters]):
+def list_complaints(request, filters: Query[ComplaintFilters], paging: Query[PageIn]):
     complaints = Complaint.objects.visible_to(request.auth)
     if filters.channel:
         if filters.channel not in ComplaintChannel.values:
@@ -522,8 +522,7 @@ def list_complaints(request, filters: Query[ComplaintFilters]):
         if filters.state not in ComplaintState.values:
             raise DomainError(_("State: choose one of the list."), field="state")
         complaints = complaints.filter(state=filters.state)
-    start = (filters.page - 1) * filters.page_size
-    return {"items": list(complaints[start : start + filters.page_size]), "count": complaints.count()}
+    return paginate(complaints, paging)
 
 
 @router.post(
@@ -546,9 +545,9 @@ def record_complaint(request, payload: ComplaintRecordIn):
 
 
 class DecisionIn(Schema):
-    decision: str = Field(description="accept, dismiss or answer")
-    use: str = "projects"
-    category: str = ""
+    decision: one_of("accept", "dismiss", "answer") = Field(description="accept, dismiss or answer")
+    use: one_of(Use) = "projects"
+    category: one_of(Aspect, UrbanCategory, "") = ""
     title: str = ""
     reason: str = ""
     reply: str = ""

@@ -1,16 +1,14 @@
 """API of risk warnings (issue 15). Thin: parse, ask queries or one service, serialise."""
 
-from datetime import date
-
 from ninja import Field, Query, Router, Schema
 
 from fupin.core import clock, scope
-from fupin.core.api import ErrorOut
-from fupin.core.inputs import Id, PageNumber
+from fupin.core.api import ErrorOut, IsoDate, Page, PageIn, RegionCode, RegionPrefix, one_of, paginate
+from fupin.core.inputs import Id
 from fupin.core.scope import get_visible_or_404
 
 from . import queries, services
-from .enums import LEVEL_ORDER
+from .enums import EVENT_LABELS, LEVEL_ORDER, Level, State, Transition
 from .models import Warning
 from .rules import RULES
 
@@ -22,28 +20,23 @@ class WarningOut(Schema):
     id: int
     rule: str
     rule_name: str
-    level: str
-    state: str
+    level: one_of(Level)
+    state: one_of(State)
     subject_type: str
     subject_id: int
     subject_repr: str
-    region_code: str
-    raised_on: date
-    updated_on: date
+    region_code: RegionCode
+    raised_on: IsoDate
+    updated_on: IsoDate
     message: str
-    escalated_on: date | None
-
-
-class WarningPage(Schema):
-    items: list[WarningOut]
-    count: int
+    escalated_on: IsoDate | None
 
 
 class WarningEventOut(Schema):
-    kind: str
-    from_state: str
-    to_state: str
-    level: str
+    kind: one_of(*EVENT_LABELS)
+    from_state: one_of(State, "")
+    to_state: one_of(State, "")
+    level: one_of(Level, "")
     note: str
     actor: str
     at: str
@@ -59,33 +52,32 @@ class WarningEventOut(Schema):
 
 class WarningDetail(WarningOut):
     close_reason: str
-    closed_on: date | None
-    acknowledged_on: date | None
+    closed_on: IsoDate | None
+    acknowledged_on: IsoDate | None
     history: list[WarningEventOut]
-    actions: list[str]
+    actions: list[one_of(Transition)]
 
 
 class WarningTransitionIn(Schema):
-    action: str = Field(description="acknowledge | verify | close | dismiss")
+    action: one_of(Transition) = Field(description="acknowledge | verify | close | dismiss")
     note: str = ""
 
 
-class WarningFilters(Schema):
-    region: str | None = None
-    rule: str | None = None
-    level: str | None = None
-    state: str | None = Field(None, description="a state, or `open` for the three open ones")
-    page: PageNumber = 1
-    page_size: int = Field(20, ge=1, le=100)
+class WarningFilters(PageIn):
+    region: RegionPrefix | None = None
+    rule: one_of(*RULES) | None = None
+    level: one_of(Level) | None = None
+    state: one_of(State, "open") | None = Field(
+        None, description="a state, or `open` for the three open ones"
+    )
 
 
-@router.get("/warnings", response={200: WarningPage, **ERRORS}, summary="Warnings in my area")
+@router.get("/warnings", response={200: Page[WarningOut], **ERRORS}, summary="Warnings in my area")
 def list_warnings(request, filters: Query[WarningFilters]):
     warnings = queries.filtered(
         request.auth, region=filters.region, rule=filters.rule, level=filters.level, state=filters.state
     )
-    start = (filters.page - 1) * filters.page_size
-    return {"items": list(warnings[start : start + filters.page_size]), "count": warnings.count()}
+    return paginate(warnings, filters)
 
 
 class ThresholdOut(Schema):
@@ -105,23 +97,27 @@ class RuleOut(Schema):
     from_policy: bool
 
 
-@router.get("/warnings/rules", response=list[RuleOut], summary="The rules and their thresholds for my county")
-def list_rules(request):
+@router.get("/warnings/rules", response=Page[RuleOut], summary="The rules and their thresholds for my county")
+def list_rules(request, paging: Query[PageIn]):
     county = scope.county_of(scope.area_of(request.auth))
     year = clock.today().year
-    return [
-        {
-            "code": rule.code,
-            "name": str(rule.name),
-            "module": rule.module,
-            "subject_type": rule.subject_type,
-            "unit": str(rule.unit),
-            "lower_is_worse": not rule.higher_is_worse,
-            "thresholds": dict(zip(LEVEL_ORDER, rule.thresholds(county, year).values(), strict=True)),
-            "from_policy": rule.defaults is not None,
-        }
-        for rule in RULES.values()
-    ]
+    return paginate(
+        list(RULES.values()),
+        paging,
+        lambda rules: [
+            {
+                "code": rule.code,
+                "name": str(rule.name),
+                "module": rule.module,
+                "subject_type": rule.subject_type,
+                "unit": str(rule.unit),
+                "lower_is_worse": not rule.higher_is_worse,
+                "thresholds": dict(zip(LEVEL_ORDER, rule.thresholds(county, year).values(), strict=True)),
+                "from_policy": rule.defaults is not None,
+            }
+            for rule in rules
+        ],
+    )
 
 
 class MonthOut(Schema):
@@ -156,26 +152,22 @@ class WaitingOut(Schema):
     url: str
 
 
-class InboxOut(Schema):
-    warnings: list[WarningOut]
-    count: int = Field(description="warnings to handle")
+class InboxOut(Page[WarningOut]):
     elsewhere: list[WaitingOut]
     total: int = Field(description="warnings to handle and everything waiting elsewhere (the header's count)")
 
 
 @router.get("/inbox", response=InboxOut, summary="My to-do: warnings to handle, and what waits elsewhere")
-def list_inbox(request, page: PageNumber = 1):
+def list_inbox(request, paging: Query[PageIn]):
     warnings = queries.most_urgent_first(queries.to_handle(request.auth))
-    start = (page - 1) * 20
     elsewhere = [
         {"label": label, "count": n, "url": url} for label, n, url in queries.waiting_elsewhere(request.auth)
     ]
-    count = warnings.count()
+    page = paginate(warnings, paging)
     return {
-        "warnings": list(warnings[start : start + 20]),
-        "count": count,
+        **page,
         "elsewhere": elsewhere,
-        "total": count + sum(item["count"] for item in elsewhere),
+        "total": page["count"] + sum(item["count"] for item in elsewhere),
     }
 
 

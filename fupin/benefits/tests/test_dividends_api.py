@@ -49,10 +49,10 @@ def test_a_plan_from_revenue_to_every_households_dividend(
     detail = api_as(inspector).get(url).json()
     assert detail["state"] == "paid" and not detail["paid_late"] and not detail["overdue"]
     assert all(line["paid"] and line["paid_on"] == "2025-10-13" for line in detail["lines"])
-    listed = client.get(f"/api/v1/projects/{project.pk}/distributions").json()
+    listed = client.get(f"/api/v1/projects/{project.pk}/distributions").json()["items"]
     assert [p["id"] for p in listed] == [plan["id"]]
     first = households[0]
-    dividends = client.get(f"/api/v1/households/{first.pk}/dividends").json()
+    dividends = client.get(f"/api/v1/households/{first.pk}/dividends").json()["items"]
     assert (
         len(dividends) == 1 and dividends[0]["period"] == "2025" and dividends[0]["paid_on"] == "2025-10-13"
     )

@@ -117,7 +117,8 @@ def test_the_export_holds_entries_and_years(project, sima_officer):
 def test_the_api_gives_the_years(api_as, project, sima_officer, jishu_officer):
     record(sima_officer, project, "2019", "70000.00")
     url = f"/api/v1/projects/{project.pk}/revenues/by-year"
-    assert api_as(sima_officer).get(url).json() == [
-        {"year": 2019, "planned": "60000.00", "actual": "70000.00", "below_plan": False}
-    ]
+    assert api_as(sima_officer).get(url).json() == {
+        "items": [{"year": 2019, "planned": "60000.00", "actual": "70000.00", "below_plan": False}],
+        "count": 1,
+    }
     assert_error(api_as(jishu_officer).get(url), 404, "not_found")

@@ -108,7 +108,7 @@ def test_the_api_records_lists_and_reverses(api_as, project, sima_officer, finan
     revenue_id = response.json()["id"]
     reversal = api_as(sima_officer).post(f"/api/v1/revenues/{revenue_id}/reversals", {"reason": "重复录入"})
     assert reversal.status_code == 201 and reversal.json()["amount"] == "-12000.50"
-    rows = api_as(inspector).get(url).json()
+    rows = api_as(inspector).get(url).json()["items"]
     assert [r["amount"] for r in rows] == ["12000.50", "-12000.50"]
     assert_error(api_as(jishu_officer).get(url), 404, "not_found")
 

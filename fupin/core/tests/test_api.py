@@ -116,8 +116,10 @@ def test_me(api_as, sima_officer):
 # --- Tokens: list and revoke ----------------------------------------------------------------------
 def test_owner_lists_and_revokes_tokens(api_as, sima_officer):
     client = api_as(sima_officer)
-    tokens = client.get("/api/v1/auth/tokens").json()
-    assert len(tokens) == 1 and tokens[0]["active"] is True and tokens[0]["prefix"].startswith("fp_")
+    answer = client.get("/api/v1/auth/tokens").json()
+    tokens = answer["items"]
+    assert answer["count"] == len(tokens) == 1
+    assert tokens[0]["active"] is True and tokens[0]["prefix"].startswith("fp_")
     assert "key_hash" not in tokens[0]
     response = client.delete(f"/api/v1/auth/tokens/{tokens[0]['id']}")
     assert response.status_code == 204
@@ -136,7 +138,7 @@ def test_tokens_of_others_are_invisible(api_as, sima_officer, jishu_officer):
     api_as(sima_officer)
     sima_token = ApiToken.objects.get(user=sima_officer)
     client = api_as(jishu_officer)
-    assert [t["id"] for t in client.get("/api/v1/auth/tokens").json()] != [sima_token.pk]
+    assert [t["id"] for t in client.get("/api/v1/auth/tokens").json()["items"]] != [sima_token.pk]
     assert_error(client.delete(f"/api/v1/auth/tokens/{sima_token.pk}"), 404, "not_found")
     assert ApiToken.objects.get(pk=sima_token.pk).revoked_at is None
 
@@ -150,8 +152,9 @@ def test_region_and_children(api_as, county_admin):
         "level": "county",
     }
     children = client.get("/api/v1/regions/370828000000/children").json()
-    assert [c["name"] for c in children] == ["鸡黍镇", "司马镇"]
-    villages = client.get("/api/v1/regions/370828107000/children").json()
+    assert children["count"] == 2
+    assert [c["name"] for c in children["items"]] == ["鸡黍镇", "司马镇"]
+    villages = client.get("/api/v1/regions/370828107000/children").json()["items"]
     assert villages == [
         {"code": "370828107001", "name": "司马社区", "level": "village"},
         {"code": "370828107200", "name": "南徐庄村", "level": "village"},

@@ -50,9 +50,19 @@ def test_a_server_error_is_a_json_500_without_the_details(api_as, county_admin, 
     assert body == {"code": "server_error", "message": "服务器内部错误，请稍后重试。", "fields": {}}
 
 
-def test_a_negative_offset_is_refused_with_the_field(api_as, county_admin):
-    body = assert_error_shape(api_as(county_admin).get("/api/v1/projects", {"offset": -1}), 400)
-    assert body["fields"] == {"offset": "数值太小。"}
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ({"page": -1}, "page", "数值太小。"),
+        ({"page": 0}, "page", "数值太小。"),
+        ({"page_size": 0}, "page_size", "数值太小。"),
+        ({"page_size": 501}, "page_size", "数值太大。"),
+        ({"page": "x"}, "page", "必须是整数。"),
+    ],
+)
+def test_a_page_out_of_range_is_refused_with_the_field(api_as, county_admin, query, field, message):
+    body = assert_error_shape(api_as(county_admin).get("/api/v1/projects", query), 400)
+    assert body["fields"] == {field: message}
 
 
 def test_control_characters_and_huge_integers_in_a_body_are_refused_with_the_path(api_as, county_admin):
@@ -189,3 +199,10 @@ def test_no_route_answers_5xx_to_integers_out_of_range(api_as, county_admin, sim
                     f"{method} {path} {where} {slot}: {response.status_code} {response.content[:160]!r}"
                 )
     assert failures == [] and answered > 100
+
+
+@pytest.mark.parametrize("value", ["1714521600", "1714521600.0", "2026-02-30"])
+def test_a_date_is_a_date_never_a_unix_timestamp(api_as, county_admin, value):
+    response = api_as(county_admin).get("/api/v1/benefits/employment", {"on": value})
+    body = assert_error_shape(response, 400)
+    assert body["fields"] == {"on": "日期格式应为 2026-05-01。"}

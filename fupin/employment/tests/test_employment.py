@@ -161,7 +161,7 @@ def test_the_api_signs_and_reports_compliance(
     assert response.json()["monthly_wage"] == "2000.00" and response.json()["name"] == "户主1"
     answer = api_as(inspector).get(f"/api/v1/projects/{project.pk}/employment").json()
     assert answer == {"required": 36, "signed": 1, "active": 1, "shortfall": 35, "compliant": False}
-    listed = api_as(inspector).get(f"/api/v1/projects/{project.pk}/employment-agreements").json()
+    listed = api_as(inspector).get(f"/api/v1/projects/{project.pk}/employment-agreements").json()["items"]
     assert [row["position"] for row in listed] == ["饲养员"]
 
 

@@ -34,7 +34,7 @@ def test_workshops_are_created_listed_and_read(api_as, sima_officer, inspector, 
     assert response.status_code == 201, response.content
     workshop_id = response.json()["id"]
     assert response.json()["employed"] == 0
-    rows = api_as(inspector).get("/api/v1/workshops", {"year": 2019}).json()
+    rows = api_as(inspector).get("/api/v1/workshops", {"year": 2019}).json()["items"]
     assert [r["name"] for r in rows] == ["南徐庄扶贫车间"]
     assert rows[0]["qualification"] == {
         "year": 2019,
@@ -44,8 +44,8 @@ def test_workshops_are_created_listed_and_read(api_as, sima_officer, inspector, 
         "min_wage": "5000.00",
         "qualifies": False,
     }
-    assert api_as(jishu_officer).get("/api/v1/workshops").json() == []
-    assert api_as(sima_officer).get("/api/v1/workshops", {"region": "370828107001"}).json() == []
+    assert api_as(jishu_officer).get("/api/v1/workshops").json() == {"items": [], "count": 0}
+    assert api_as(sima_officer).get("/api/v1/workshops", {"region": "370828107001"}).json()["items"] == []
     detail = api_as(inspector).get(f"/api/v1/workshops/{workshop_id}", {"year": 2019}).json()
     assert detail["people"] == [] and detail["assessments"] == [] and detail["latest_status"] is None
     assert_error(api_as(jishu_officer).get(f"/api/v1/workshops/{workshop_id}"), 404, "not_found")
@@ -74,8 +74,8 @@ def test_posts_are_created_listed_and_read(api_as, sima_officer, inspector, jish
     assert response.status_code == 201, response.content
     assert response.json()["monthly_wage"] == "600.00"
     post_id = response.json()["id"]
-    assert [p["title"] for p in api_as(inspector).get("/api/v1/posts").json()] == ["护林员"]
-    assert api_as(jishu_officer).get("/api/v1/posts").json() == []
+    assert [p["title"] for p in api_as(inspector).get("/api/v1/posts").json()["items"]] == ["护林员"]
+    assert api_as(jishu_officer).get("/api/v1/posts").json() == {"items": [], "count": 0}
     assert api_as(inspector).get(f"/api/v1/posts/{post_id}").json()["people"] == []
     assert_error(api_as(jishu_officer).get(f"/api/v1/posts/{post_id}"), 404, "not_found")
     assert_error(api_as(sima_officer).post("/api/v1/posts", {**POST, "monthly_wage": "-5"}), 400, "invalid")
@@ -132,7 +132,7 @@ def test_assessments(api_as, sima_officer, inspector, jishu_officer, workshop):
     assert_error(api_as(sima_officer).post(url, {"quarter": "Q3"}), 400, "invalid")
     assert_error(api_as(inspector).post(url, {"quarter": "2019-Q2"}), 403, "forbidden")
     assert_error(api_as(jishu_officer).post(url, {"quarter": "2019-Q2"}), 404, "not_found")
-    rows = api_as(inspector).get("/api/v1/workshops").json()
+    rows = api_as(inspector).get("/api/v1/workshops").json()["items"]
     assert (rows[0]["latest_quarter"], rows[0]["latest_status"]) == ("2019-Q1", "monitoring")
     history = api_as(inspector).get(f"/api/v1/workshops/{workshop.pk}").json()["assessments"]
     assert [a["quarter"] for a in history] == ["2019-Q1"]
@@ -213,4 +213,4 @@ def test_lists_have_no_n_plus_one(api_as, sima_officer, clock, django_assert_max
         make_post(sima_officer, title=f"岗位{i}")
     client = api_as(sima_officer)
     with django_assert_max_num_queries(10):
-        assert len(client.get(url).json()) == 5
+        assert len(client.get(url).json()["items"]) == 5

@@ -214,12 +214,12 @@ def test_the_api_registers_sources_and_allocates(
         {"source_id": made.json()["id"], "project_id": project.pk, "amount": "1000"},
     )
     assert ok.status_code == 201 and ok.json()["amount"] == "1000.00"
-    assert client.get("/api/v1/funds/sources").json()[0]["available"] == "0.00"
+    assert client.get("/api/v1/funds/sources").json()["items"][0]["available"] == "0.00"
 
 
 def test_a_jishu_officer_sees_no_sima_allocation(api_as, jishu_officer, sima_officer, allocation):
-    assert api_as(jishu_officer).get("/api/v1/funds/allocations").json() == []
-    assert len(api_as(sima_officer).get("/api/v1/funds/allocations").json()) == 1
+    assert api_as(jishu_officer).get("/api/v1/funds/allocations").json() == {"items": [], "count": 0}
+    assert api_as(sima_officer).get("/api/v1/funds/allocations").json()["count"] == 1
 
 
 # --- PostgreSQL: many payments at once ------------------------------------------------------------

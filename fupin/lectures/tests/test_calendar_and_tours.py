@@ -100,7 +100,7 @@ def test_unavailability_by_api(api_as, lecturer_user, lecture_admin, requester, 
         url, {"starts_at": at(12, 9).isoformat(), "ends_at": at(12, 17).isoformat(), "note": "培训"}
     )
     assert created.status_code == 201
-    assert [p["note"] for p in api_as(lecture_admin).get(url).json()] == ["培训"]
+    assert [p["note"] for p in api_as(lecture_admin).get(url).json()["items"]] == ["培训"]
     assert (
         api_as(requester)
         .post(url, {"starts_at": at(13, 9).isoformat(), "ends_at": at(13, 17).isoformat()})
@@ -108,7 +108,7 @@ def test_unavailability_by_api(api_as, lecturer_user, lecture_admin, requester, 
         == 403
     )
     assert client.delete(f"{url}/{created.json()['id']}").status_code == 204
-    assert client.get(url).json() == []
+    assert client.get(url).json() == {"items": [], "count": 0}
     assert client.delete(f"{url}/{created.json()['id']}").status_code == 404
 
 
@@ -237,7 +237,8 @@ def test_tours_by_api(api_as, lecture_admin, requester, topic, liu, hu, approved
     assert api_as(requester).post("/api/v1/lectures/tours", body(at(17, 9), at(17, 11))).status_code == 403
     created = client.post("/api/v1/lectures/tours", body(at(17, 9), at(17, 11)))
     assert created.status_code == 201 and len(created.json()["stop_ids"]) == 2
-    assert [t["title"] for t in client.get("/api/v1/lectures/tours").json()] == ["《监察法》专题宣讲"]
+    tours = client.get("/api/v1/lectures/tours").json()["items"]
+    assert [t["title"] for t in tours] == ["《监察法》专题宣讲"]
     bad_place = body(at(18, 9), at(18, 11))
     bad_place["stops"][0]["region_code"] = "110000000000"
     assert_error(client.post("/api/v1/lectures/tours", bad_place), 400, "invalid")

@@ -147,6 +147,6 @@ def test_drafts_by_api(api_as, lecturer_user, lecture_admin, requester, liu, top
     assert lecturer.post(f"/api/v1/lectures/drafts/{draft_id}/review", {"accept": True}).status_code == 403
     assert api_as(requester).get("/api/v1/lectures/drafts").status_code == 403
     assert api_as(other_lecturer[0]).get(f"/api/v1/lectures/drafts/{draft_id}").status_code == 404
-    assert api_as(other_lecturer[0]).get("/api/v1/lectures/drafts").json() == []
-    admin_sees = admin.get("/api/v1/lectures/drafts", {"state": "returned"}).json()
+    assert api_as(other_lecturer[0]).get("/api/v1/lectures/drafts").json() == {"items": [], "count": 0}
+    admin_sees = admin.get("/api/v1/lectures/drafts", {"state": "returned"}).json()["items"]
     assert [row["id"] for row in admin_sees] == [draft_id]

@@ -54,7 +54,7 @@ def test_plan_shows_its_completeness_and_contracts_are_recorded(
     assert not Procurement.objects.exists()
     made = sima.post(f"{url}/procurements", CONTRACT)
     assert made.status_code == 201 and made.json()["amount"] == "1700000.00"
-    assert [c["contract_no"] for c in sima.get(f"{url}/procurements").json()] == ["SM-2018-09"]
+    assert [c["contract_no"] for c in sima.get(f"{url}/procurements").json()["items"]] == ["SM-2018-09"]
 
 
 def test_progress_acceptance_and_assets_through_the_api(
@@ -73,7 +73,7 @@ def test_progress_acceptance_and_assets_through_the_api(
     assert_error(api_as(jishu_officer).post(f"{url}/progress", {"percent": 60}), 404, "not_found")
     assert Progress.objects.count() == 1
     sima.post(f"{url}/progress", {"percent": 100})
-    assert [r["percent"] for r in sima.get(f"{url}/progress").json()] == [100, 50]
+    assert [r["percent"] for r in sima.get(f"{url}/progress").json()["items"]] == [100, 50]
 
     acceptance = {"accepted_on": "2018-11-20", "members": "县农业农村局、县财政局", "conclusion": "合格"}
     early = admin.post(f"{url}/acceptance", acceptance)
@@ -102,7 +102,7 @@ def test_progress_acceptance_and_assets_through_the_api(
     assert not Asset.objects.exists()
     made = sima.post(f"{url}/assets", asset)
     assert made.status_code == 201 and made.json()["value"] == "1700000.00"
-    assert [a["owner"] for a in sima.get(f"{url}/assets").json()] == ["南徐庄村集体经济合作社"]
+    assert [a["owner"] for a in sima.get(f"{url}/assets").json()["items"]] == ["南徐庄村集体经济合作社"]
     assert_error(api_as(jishu_officer).get(f"{url}/assets"), 404, "not_found")
     handed = sima.post(f"{url}/transitions", {"action": "hand_over"})
     assert handed.json()["state"] == "handed_over"
@@ -147,7 +147,7 @@ def test_performance_evaluations_per_project_and_year(
     limit = "项目数据得分为 0.00 分，评价人最多调整 10 分（本次：92.00）。"
     assert excellent.value.fields == {"score": limit}
     funds.record_evaluation(finance, project, year=2019, satisfaction="100")
-    listed = api_as(sima_officer).get(url).json()
+    listed = api_as(sima_officer).get(url).json()["items"]
     assert [(e["year"], e["score"], e["grade"]) for e in listed] == [
         (2019, "20.00", "poor"),
         (2018, "26.50", "poor"),

@@ -94,7 +94,7 @@ def test_progress_photo_is_stored_under_our_name_and_served_only_inside_the_area
         == 404
     )
     assert Client().get(url).status_code == 302  # to the login page
-    reports = api_as(sima_officer).get(f"/api/v1/projects/{implementing.pk}/progress").json()
+    reports = api_as(sima_officer).get(f"/api/v1/projects/{implementing.pk}/progress").json()["items"]
     assert reports[0]["photo"] == url  # the API points at the checked view, not at a media URL
 
 

@@ -206,7 +206,8 @@ def test_visit_and_reveal(api_as, sima_officer, inspector, cadre, three_househol
     assert api_as(inspector).get(url).json() == {"id_number": a.head.id_number}
     assert AuditEvent.objects.filter(action="household.id_revealed", actor=inspector).count() == 1
     assert_error(api_as(cadre).get(url), 403, "forbidden")
-    assert api_as(sima_officer).get(f"/api/v1/households/{a.pk}/monitoring").json() == []
+    cases = api_as(sima_officer).get(f"/api/v1/households/{a.pk}/monitoring").json()
+    assert cases == {"items": [], "count": 0}
 
 
 def test_patch_members_circumstances_all_or_nothing(api_as, sima_officer, three_households):

@@ -413,7 +413,7 @@ def test_pair_and_end_by_api_and_the_helpers_lists_follow(api_as, client, sima_o
     assert ended.status_code == 200 and ended.json()["end"] == clock.today().isoformat()
     assert list(client.get("/households/not-visited/").context["page"]) == []
     assert client.get(f"/households/{household.pk}/").status_code == 404
-    history = api_as(sima_officer).get(url).json()
+    history = api_as(sima_officer).get(url).json()["items"]
     assert [p["end"] for p in history] == [clock.today().isoformat()]
     event = AuditEvent.objects.get(action="helper.unassign")
     assert event.after["reason"] == "工作调动" and event.actor == sima_officer
@@ -518,10 +518,10 @@ def test_monitoring_api_for_a_never_registered_household(api_as, cadre, sima_off
     assert measure.status_code == 201 and measure.json()["kind"] == "education"
     bad = api_as(cadre).post(f"{url}/measures", {"kind": "luck", "description": "x"})
     assert bad.status_code == 400 and "帮扶措施" in str(bad.json())
-    listed = api_as(sima_officer).get("/api/v1/monitoring").json()
+    listed = api_as(sima_officer).get("/api/v1/monitoring").json()["items"]
     assert [c["id"] for c in listed] == [case["id"]] and listed[0]["measures"][0]["description"] == "雨露计划"
     outsider = api_as(jishu_officer)
-    assert outsider.get("/api/v1/monitoring").json() == []
+    assert outsider.get("/api/v1/monitoring").json() == {"items": [], "count": 0}
     assert_error(outsider.post(f"{url}/transitions", {"action": "village_review"}), 404, "not_found")
 
 

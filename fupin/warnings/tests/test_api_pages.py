@@ -44,7 +44,7 @@ def test_one_warning_comes_with_its_history(api_as, scanned, county_admin):
 
 
 def test_rules_and_stats(api_as, scanned, county_admin, make_user):
-    rules = api_as(county_admin).get("/api/v1/warnings/rules").json()
+    rules = api_as(county_admin).get("/api/v1/warnings/rules").json()["items"]
     idle = next(r for r in rules if r["code"] == "funds_idle")
     assert idle["thresholds"] == {"yellow": 60, "orange": 90, "red": 180} and idle["module"] == "funds"
     stats = api_as(county_admin).get("/api/v1/warnings/stats").json()
@@ -104,8 +104,8 @@ def test_the_subject_is_linked_when_the_user_may_open_it(client, scanned, county
 
 def test_the_inbox_api_lists_the_most_urgent_first(api_as, scanned, sima_officer):
     body = api_as(sima_officer).get("/api/v1/inbox").json()
-    assert body["count"] == scanned.filter(rule__startswith="project").count() == len(body["warnings"])
-    assert body["warnings"][0]["level"] == "red"  # not started for 92 days, before the orange overdue one
+    assert body["count"] == scanned.filter(rule__startswith="project").count() == len(body["items"])
+    assert body["items"][0]["level"] == "red"  # not started for 92 days, before the orange overdue one
     assert body["elsewhere"][0]["count"] == 0
 
 
