@@ -15,6 +15,7 @@ from fupin.core.errors import DomainError
 from fupin.core.inputs import INT_LIMIT, check_text
 from fupin.employment.api import router as employment_router
 from fupin.funds.api import router as funds_router
+from fupin.insights.api import router as insights_router
 from fupin.lectures.api import router as lectures_router
 from fupin.projects.api import router as projects_router
 from fupin.registry.api import router as registry_router
@@ -71,6 +72,7 @@ TAGS = [
     {"name": "funds", "description": "资金：来源、分配、支付、执行 — fund sources, allocations, payments"},
     {"name": "benefits", "description": "联农带农：收益、分红、就业 — revenues, dividends, employment"},
     {"name": "warnings", "description": "风险预警：规则、处置、待办 — risk warnings, handling, inbox"},
+    {"name": "insights", "description": "数据看板：概览、图表数据 — headline figures, chart data"},
 ]
 
 
@@ -182,3 +184,4 @@ api.add_router("/funds/", funds_router)
 api.add_router("/", benefits_router)
 api.add_router("/", employment_router)
 api.add_router("/", warnings_router)
+api.add_router("/", insights_router)

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "fupin.lectures",
     "fupin.supervision",
     "fupin.warnings",
+    "fupin.insights",
 ]
 
 MIDDLEWARE = [

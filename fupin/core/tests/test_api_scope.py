@@ -66,6 +66,10 @@ SELF_ONLY = {
     ("GET", "/api/v1/warnings/rules"),
     ("GET", "/api/v1/warnings/stats"),
     ("GET", "/api/v1/inbox"),
+    # Insights: figures of the caller's own area; a region outside it is 404 (insights/tests/test_api).
+    ("GET", "/api/v1/insights/overview"),
+    ("GET", "/api/v1/insights/charts"),
+    ("GET", "/api/v1/insights/charts/{name}"),
 }
 
 
