@@ -133,7 +133,8 @@ def registry_trend(user, prefix, today) -> dict:
         .annotate(n=Count("id"))
         .order_by()
     )
-    years = sorted(set(exits) | set(cases))
+    known = set(exits) | set(cases)
+    years = list(range(min(known), max(known) + 1)) if known else []
     return {
         "type": "line",
         "labels": [str(year) for year in years],
@@ -159,7 +160,7 @@ def projects_state(user, prefix, today) -> dict:
     return {
         "type": "bar",
         "labels": [str(state.label) for state in shown],
-        "series": [series(_("Projects"), [counts[state] for state in shown])],
+        "series": [series(_("Number of projects"), [counts[state] for state in shown])],
         "links": [link(user, "/projects/", region=full(prefix), state=state.value) for state in shown],
     }
 
@@ -173,7 +174,7 @@ def projects_type(user, prefix, today) -> dict:
     return {
         "type": "pie",
         "labels": [str(kind.label) for kind in shown],
-        "series": [series(_("Projects"), [counts[kind]["n"] for kind in shown], "pie")],
+        "series": [series(_("Number of projects"), [counts[kind]["n"] for kind in shown], "pie")],
         "links": [link(user, "/projects/", region=full(prefix), type=kind.value) for kind in shown],
     }
 
@@ -187,9 +188,9 @@ def projects_year(user, prefix, today) -> dict:
         "labels": [str(row["year"]) for row in rows],
         "series": [
             series(_("Budget (10,000 yuan)"), [round(_num(row["budget"]) / 10000, 2) for row in rows]),
-            series(_("Projects"), [row["n"] for row in rows], "line", axis=1),
+            series(_("Number of projects"), [row["n"] for row in rows], "line", axis=1),
         ],
-        "axes": [_("10,000 yuan"), _("Projects")],
+        "axes": [_("10,000 yuan"), _("Number of projects")],
         "links": [link(user, "/projects/", region=full(prefix), year=row["year"]) for row in rows],
     }
 

@@ -28,7 +28,7 @@ TOWN_TILES = {
     "370828112": (3, 2),  # 兴隆镇
     "370828107": (1, 3),  # 司马镇
 }
-TILE_W, TILE_H, GAP = 150, 96, 10
+TILE_W, TILE_H, GAP = 150, 150, 12
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,7 @@ def chart_xlsx(request, name: str):
     data = chart.data(request.user, _region(request), clock.today())
     book = files.workbook()
     sheet = files.sheet(book, str(chart.title)[:31])
-    sheet.append([_("Item"), *[s["name"] for s in data["series"]]])
+    sheet.append([_("Chart category"), *[s["name"] for s in data["series"]]])
     for index, label in enumerate(data["labels"]):
         sheet.append([label, *[s["data"][index] for s in data["series"]]])
     return files.xlsx_download(files.save_workbook(book, "chart-"), str(chart.title))

@@ -295,8 +295,10 @@ def cards(user, numbers: dict) -> list[Card]:
 
 
 # --- Lists for the roles that work row by row -----------------------------------------------------
-def my_households(user, today, limit: int = 50) -> list:
-    """A helper's paired households, those not yet visited this month first (one query)."""
+def my_households(user, today, limit: int = 12) -> list:
+    """A helper's paired households that are visited monthly, those not yet visited this month first
+    (one query)."""
+    from fupin.registry.enums import Status
     from fupin.registry.models import Household, Visit
 
     first = today.replace(day=1)
@@ -304,6 +306,7 @@ def my_households(user, today, limit: int = 50) -> list:
     rows = (
         Household.objects.visible_to(user)
         .only_paired(user)
+        .filter(status__in=[Status.NOT_LIFTED, Status.LIFTED_WITH_POLICY, Status.RELAPSED])
         .select_related("head")
         .annotate(visited=Exists(visited))
         .order_by("visited", "region_code", "number")

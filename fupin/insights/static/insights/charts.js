@@ -48,7 +48,7 @@
       ],
       series: data.series.map((s) => ({
         name: s.name, type: s.type === "line" ? "line" : "bar", data: s.data, yAxisIndex: right ? s.axis : 0,
-        stack: s.stack || undefined, barMaxWidth: 36, smooth: s.type === "line",
+        stack: s.stack || undefined, barMaxWidth: 36,
         connectNulls: false, itemStyle: s.color ? { color: s.color } : undefined,
       })),
     };

@@ -72,7 +72,8 @@
       tile.classList.toggle("bright", known && share > 0.6);
     });
     const legend = document.getElementById("legend");
-    legend.textContent = map ? `${map.label}：${fmt(low, 1)} — ${fmt(high, 1)} ${map.unit}` : "";
+    const digits = map && (map.unit === "%" || map.unit === "万元") ? 1 : 0;
+    legend.textContent = map ? `${map.label}：${fmt(low, digits)} — ${fmt(high, digits)} ${map.unit}` : "";
   }
 
   function fit(stage) {
