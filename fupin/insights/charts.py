@@ -329,6 +329,19 @@ def supervision_overdue(user, prefix, today) -> dict:
     }
 
 
+def supervision_state(user, prefix, today) -> dict:
+    from fupin.supervision.enums import State
+
+    counts = dict(figures.problem_rows(user, prefix).values_list("state").annotate(n=Count("id")).order_by())
+    shown = [state for state in State if counts.get(state)]
+    return {
+        "type": "pie",
+        "labels": [str(state.label) for state in shown],
+        "series": [series(_("Problems"), [counts[state] for state in shown], "pie")],
+        "links": [link(user, "/problems/", region=full(prefix), state=state.value) for state in shown],
+    }
+
+
 def _rate(value) -> float | None:
     return float(value) if value is not None else None
 
@@ -442,6 +455,13 @@ CHARTS: dict[str, Chart] = {
             "supervision",
             SUPERVISION,
             supervision_overdue,
+        ),
+        Chart(
+            "supervision_state",
+            gettext_lazy("Problems by state"),
+            "supervision",
+            SUPERVISION,
+            supervision_state,
         ),
         Chart(
             "lectures_month",

@@ -44,8 +44,8 @@ ROLE_CHARTS = {
     Role.LECTURE_ADMIN: ["lectures_month"],
     Role.LECTURER: ["lectures_month"],
     Role.REQUESTER: ["lectures_month"],
-    Role.GRID_STAFF: ["supervision_overdue"],
-    Role.DISPATCHER: ["supervision_rates", "supervision_overdue"],
+    Role.GRID_STAFF: ["supervision_state"],
+    Role.DISPATCHER: ["supervision_state", "supervision_overdue"],
 }
 ROLE_ORDER = list(Role)
 

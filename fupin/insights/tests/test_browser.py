@@ -88,7 +88,7 @@ def test_the_county_dashboard_draws_every_chart_and_drills_down(page, county_adm
     log_in(page, "admin")
     page.goto("/insights/")
     boxes = page.locator("[data-chart]")
-    assert boxes.count() >= 13
+    assert boxes.count() >= 14
     assert_charts_drawn(page)
     assert_no_sideways_scroll(page)
     page.get_by_test_id("section-registry").scroll_into_view_if_needed()
