@@ -101,7 +101,7 @@ def registry_todos(user, prefix, today) -> list[Todo]:
 
 def project_todos(user, prefix) -> list[Todo]:
     from fupin.projects.enums import ProjectState as S
-    from fupin.projects.models import Project, Seat
+    from fupin.projects.models import Project
 
     found = []
     wanted = []
@@ -119,13 +119,23 @@ def project_todos(user, prefix) -> list[Todo]:
         for state, label in wanted:
             found.append(Todo(label, counts[state], link(user, "/projects/", state=state)))
     if access.may(user, Action.SCORE):
-        from fupin.projects.enums import ReviewState
-
-        seats = Seat.objects.filter(
-            expert__user=user, submitted_at__isnull=True, withdrawn="", review__state=ReviewState.SCORING
-        ).count()
-        found.append(Todo(_("Reviews to score"), seats, link(user, "/reviews/")))
+        found.append(Todo(_("Reviews to score"), seat_counts(user)["waiting"], link(user, "/reviews/")))
     return found
+
+
+def seat_counts(user) -> dict:
+    """An expert's seats: waiting for their score, and scored (one query, asked once per request)."""
+    from fupin.projects.enums import ReviewState
+    from fupin.projects.models import Seat
+
+    waiting = Q(submitted_at__isnull=True, withdrawn="", review__state=ReviewState.SCORING)
+    return figures.once(
+        user,
+        ("seats",),
+        lambda: Seat.objects.filter(expert__user=user).aggregate(
+            waiting=Count("id", filter=waiting), scored=Count("id", filter=Q(submitted_at__isnull=False))
+        ),
+    )
 
 
 def lecture_todos(user, prefix) -> list[Todo]:
@@ -282,6 +292,8 @@ def cards(user, numbers: dict) -> list[Card]:
                 link(user, "/problems/"),
             )
         )
+    if access.may(user, Action.SCORE):
+        found.append(Card(_("Reviews scored"), str(seat_counts(user)["scored"]), "", link(user, "/reviews/")))
     if "warnings" in numbers:
         found.append(
             Card(

@@ -48,14 +48,18 @@ def test_a_town_officer_sees_the_towns_work_and_charts(demo):
 
 
 def test_a_helper_sees_their_households_with_a_button_to_record_a_visit(demo):
+    from fupin.core import clock
+    from fupin.insights import workbench
+    from fupin.registry.models import Household
+
     helper = User.objects.get(username="helper")
     html = as_user("helper").get("/").content.decode()
     assert 'data-testid="my-households"' in html and "记录走访" in html
-    from fupin.registry.models import Household
-
-    paired = Household.objects.visible_to(helper)
-    assert paired.exists()
-    for household in paired[:3]:
+    listed = workbench.my_households(helper, clock.today())
+    paired = set(Household.objects.visible_to(helper).values_list("pk", flat=True))
+    assert listed and {household.pk for household in listed} <= paired
+    assert [h.visited for h in listed] == sorted(h.visited for h in listed)  # not yet visited first
+    for household in listed:
         assert f"/households/{household.pk}/visit/" in html
     assert "待乡镇审核的项目" not in html
 
