@@ -41,7 +41,16 @@ def households(sima_officer):
     return found
 
 
+@pytest.fixture(autouse=True)
+def patient_expectations():
+    """The charts draw after the page's scripts load; on a busy machine that takes a while."""
+    expect.set_options(timeout=30_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 def watch_console(page) -> list[str]:
+    page.set_default_timeout(60_000)
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
