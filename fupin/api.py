@@ -16,6 +16,7 @@ from fupin.core.inputs import INT_LIMIT, check_text
 from fupin.employment.api import router as employment_router
 from fupin.field.api import router as field_router
 from fupin.funds.api import router as funds_router
+from fupin.insights.api import router as insights_router
 from fupin.lectures.api import router as lectures_router
 from fupin.projects.api import router as projects_router
 from fupin.registry.api import router as registry_router
@@ -113,6 +114,7 @@ TAGS = [
     {"name": "benefits", "description": "联农带农：收益、分红、就业 — revenues, dividends, employment"},
     {"name": "warnings", "description": "风险预警：规则、处置、待办 — risk warnings, handling, inbox"},
     {"name": "field", "description": "离线走访：数据包、同步 — offline field app: package and sync"},
+    {"name": "insights", "description": "数据看板：概览、图表数据 — headline figures, chart data"},
 ]
 
 
@@ -225,3 +227,4 @@ api.add_router("/", benefits_router)
 api.add_router("/", employment_router)
 api.add_router("/", warnings_router)
 api.add_router("/", field_router)
+api.add_router("/", insights_router)

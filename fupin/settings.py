@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "fupin.supervision",
     "fupin.warnings",
     "fupin.field",
+    "fupin.insights",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    # The workbench answers "/" before core's plain home page (which stays for a site without insights).
+    path("", include("fupin.insights.urls")),
     path("", include("fupin.core.urls")),
     path("", include("fupin.registry.urls")),
     path("", include("fupin.projects.urls")),

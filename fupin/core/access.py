@@ -340,6 +340,17 @@ def rule(*needs: Need, action: Action | None = None) -> Rule:
 OPEN = Rule()  # any logged-in user (their own tokens, the region tree) or the public
 PROBLEMS = reads(K.INSPECTION, K.URBAN)  # the one ledger: each reader sees the uses they may read
 REGISTRY = reads(K.REGISTRY)
+INSIGHTS = reads(
+    K.REGISTRY,
+    K.PROJECTS,
+    K.FUNDS,
+    K.BENEFITS,
+    K.INSPECTION,
+    K.URBAN,
+    K.LECTURES,
+    K.WARNINGS,
+    level=Read.AGGREGATES,
+)
 
 # What each page and API route reads, first match wins; a path matching none is refused (fail closed, and
 # the route walk test fails for a route missing here). API paths are matched without their /api/v1.
@@ -416,6 +427,16 @@ ROUTES: list[tuple[str, Rule]] = [
     (r"^/field/households$", rule(REGISTRY)),
     (r"^/field/problems$", rule(PROBLEMS)),
     (r"^/sync(/files)?$", rule(reads(K.REGISTRY, K.INSPECTION, K.URBAN))),
+    # insights: a chart (its data, its .xlsx) reads its kind as aggregates, named by its prefix; the
+    # dashboards, the 大屏 and the overview show what the user reads of any of these kinds
+    (r"^/insights/charts/registry_", rule(reads(K.REGISTRY, level=Read.AGGREGATES))),
+    (r"^/insights/charts/projects_", rule(reads(K.PROJECTS, level=Read.AGGREGATES))),
+    (r"^/insights/charts/funds_", rule(reads(K.FUNDS, level=Read.AGGREGATES))),
+    (r"^/insights/charts/benefits_", rule(reads(K.BENEFITS, level=Read.AGGREGATES))),
+    (r"^/insights/charts/supervision_", rule(Need(PROBLEMS.kinds, Read.AGGREGATES))),
+    (r"^/insights/charts/lectures_", rule(reads(K.LECTURES, level=Read.AGGREGATES))),
+    (r"^/insights/charts/warnings_", rule(reads(K.WARNINGS, level=Read.AGGREGATES))),
+    (r"^/insights(/|$)", rule(INSIGHTS)),
     # oversight, configuration
     (r"^/audit(/|$)", rule(reads(K.AUDIT))),
     (r"^/(calendar|policy)(/|$)", rule(reads(K.CONFIG))),

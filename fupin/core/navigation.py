@@ -37,6 +37,8 @@ MENU: list[tuple[str, list[MenuEntry]]] = [
         [
             MenuEntry(_("Home"), "home", "core"),
             MenuEntry(_("To-do"), "warnings:inbox", "warnings"),
+            MenuEntry(_("Dashboards"), "insights:dashboard", "insights"),
+            MenuEntry(_("Big screen"), "insights:screen", "insights"),
             MenuEntry(_("Regions"), "region-tree", "core"),
         ],
     ),

@@ -120,6 +120,7 @@ def walk(sima_projects, sima_officer, county_admin, make_user):
         grid_id=grid.pk,
         attachment_id=Attachment.objects.get().pk,
         subject_id=str(objects["project_id"]),
+        name="registry_status",  # the insights' chart the walk reads (its kind: the registry)
     )
     outsider = make_user("outsider", "370828104000", roles=Role.values)
     return objects, users, outsider
@@ -164,6 +165,7 @@ PAGE_OTHER = {
     "order": lambda name, o: 1,  # the first seat of the review
     "photo_id": lambda name, o: 999999,
     "report_id": lambda name, o: 999999,
+    "name": lambda name, o: o["name"],  # a chart of the insights
 }
 
 

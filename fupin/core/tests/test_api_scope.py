@@ -75,6 +75,10 @@ SELF_ONLY = {
     ("GET", "/api/v1/field/problems"),
     ("POST", "/api/v1/sync"),
     ("POST", "/api/v1/sync/files"),
+    # Insights: figures of the caller's own area; a region outside it is 404 (insights/tests/test_api).
+    ("GET", "/api/v1/insights/overview"),
+    ("GET", "/api/v1/insights/charts"),
+    ("GET", "/api/v1/insights/charts/{name}"),
 }
 
 
