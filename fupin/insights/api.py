@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from fupin.core import clock, scope
-from fupin.core.api import ErrorOut
+from fupin.core.api import ErrorOut, Page, PageIn, paginate
 
 from . import charts, overview
 
@@ -128,10 +128,10 @@ def get_insights_overview(request, region: str | None = REGION):
 
 
 @router.get(
-    "/insights/charts", response={200: list[str], **ERRORS}, summary="Names of the charts you may read"
+    "/insights/charts", response={200: Page[str], **ERRORS}, summary="Names of the charts you may read"
 )
-def list_insights_charts(request):
-    return [chart.name for chart in charts.readable_charts(request.auth)]
+def list_insights_charts(request, paging: Query[PageIn]):
+    return paginate([chart.name for chart in charts.readable_charts(request.auth)], paging)
 
 
 @router.get(

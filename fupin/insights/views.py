@@ -38,7 +38,7 @@ def home(request):
     }
     if region is None:
         return render(request, "insights/workbench.html", context)
-    prefix = user.scope_prefix
+    prefix = scope.area_of(user)
     numbers = workbench.numbers(user, prefix, today)
     names = workbench.chart_names(user)
     context |= {

@@ -47,7 +47,7 @@ def test_a_chart_of_a_kind_the_role_does_not_read_is_not_found_like_an_unknown_o
     assert_error(client.get("/api/v1/insights/charts/registry_status"), 404, "not_found")
     assert_error(client.get("/api/v1/insights/charts/nothing"), 404, "not_found")
     assert client.get("/api/v1/insights/charts/lectures_month").status_code == 200
-    assert client.get("/api/v1/insights/charts").json() == ["lectures_month"]
+    assert client.get("/api/v1/insights/charts").json() == {"items": ["lectures_month"], "count": 1}
 
 
 def test_a_user_without_roles_reads_no_insights(api_as, make_user):

@@ -69,7 +69,7 @@ def test_an_expert_sees_the_reviews_waiting_for_a_score(demo):
 
     expert = User.objects.get(username="expert1")
     html = as_user("expert1").get("/").content.decode()
-    assert "待评分的评审" in html and 'data-testid="my-reviews"' in html
+    assert "待评分的项目评审" in html and 'data-testid="my-reviews"' in html
     waiting = Seat.objects.filter(expert__user=expert, submitted_at__isnull=True, withdrawn="")
     for seat in waiting.filter(review__state="scoring"):
         assert f"/reviews/{seat.review_id}/" in html

@@ -205,7 +205,7 @@ def test_page_shows_the_comparison_and_asks_for_the_tick(client, sima_officer, c
     Procedure.objects.filter(pk=procedure.pk).update(notice_end=clock.today())
     client.force_login(sima_officer)
     html = client.get(f"/households/{household.pk}/").content.decode()
-    assert "人均纯收入 10000.00 元" in html and "识别标准 4000.00 元" in html and 'name="compared"' in html
+    assert "人均纯收入 10,000.00 元" in html and "识别标准 4,000.00 元" in html and 'name="compared"' in html
     url = f"/households/{household.pk}/step/"
     page = client.post(url, {"action": "town_review", "opinion": "同意"}, follow=True).content.decode()
     assert "与部门数据比对：须由经办人比对后勾选" in page
