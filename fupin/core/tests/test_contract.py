@@ -48,6 +48,20 @@ def _schema():
 schema = _schema()
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The WSGI handler sends request_started/finished, whose close_old_connections would close the test's
+    connection on PostgreSQL (it is inside the test's transaction); Django's test client unhooks it too."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def admin_token(county_admin):
     _token, key = services.issue_token(county_admin, "schemathesis")
